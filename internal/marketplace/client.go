@@ -1,0 +1,485 @@
+// Package marketplace is a client for the privacy-and-security endpoints of the Atlassian
+// Marketplace REST API v3.
+package marketplace
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-cleanhttp"
+	"github.com/hashicorp/go-retryablehttp"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+const (
+	DefaultBaseURL        = "https://api.atlassian.com/marketplace"
+	DefaultMaxRetries     = 5
+	DefaultRequestTimeout = 30 * time.Second
+	// DefaultMaxResponseBytes bounds what one answer may make us read: a trust document
+	// is a few KiB, so anything near this is a broken or hostile server.
+	DefaultMaxResponseBytes = 4 << 20
+
+	maxErrorBodyBytes = 1 << 10
+	logSubsystem      = "marketplace_api"
+	productsPath      = "/rest/3/privacy-and-security/products/"
+)
+
+// Config holds what New needs; zero values take the defaults above.
+type Config struct {
+	BaseURL          string
+	Email            string
+	APIToken         string
+	MaxRetries       *int
+	RequestTimeout   time.Duration
+	MaxResponseBytes int64
+	UserAgent        string
+	// RetryWaitMin and RetryWaitMax bound the exponential backoff between retries and the
+	// wait a Retry-After header may ask for. Tests shorten them.
+	RetryWaitMin time.Duration
+	RetryWaitMax time.Duration
+	// Transport replaces the default pooled transport (tests count connections with it).
+	Transport http.RoundTripper
+}
+
+// Client talks to one Marketplace API endpoint. It is safe for concurrent use, and one
+// Client should serve a whole provider process so that connections are reused.
+type Client struct {
+	baseURL          *url.URL
+	email            string
+	apiToken         string
+	basicAuthValue   string
+	userAgent        string
+	maxResponseBytes int64
+	http             *retryablehttp.Client
+}
+
+// ValidateBaseURL checks that raw is an absolute http(s) URL, and https unless the host is
+// a loopback address: credentials never cross a network in clear text.
+func ValidateBaseURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("not a valid URL: %w", err)
+	}
+	if !u.IsAbs() || u.Host == "" {
+		return nil, fmt.Errorf("%q is not an absolute URL (expected e.g. %s)", raw, DefaultBaseURL)
+	}
+	if u.User != nil {
+		return nil, errors.New("the URL must not carry credentials; set email and api_token instead")
+	}
+	switch u.Scheme {
+	case "https":
+	case "http":
+		if !IsLoopbackHost(u.Hostname()) {
+			return nil, fmt.Errorf("%q uses http, which is only allowed for a loopback host (127.0.0.0/8, ::1, localhost); use https", raw)
+		}
+	default:
+		return nil, fmt.Errorf("%q has scheme %q; expected https", raw, u.Scheme)
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("%q must not have a query or fragment", raw)
+	}
+	return u, nil
+}
+
+// IsLoopbackHost reports whether host (no port) names this machine.
+func IsLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// New builds a Client. Credentials are optional: reading the live version needs none.
+func New(cfg Config) (*Client, error) {
+	base, err := ValidateBaseURL(cfg.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	if (cfg.Email == "") != (cfg.APIToken == "") {
+		return nil, errors.New("email and api_token must be set together, or both left unset")
+	}
+	base.Path = strings.TrimRight(base.Path, "/")
+
+	c := &Client{
+		baseURL:          base,
+		email:            cfg.Email,
+		apiToken:         cfg.APIToken,
+		userAgent:        cfg.UserAgent,
+		maxResponseBytes: cfg.MaxResponseBytes,
+	}
+	if c.maxResponseBytes <= 0 {
+		c.maxResponseBytes = DefaultMaxResponseBytes
+	}
+	if c.userAgent == "" {
+		c.userAgent = "terraform-provider-marketplace"
+	}
+	if cfg.Email != "" {
+		c.basicAuthValue = base64.StdEncoding.EncodeToString([]byte(cfg.Email + ":" + cfg.APIToken))
+	}
+
+	timeout := cfg.RequestTimeout
+	if timeout <= 0 {
+		timeout = DefaultRequestTimeout
+	}
+	httpClient := cleanhttp.DefaultPooledClient()
+	if cfg.Transport != nil {
+		httpClient.Transport = cfg.Transport
+	}
+	// Timeout bounds one attempt; the caller's context bounds the whole call, retries included.
+	httpClient.Timeout = timeout
+	httpClient.CheckRedirect = sameHostRedirectsOnly
+
+	retries := DefaultMaxRetries
+	if cfg.MaxRetries != nil {
+		retries = *cfg.MaxRetries
+	}
+	rc := retryablehttp.NewClient()
+	rc.HTTPClient = httpClient
+	rc.Logger = nil // logging goes through tflog in the hooks, where the context is.
+	rc.RetryMax = retries
+	rc.RetryWaitMin = cfg.RetryWaitMin
+	rc.RetryWaitMax = cfg.RetryWaitMax
+	if rc.RetryWaitMin <= 0 {
+		rc.RetryWaitMin = 500 * time.Millisecond
+	}
+	if rc.RetryWaitMax <= 0 {
+		rc.RetryWaitMax = 30 * time.Second
+	}
+	rc.CheckRetry = checkRetry
+	rc.Backoff = backoff
+	// Keep the last answer when retries run out, so the error carries its status and body.
+	rc.ErrorHandler = func(resp *http.Response, err error, attempts int) (*http.Response, error) {
+		return resp, &exhaustedError{attempts: attempts, err: err}
+	}
+	rc.RequestLogHook = logRequest
+	rc.ResponseLogHook = logResponse
+	c.http = rc
+	return c, nil
+}
+
+// HasCredentials reports whether calls that need authentication can be made.
+func (c *Client) HasCredentials() bool { return c.basicAuthValue != "" }
+
+// BaseURL returns the API root this client talks to.
+func (c *Client) BaseURL() string { return c.baseURL.String() }
+
+// sameHostRedirectsOnly refuses to follow a redirect off the API's host, so that the
+// Authorization header never reaches another server; the redirect is returned as the
+// answer and becomes an APIError.
+func sameHostRedirectsOnly(req *http.Request, via []*http.Request) error {
+	if len(via) >= 5 {
+		return http.ErrUseLastResponse
+	}
+	if req.URL.Host != via[0].URL.Host || req.URL.Scheme != via[0].URL.Scheme {
+		return http.ErrUseLastResponse
+	}
+	return nil
+}
+
+// Document is one version of an app's trust information as the API returned it.
+type Document struct {
+	Info TrustInfo
+	// Raw is the response body as received, unknown fields included.
+	Raw json.RawMessage
+}
+
+// CommonCloudJSON returns the value of commonCloud as received, unknown fields included,
+// without the server-maintained properties.
+func (d *Document) CommonCloudJSON() (json.RawMessage, error) {
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(d.Raw, &top); err != nil {
+		return nil, fmt.Errorf("decoding response: %w", err)
+	}
+	cc, ok := top["commonCloud"]
+	if !ok || string(cc) == "null" {
+		return json.RawMessage("{}"), nil
+	}
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(cc, &obj); err != nil {
+		return nil, fmt.Errorf("decoding commonCloud: %w", err)
+	}
+	delete(obj, "properties")
+	return json.Marshal(obj)
+}
+
+// VersionState selects which version of the document a read returns.
+type VersionState string
+
+const (
+	Live  VersionState = "live"
+	Draft VersionState = "draft"
+)
+
+// Get reads the live or draft version. Reading live needs no credentials; when the client
+// has them it sends them anyway, so that wrong credentials are reported, not ignored.
+func (c *Client) Get(ctx context.Context, productID string, state VersionState) (*Document, error) {
+	if state == Draft && !c.HasCredentials() {
+		return nil, ErrCredentialsRequired
+	}
+	query := url.Values{}
+	if state == Draft {
+		query.Set("state", string(Draft))
+	}
+	body, err := c.do(ctx, http.MethodGet, productPath(productID), query, nil, http.StatusOK)
+	if err != nil {
+		return nil, err
+	}
+	doc := &Document{Raw: body}
+	if err := json.Unmarshal(body, &doc.Info); err != nil {
+		return nil, &RequestError{Method: http.MethodGet, Path: productPath(productID), Attempts: 1,
+			Err: fmt.Errorf("the answer is not the expected JSON document: %w", err)}
+	}
+	return doc, nil
+}
+
+// PutDraft creates or replaces the draft version with the typed document.
+func (c *Client) PutDraft(ctx context.Context, productID string, doc *AppTrustInformation) error {
+	// properties is server-maintained; sending it would only be ignored.
+	sent := *doc
+	sent.Properties = nil
+	body, err := json.Marshal(TrustInfo{CommonCloud: &sent})
+	if err != nil {
+		return err
+	}
+	return c.put(ctx, productID, body)
+}
+
+// PutDraftJSON creates or replaces the draft version with commonCloud given as raw JSON,
+// for fields the typed structs do not model.
+func (c *Client) PutDraftJSON(ctx context.Context, productID string, commonCloud json.RawMessage) error {
+	if !json.Valid(commonCloud) {
+		return errors.New("commonCloud is not valid JSON")
+	}
+	body, err := json.Marshal(map[string]json.RawMessage{"commonCloud": commonCloud})
+	if err != nil {
+		return err
+	}
+	return c.put(ctx, productID, body)
+}
+
+func (c *Client) put(ctx context.Context, productID string, body []byte) error {
+	if !c.HasCredentials() {
+		return ErrCredentialsRequired
+	}
+	_, err := c.do(ctx, http.MethodPut, productPath(productID), nil, body, http.StatusOK, http.StatusCreated, http.StatusNoContent)
+	return err
+}
+
+// DeleteDraft discards the draft version; the live version is untouched.
+func (c *Client) DeleteDraft(ctx context.Context, productID string) error {
+	if !c.HasCredentials() {
+		return ErrCredentialsRequired
+	}
+	_, err := c.do(ctx, http.MethodDelete, productPath(productID), nil, nil, http.StatusOK, http.StatusNoContent)
+	return err
+}
+
+// Publish makes the draft version live. The API answers 409 when there is no draft.
+func (c *Client) Publish(ctx context.Context, productID string) error {
+	if !c.HasCredentials() {
+		return ErrCredentialsRequired
+	}
+	_, err := c.do(ctx, http.MethodPost, productPath(productID)+"/publish", nil, nil, http.StatusOK, http.StatusCreated, http.StatusNoContent)
+	return err
+}
+
+func productPath(productID string) string {
+	return productsPath + url.PathEscape(productID)
+}
+
+func (c *Client) do(ctx context.Context, method, path string, query url.Values, body []byte, okStatuses ...int) ([]byte, error) {
+	u := *c.baseURL
+	u.Path += path
+	u.RawPath = ""
+	u.RawQuery = query.Encode()
+	displayPath := path
+	if u.RawQuery != "" {
+		displayPath += "?" + u.RawQuery
+	}
+
+	ctx = c.loggingContext(ctx)
+	var reqBody any
+	if body != nil {
+		reqBody = body
+	}
+	req, err := retryablehttp.NewRequestWithContext(ctx, method, u.String(), reqBody)
+	if err != nil {
+		return nil, &RequestError{Method: method, Path: displayPath, Attempts: 0, Err: err}
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", c.userAgent)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+		tflog.SubsystemTrace(ctx, logSubsystem, "request body", map[string]any{"body": string(body)})
+	}
+	if c.basicAuthValue != "" {
+		req.Header.Set("Authorization", "Basic "+c.basicAuthValue)
+	}
+
+	resp, err := c.http.Do(req)
+	attempts := 1
+	var exhausted *exhaustedError
+	if errors.As(err, &exhausted) {
+		attempts = exhausted.attempts
+		if resp != nil {
+			err = nil // the last answer explains the failure better than "giving up".
+		} else {
+			err = exhausted.err
+		}
+	}
+	if err != nil {
+		return nil, &RequestError{Method: method, Path: displayPath, Attempts: attempts, Err: scrubURLError(err)}
+	}
+	defer func() { _ = resp.Body.Close() }()
+
+	data, err := io.ReadAll(io.LimitReader(resp.Body, c.maxResponseBytes+1))
+	if err != nil {
+		return nil, &RequestError{Method: method, Path: displayPath, Attempts: attempts, Err: fmt.Errorf("reading the answer: %w", err)}
+	}
+	if int64(len(data)) > c.maxResponseBytes {
+		return nil, &RequestError{Method: method, Path: displayPath, Attempts: attempts,
+			Err: fmt.Errorf("the answer is larger than the %d bytes allowed", c.maxResponseBytes)}
+	}
+	tflog.SubsystemTrace(ctx, logSubsystem, "response body", map[string]any{"body": string(data)})
+
+	for _, ok := range okStatuses {
+		if resp.StatusCode == ok {
+			return data, nil
+		}
+	}
+	return nil, newAPIError(method, displayPath, resp.StatusCode, data, attempts)
+}
+
+func newAPIError(method, path string, status int, body []byte, attempts int) *APIError {
+	e := &APIError{Method: method, Path: path, StatusCode: status, Attempts: attempts}
+	var parsed struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	}
+	if json.Unmarshal(body, &parsed) == nil && (parsed.Code != "" || parsed.Message != "") {
+		e.Code, e.Message = parsed.Code, parsed.Message
+		return e
+	}
+	text := strings.TrimSpace(string(body))
+	if len(text) > maxErrorBodyBytes {
+		text = text[:maxErrorBodyBytes] + "…"
+	}
+	e.Body = text
+	return e
+}
+
+// scrubURLError drops the full URL that net/http puts in its errors: the diagnostic
+// already names method and path, and the URL is the user's to keep out of logs.
+func scrubURLError(err error) error {
+	var urlErr *url.Error
+	if errors.As(err, &urlErr) {
+		return urlErr.Err
+	}
+	return err
+}
+
+func (c *Client) loggingContext(ctx context.Context) context.Context {
+	ctx = tflog.NewSubsystem(ctx, logSubsystem)
+	// The token is never put in a log field on purpose; masking is the second line of
+	// defence should any library log a header or a URL.
+	if c.apiToken != "" {
+		ctx = tflog.SubsystemMaskAllFieldValuesStrings(ctx, logSubsystem, c.apiToken, c.basicAuthValue)
+		ctx = tflog.SubsystemMaskMessageStrings(ctx, logSubsystem, c.apiToken, c.basicAuthValue)
+		ctx = tflog.MaskAllFieldValuesStrings(ctx, c.apiToken, c.basicAuthValue)
+		ctx = tflog.MaskMessageStrings(ctx, c.apiToken, c.basicAuthValue)
+	}
+	return ctx
+}
+
+func logRequest(_ retryablehttp.Logger, req *http.Request, retryNumber int) {
+	tflog.SubsystemDebug(req.Context(), logSubsystem, "sending request", map[string]any{
+		"method":  req.Method,
+		"path":    req.URL.Path,
+		"query":   req.URL.RawQuery,
+		"attempt": retryNumber + 1,
+	})
+}
+
+func logResponse(_ retryablehttp.Logger, resp *http.Response) {
+	tflog.SubsystemDebug(resp.Request.Context(), logSubsystem, "received response", map[string]any{
+		"method": resp.Request.Method,
+		"path":   resp.Request.URL.Path,
+		"status": resp.StatusCode,
+	})
+}
+
+// exhaustedError marks a call whose retries ran out or whose error was final.
+type exhaustedError struct {
+	attempts int
+	err      error
+}
+
+func (e *exhaustedError) Error() string { return e.err.Error() }
+func (e *exhaustedError) Unwrap() error { return e.err }
+
+// checkRetry retries what the API may answer differently a moment later: 429 (rate
+// limit), 502/503/504 (gateway or overload), and requests that got no answer. 500 and
+// other 4xx are final: repeating them would only repeat the failure.
+func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if ctx.Err() != nil {
+		return false, ctx.Err()
+	}
+	if err != nil {
+		retry, policyErr := retryablehttp.DefaultRetryPolicy(ctx, nil, err)
+		if retry {
+			tflog.SubsystemWarn(ctx, logSubsystem, "retrying after a failed request", map[string]any{"reason": scrubURLError(err).Error()})
+		}
+		return retry, policyErr
+	}
+	switch resp.StatusCode {
+	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		tflog.SubsystemWarn(ctx, logSubsystem, "retrying after a retryable answer", map[string]any{
+			"reason": resp.Status, "method": resp.Request.Method, "path": resp.Request.URL.Path,
+		})
+		return true, nil
+	}
+	return false, nil
+}
+
+// backoff waits what Retry-After asks (seconds or an HTTP date), capped at max, and
+// otherwise backs off exponentially from min with full jitter, so that many resources
+// retrying at once do not hit the API in lockstep.
+func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
+	if resp != nil {
+		if wait, ok := retryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+			return min(wait, maxWait)
+		}
+	}
+	ceiling := minWait << min(attempt, 30)
+	if ceiling <= 0 || ceiling > maxWait {
+		ceiling = maxWait
+	}
+	return minWait/2 + rand.N(ceiling-minWait/2+1) //nolint:gosec // jitter needs no cryptographic randomness
+}
+
+// retryAfter parses a Retry-After header in either of its forms.
+func retryAfter(value string, now time.Time) (time.Duration, bool) {
+	value = strings.TrimSpace(value)
+	if value == "" {
+		return 0, false
+	}
+	if secs, err := strconv.ParseUint(value, 10, 32); err == nil {
+		return time.Duration(secs) * time.Second, true
+	}
+	if at, err := http.ParseTime(value); err == nil {
+		return max(at.Sub(now), 0), true
+	}
+	return 0, false
+}

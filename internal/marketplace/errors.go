@@ -1,0 +1,76 @@
+package marketplace
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+)
+
+// ErrCredentialsRequired is returned, before any request is sent, by every call that the
+// API only answers for an authenticated account (draft read, PUT, DELETE, publish).
+var ErrCredentialsRequired = errors.New("this call needs Marketplace credentials, and none are configured")
+
+// APIError is an answer from the API with a status that is not the call's success.
+type APIError struct {
+	Method     string
+	Path       string
+	StatusCode int
+	// Code and Message come from the API's JSON error body ({"code": ..., "message": ...}).
+	Code    string
+	Message string
+	// Body is the raw body, cut to maxErrorBodyBytes, kept when it is not the JSON above.
+	Body string
+	// Attempts counts the requests sent, retries included.
+	Attempts int
+}
+
+func (e *APIError) Error() string {
+	msg := fmt.Sprintf("%s %s answered %d %s", e.Method, e.Path, e.StatusCode, http.StatusText(e.StatusCode))
+	if e.Attempts > 1 {
+		msg += fmt.Sprintf(" after %d attempts", e.Attempts)
+	}
+	switch {
+	case e.Code != "" && e.Message != "":
+		msg += fmt.Sprintf(": %s: %s", e.Code, e.Message)
+	case e.Message != "":
+		msg += ": " + e.Message
+	case e.Code != "":
+		msg += ": " + e.Code
+	case e.Body != "":
+		msg += ": " + e.Body
+	}
+	return msg
+}
+
+// RequestError is a request that got no HTTP answer (connection refused or dropped,
+// timeout, malformed response).
+type RequestError struct {
+	Method   string
+	Path     string
+	Attempts int
+	Err      error
+}
+
+func (e *RequestError) Error() string {
+	if e.Attempts > 1 {
+		return fmt.Sprintf("%s %s failed after %d attempts: %v", e.Method, e.Path, e.Attempts, e.Err)
+	}
+	return fmt.Sprintf("%s %s failed: %v", e.Method, e.Path, e.Err)
+}
+
+func (e *RequestError) Unwrap() error { return e.Err }
+
+// StatusCode returns the HTTP status of an APIError anywhere in err's chain, or 0.
+func StatusCode(err error) int {
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		return apiErr.StatusCode
+	}
+	return 0
+}
+
+// IsNotFound reports whether err is the API answering 404.
+func IsNotFound(err error) bool { return StatusCode(err) == http.StatusNotFound }
+
+// IsConflict reports whether err is the API answering 409 (publish with no draft).
+func IsConflict(err error) bool { return StatusCode(err) == http.StatusConflict }

@@ -1,0 +1,502 @@
+// Package mockmarketplace is an in-process stand-in for the privacy-and-security endpoints
+// of the Atlassian Marketplace REST API v3, used by every acceptance test and by the local
+// emulator. It shares no code with the client: it reads and writes the wire JSON itself.
+package mockmarketplace
+
+import (
+	"bytes"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+const productsPrefix = "/rest/3/privacy-and-security/products/"
+
+// Route names one of the API's operations, for fault injection and request counting.
+type Route string
+
+const (
+	RouteGetLive  Route = "GET live"
+	RouteGetDraft Route = "GET draft"
+	RoutePut      Route = "PUT"
+	RouteDelete   Route = "DELETE"
+	RoutePublish  Route = "POST publish"
+	RouteUnknown  Route = "unknown"
+)
+
+// Options configures a Mock.
+type Options struct {
+	// Email and APIToken are the only basic-auth credentials accepted.
+	Email    string
+	APIToken string
+	// Now replaces the clock that stamps properties.updatedAt.
+	Now func() time.Time
+}
+
+// Request is one request the mock answered.
+type Request struct {
+	Method    string
+	Path      string
+	Query     string
+	Route     Route
+	ProductID string
+	Status    int
+}
+
+// Fault changes how the mock answers requests of one route.
+type Fault struct {
+	// Product limits the fault to one product; empty means every product.
+	Product string
+	// Delay is waited before anything else happens.
+	Delay time.Duration
+	// Status, with Header and Body, is answered instead of the route's real answer
+	// (the route's effect does not happen). A Body that is empty gets a JSON error.
+	Status int
+	Header http.Header
+	Body   string
+	// DropConnection closes the connection without an answer.
+	DropConnection bool
+	// MalformedBody answers 200 with a body that is not JSON.
+	MalformedBody bool
+	// AfterEffect applies the route's real effect first, then the fault: an answer lost
+	// after the server did the work.
+	AfterEffect bool
+	// Times is how many requests the fault hits; 0 means every request until cleared.
+	Times int
+}
+
+// Mock is the fake Marketplace. It is safe for concurrent use.
+type Mock struct {
+	opts Options
+
+	mu       sync.Mutex
+	products map[string]*product
+	requests []Request
+	faults   map[Route][]*Fault
+}
+
+type product struct {
+	// live and draft are whole response bodies ({"commonCloud": {...}}), nil when absent.
+	live  map[string]any
+	draft map[string]any
+}
+
+// New returns a Mock with no products.
+func New(opts Options) *Mock {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	return &Mock{opts: opts, products: map[string]*product{}, faults: map[Route][]*Fault{}}
+}
+
+// AddProduct registers a product with neither a live nor a draft version.
+func (m *Mock) AddProduct(id string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.products[id]; !ok {
+		m.products[id] = &product{}
+	}
+}
+
+// HasProduct reports whether id is registered.
+func (m *Mock) HasProduct(id string) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	_, ok := m.products[id]
+	return ok
+}
+
+// SetLive replaces the live version with body ({"commonCloud": {...}}), registering the
+// product if needed; nil removes it. It panics on invalid JSON: it is for tests.
+func (m *Mock) SetLive(id string, body []byte) { m.set(id, body, false) }
+
+// SetDraft is SetLive for the draft version.
+func (m *Mock) SetDraft(id string, body []byte) { m.set(id, body, true) }
+
+func (m *Mock) set(id string, body []byte, draft bool) {
+	var doc map[string]any
+	if body != nil {
+		var err error
+		if doc, err = decodeObject(body); err != nil {
+			panic(fmt.Sprintf("mockmarketplace: %v", err))
+		}
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	p, ok := m.products[id]
+	if !ok {
+		p = &product{}
+		m.products[id] = p
+	}
+	if draft {
+		p.draft = doc
+	} else {
+		p.live = doc
+	}
+}
+
+// Live returns the stored live body, or nil.
+func (m *Mock) Live(id string) []byte { return m.get(id, false) }
+
+// Draft returns the stored draft body, or nil.
+func (m *Mock) Draft(id string) []byte { return m.get(id, true) }
+
+func (m *Mock) get(id string, draft bool) []byte {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	p, ok := m.products[id]
+	if !ok {
+		return nil
+	}
+	doc := p.live
+	if draft {
+		doc = p.draft
+	}
+	if doc == nil {
+		return nil
+	}
+	out, _ := json.Marshal(doc)
+	return out
+}
+
+// Requests returns a copy of every request answered so far.
+func (m *Mock) Requests() []Request {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]Request(nil), m.requests...)
+}
+
+// Count returns how many requests of route were answered; RouteUnknown counts all routes.
+func (m *Mock) Count(route Route) int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	n := 0
+	for _, r := range m.requests {
+		if route == RouteUnknown || r.Route == route {
+			n++
+		}
+	}
+	return n
+}
+
+// ResetRequests forgets the recorded requests.
+func (m *Mock) ResetRequests() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.requests = nil
+}
+
+// InjectFault adds a fault to route; faults of one route apply in the order added.
+func (m *Mock) InjectFault(route Route, f Fault) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	fc := f
+	m.faults[route] = append(m.faults[route], &fc)
+}
+
+// ClearFaults removes every fault.
+func (m *Mock) ClearFaults() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.faults = map[Route][]*Fault{}
+}
+
+// takeFault returns the fault that applies to this request, using up one of its Times.
+func (m *Mock) takeFault(route Route, productID string) *Fault {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for i, f := range m.faults[route] {
+		if f.Product != "" && f.Product != productID {
+			continue
+		}
+		taken := *f
+		if f.Times > 0 {
+			f.Times--
+			if f.Times == 0 {
+				m.faults[route] = append(m.faults[route][:i:i], m.faults[route][i+1:]...)
+			}
+		}
+		return &taken
+	}
+	return nil
+}
+
+func (m *Mock) record(r *http.Request, route Route, productID string, status int) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.requests = append(m.requests, Request{
+		Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery,
+		Route: route, ProductID: productID, Status: status,
+	})
+}
+
+// ServeHTTP answers one API request.
+func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	route, productID, ok := classify(r)
+	rec := &statusRecorder{ResponseWriter: w}
+	defer func() { m.record(r, route, productID, rec.status) }()
+	if !ok {
+		writeError(rec, http.StatusNotFound, "NOT_FOUND", "no such resource: "+r.Method+" "+r.URL.Path)
+		return
+	}
+	if status, code, msg := m.authorize(r, route); status != 0 {
+		writeError(rec, status, code, msg)
+		return
+	}
+	if route == RouteGetLive || route == RouteGetDraft {
+		if s := r.URL.Query().Get("state"); s != "" && s != "live" && s != "draft" {
+			writeError(rec, http.StatusBadRequest, "INVALID_STATE", fmt.Sprintf("state must be live or draft, not %q", s))
+			return
+		}
+	}
+
+	fault := m.takeFault(route, productID)
+	if fault != nil && fault.Delay > 0 {
+		select {
+		case <-time.After(fault.Delay):
+		case <-r.Context().Done():
+			rec.status = 499 // the client went away, as nginx logs it
+			return
+		}
+	}
+	if fault != nil && !fault.AfterEffect && fault.interrupts() {
+		m.applyFault(rec, fault)
+		return
+	}
+	if fault != nil && fault.AfterEffect {
+		m.handle(discardWriter{}, r, route, productID)
+		m.applyFault(rec, fault)
+		return
+	}
+	m.handle(rec, r, route, productID)
+}
+
+func (f *Fault) interrupts() bool { return f.Status != 0 || f.DropConnection || f.MalformedBody }
+
+func (m *Mock) applyFault(w *statusRecorder, f *Fault) {
+	switch {
+	case f.DropConnection:
+		w.status = -1
+		if hj, ok := w.ResponseWriter.(http.Hijacker); ok {
+			if conn, _, err := hj.Hijack(); err == nil {
+				_ = conn.Close()
+				return
+			}
+		}
+		panic(http.ErrAbortHandler)
+	case f.MalformedBody:
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusOK)
+		_, _ = io.WriteString(w, `{"commonCloud": {"security": `)
+	case f.Status != 0:
+		maps.Copy(w.Header(), f.Header)
+		if f.Body == "" {
+			writeError(w, f.Status, "INJECTED_FAULT", fmt.Sprintf("injected %d", f.Status))
+			return
+		}
+		w.WriteHeader(f.Status)
+		_, _ = io.WriteString(w, f.Body)
+	}
+}
+
+func classify(r *http.Request) (Route, string, bool) {
+	rest, ok := strings.CutPrefix(r.URL.Path, productsPrefix)
+	if !ok || rest == "" {
+		return RouteUnknown, "", false
+	}
+	id, action, hasAction := strings.Cut(rest, "/")
+	switch {
+	case hasAction && action == "publish" && r.Method == http.MethodPost:
+		return RoutePublish, id, true
+	case hasAction:
+		return RouteUnknown, id, false
+	case r.Method == http.MethodGet && r.URL.Query().Get("state") == "draft":
+		return RouteGetDraft, id, true
+	case r.Method == http.MethodGet:
+		return RouteGetLive, id, true
+	case r.Method == http.MethodPut:
+		return RoutePut, id, true
+	case r.Method == http.MethodDelete:
+		return RouteDelete, id, true
+	}
+	return RouteUnknown, id, false
+}
+
+// authorize applies the API's rules: reading live needs no credentials, but credentials
+// that are sent must be right; everything else needs the configured basic credentials;
+// bearer tokens belong to Forge and OAuth2 apps, which this resource refuses.
+func (m *Mock) authorize(r *http.Request, route Route) (int, string, string) {
+	header := r.Header.Get("Authorization")
+	switch {
+	case header == "":
+		if route == RouteGetLive && r.URL.Query().Get("state") != "draft" {
+			return 0, "", ""
+		}
+		return http.StatusUnauthorized, "UNAUTHORIZED", "authentication is required"
+	case strings.HasPrefix(strings.ToLower(header), "bearer "):
+		return http.StatusForbidden, "FORBIDDEN", "Forge and OAuth2 apps cannot access this REST resource."
+	}
+	email, token, ok := r.BasicAuth()
+	if !ok || !m.credentialsMatch(email, token) {
+		return http.StatusUnauthorized, "UNAUTHORIZED", "the email or API token is not valid"
+	}
+	return 0, "", ""
+}
+
+func (m *Mock) credentialsMatch(email, token string) bool {
+	if m.opts.Email == "" {
+		return false
+	}
+	e := subtle.ConstantTimeCompare([]byte(email), []byte(m.opts.Email))
+	t := subtle.ConstantTimeCompare([]byte(token), []byte(m.opts.APIToken))
+	return e&t == 1
+}
+
+func (m *Mock) handle(w http.ResponseWriter, r *http.Request, route Route, id string) {
+	var body map[string]any
+	if route == RoutePut {
+		data, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+		if err != nil {
+			writeError(w, http.StatusBadRequest, "BAD_REQUEST", "could not read the body")
+			return
+		}
+		if body, err = validatePutBody(data); err != nil {
+			writeError(w, http.StatusBadRequest, "INVALID_BODY", err.Error())
+			return
+		}
+	}
+
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	p, ok := m.products[id]
+	if !ok {
+		writeError(w, http.StatusNotFound, "PRODUCT_NOT_FOUND", fmt.Sprintf("product %s not found", id))
+		return
+	}
+	switch route {
+	case RouteGetLive, RouteGetDraft:
+		doc, which := p.live, "live"
+		if route == RouteGetDraft {
+			doc, which = p.draft, "draft"
+		}
+		if doc == nil {
+			writeError(w, http.StatusNotFound, "NOT_FOUND", fmt.Sprintf("product %s has no %s version", id, which))
+			return
+		}
+		writeJSON(w, http.StatusOK, doc)
+	case RoutePut:
+		cc := body["commonCloud"].(map[string]any)
+		email, _, _ := r.BasicAuth()
+		cc["properties"] = map[string]any{
+			"updatedBy":  email,
+			"updatedAt":  json.Number(fmt.Sprint(m.opts.Now().UnixMilli())),
+			"formStatus": "DRAFT",
+		}
+		p.draft = body
+		w.WriteHeader(http.StatusNoContent)
+	case RouteDelete:
+		if p.draft == nil {
+			writeError(w, http.StatusNotFound, "NOT_FOUND", fmt.Sprintf("product %s has no draft version", id))
+			return
+		}
+		p.draft = nil
+		w.WriteHeader(http.StatusNoContent)
+	case RoutePublish:
+		if p.draft == nil {
+			writeError(w, http.StatusConflict, "NO_DRAFT", fmt.Sprintf("product %s has no draft version to publish", id))
+			return
+		}
+		if cc, ok := p.draft["commonCloud"].(map[string]any); ok {
+			if props, ok := cc["properties"].(map[string]any); ok {
+				props["formStatus"] = "SUBMITTED"
+			}
+		}
+		p.live, p.draft = p.draft, nil
+		w.WriteHeader(http.StatusNoContent)
+	}
+}
+
+// validatePutBody checks a PUT body as the API would: a JSON object holding a
+// commonCloud object whose known fields have the documented types. properties is
+// server-maintained, so whatever the client sent there is dropped.
+func validatePutBody(data []byte) (map[string]any, error) {
+	body, err := decodeObject(data)
+	if err != nil {
+		return nil, err
+	}
+	cc, ok := body["commonCloud"].(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("commonCloud: required, and must be an object")
+	}
+	delete(cc, "properties")
+	if err := typeCheck("commonCloud", commonCloudSchema, cc); err != nil {
+		return nil, err
+	}
+	return body, nil
+}
+
+func decodeObject(data []byte) (map[string]any, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, fmt.Errorf("the body is not valid JSON: %v", err)
+	}
+	if dec.More() {
+		return nil, fmt.Errorf("the body holds more than one JSON value")
+	}
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("the body must be a JSON object")
+	}
+	return obj, nil
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func writeError(w http.ResponseWriter, status int, code, message string) {
+	writeJSON(w, status, map[string]string{"code": code, "message": message})
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusRecorder) WriteHeader(status int) {
+	if s.status == 0 {
+		s.status = status
+	}
+	s.ResponseWriter.WriteHeader(status)
+}
+
+func (s *statusRecorder) Write(b []byte) (int, error) {
+	if s.status == 0 {
+		s.status = http.StatusOK
+	}
+	return s.ResponseWriter.Write(b)
+}
+
+// discardWriter swallows the real answer of an AfterEffect fault.
+type discardWriter struct{}
+
+func (discardWriter) Header() http.Header         { return http.Header{} }
+func (discardWriter) Write(b []byte) (int, error) { return len(b), nil }
+func (discardWriter) WriteHeader(int)             {}
+
+// BasicAuthHeader is the Authorization value for email and token, for tests that build
+// requests by hand.
+func BasicAuthHeader(email, token string) string {
+	return "Basic " + base64.StdEncoding.EncodeToString([]byte(email+":"+token))
+}

@@ -1,0 +1,216 @@
+// Package provider implements the marketplace Terraform provider.
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/marketplace-trust/terraform-provider-marketplace/internal/marketplace"
+)
+
+// Environment variables read when the provider block leaves an attribute unset.
+const (
+	EnvBaseURL  = "MARKETPLACE_BASE_URL"
+	EnvEmail    = "MARKETPLACE_EMAIL"
+	EnvAPIToken = "MARKETPLACE_API_TOKEN"
+)
+
+var (
+	_ provider.Provider                   = &marketplaceProvider{}
+	_ provider.ProviderWithValidateConfig = &marketplaceProvider{}
+)
+
+type marketplaceProvider struct {
+	version string
+	// getenv is os.Getenv in production; tests inject their own so that they can run in
+	// parallel, each against its own mock, without touching the process environment.
+	getenv func(string) string
+}
+
+type providerModel struct {
+	BaseURL        types.String          `tfsdk:"base_url"`
+	Email          types.String          `tfsdk:"email"`
+	APIToken       types.String          `tfsdk:"api_token"`
+	MaxRetries     types.Int64           `tfsdk:"max_retries"`
+	RequestTimeout timetypes.GoDuration `tfsdk:"request_timeout"`
+}
+
+// New returns the provider constructor that main serves.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider {
+		return &marketplaceProvider{version: version, getenv: os.Getenv}
+	}
+}
+
+func (p *marketplaceProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "marketplace"
+	resp.Version = p.version
+}
+
+func (p *marketplaceProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = providerSchema()
+}
+
+func providerSchema() schema.Schema {
+	return schema.Schema{
+		MarkdownDescription: "Manages the privacy and security (\"trust\") information of Atlassian Marketplace apps " +
+			"through the Marketplace REST API v3.",
+		Attributes: map[string]schema.Attribute{
+			"base_url": schema.StringAttribute{
+				MarkdownDescription: "Root of the Marketplace API. May also be set with the `" + EnvBaseURL + "` environment " +
+					"variable. Defaults to `" + marketplace.DefaultBaseURL + "`. Must be `https`, except for a loopback host " +
+					"(`127.0.0.0/8`, `::1`, `localhost`), as used by a local emulator.",
+				Optional:   true,
+				Validators: []validator.String{baseURLValidator{}},
+			},
+			"email": schema.StringAttribute{
+				MarkdownDescription: "Email of the Atlassian account the API token belongs to. May also be set with the `" +
+					EnvEmail + "` environment variable. Set together with `api_token`, or leave both unset to read only " +
+					"live versions.",
+				Optional: true,
+			},
+			"api_token": schema.StringAttribute{
+				MarkdownDescription: "Atlassian API token of that account. May also be set with the `" + EnvAPIToken +
+					"` environment variable (preferred: it keeps the token out of configuration). Never logged.",
+				Optional:  true,
+				Sensitive: true,
+			},
+			"max_retries": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("How many times one request is retried after a 429, 502, 503 or 504 "+
+					"answer or a connection error. Defaults to `%d`.", marketplace.DefaultMaxRetries),
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(0, 50)},
+			},
+			"request_timeout": schema.StringAttribute{
+				MarkdownDescription: "How long one HTTP request may take, as a Go duration (`30s`, `2m`). Defaults to `" +
+					marketplace.DefaultRequestTimeout.String() + "`. Retries and the resource's `timeouts` are on top of it.",
+				Optional:   true,
+				CustomType: timetypes.GoDurationType{},
+				Validators: []validator.String{positiveDurationValidator{}},
+			},
+		},
+	}
+}
+
+func (p *marketplaceProvider) ValidateConfig(ctx context.Context, req provider.ValidateConfigRequest, resp *provider.ValidateConfigResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// Only a pair set in the configuration itself can be judged here; the environment may
+	// still complete it, which Configure checks.
+	if known(cfg.Email) && known(cfg.APIToken) && cfg.Email.IsNull() != cfg.APIToken.IsNull() {
+		addCredentialsPairError(&resp.Diagnostics, cfg)
+	}
+}
+
+func (p *marketplaceProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	for name, v := range map[string]interface{ IsUnknown() bool }{
+		"base_url": cfg.BaseURL, "email": cfg.Email, "api_token": cfg.APIToken,
+		"max_retries": cfg.MaxRetries, "request_timeout": cfg.RequestTimeout,
+	} {
+		if v.IsUnknown() {
+			resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown provider configuration",
+				fmt.Sprintf("The provider cannot be configured while %s is unknown: it must be known at plan time. "+
+					"Set it to a literal or a variable, or apply its source first with -target.", name))
+		}
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	clientCfg, diags := p.clientConfig(cfg, req.TerraformVersion)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	client, err := marketplace.New(clientCfg)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid provider configuration", err.Error())
+		return
+	}
+	resp.ResourceData = client
+	resp.DataSourceData = client
+}
+
+// clientConfig merges the configuration with the environment and the defaults, in that
+// order, and reports each rule a merged value breaks against its attribute.
+func (p *marketplaceProvider) clientConfig(cfg providerModel, terraformVersion string) (marketplace.Config, diagDiagnostics) {
+	var diags diagDiagnostics
+	out := marketplace.Config{
+		BaseURL:   firstNonEmpty(cfg.BaseURL.ValueString(), p.getenv(EnvBaseURL), marketplace.DefaultBaseURL),
+		Email:     firstNonEmpty(cfg.Email.ValueString(), p.getenv(EnvEmail)),
+		APIToken:  firstNonEmpty(cfg.APIToken.ValueString(), p.getenv(EnvAPIToken)),
+		UserAgent: userAgent(p.version, terraformVersion),
+	}
+	if _, err := marketplace.ValidateBaseURL(out.BaseURL); err != nil {
+		diags.AddAttributeError(path.Root("base_url"), "Invalid base_url",
+			fmt.Sprintf("The Marketplace API URL (from base_url or %s) is not usable: %s", EnvBaseURL, err))
+	}
+	if (out.Email == "") != (out.APIToken == "") {
+		addCredentialsPairError(&diags, cfg)
+	}
+	if !cfg.MaxRetries.IsNull() {
+		n := int(cfg.MaxRetries.ValueInt64())
+		out.MaxRetries = &n
+	}
+	if !cfg.RequestTimeout.IsNull() {
+		d, _ := cfg.RequestTimeout.ValueGoDuration() // the attribute's validators already parsed it.
+		out.RequestTimeout = d
+	}
+	return out, diags
+}
+
+func addCredentialsPairError(diags *diagDiagnostics, cfg providerModel) {
+	missing, set := "api_token", "email"
+	if cfg.Email.IsNull() && !cfg.APIToken.IsNull() || cfg.Email.ValueString() == "" && cfg.APIToken.ValueString() != "" {
+		missing, set = "email", "api_token"
+	}
+	diags.AddAttributeError(path.Root(missing), "Incomplete Marketplace credentials",
+		fmt.Sprintf("%s is set but %s is not. Set both (in the provider block, or with %s and %s), or neither to "+
+			"read only live versions.", set, missing, EnvEmail, EnvAPIToken))
+}
+
+func userAgent(providerVersion, terraformVersion string) string {
+	ua := "terraform-provider-marketplace/" + providerVersion
+	if terraformVersion != "" {
+		ua += " Terraform/" + terraformVersion
+	}
+	return ua
+}
+
+func firstNonEmpty(values ...string) string {
+	for _, v := range values {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func known(v interface{ IsUnknown() bool }) bool { return !v.IsUnknown() }
+
+func (p *marketplaceProvider) Resources(_ context.Context) []func() resource.Resource {
+	return []func() resource.Resource{}
+}
+
+func (p *marketplaceProvider) DataSources(_ context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{}
+}
