@@ -112,7 +112,7 @@ func (p *marketplaceProvider) ValidateConfig(ctx context.Context, req provider.V
 	// Only a pair set in the configuration itself can be judged here; the environment may
 	// still complete it, which Configure checks.
 	if known(cfg.Email) && known(cfg.APIToken) && cfg.Email.IsNull() != cfg.APIToken.IsNull() {
-		addCredentialsPairError(&resp.Diagnostics, cfg)
+		addCredentialsPairError(&resp.Diagnostics, cfg.Email.ValueString() != "")
 	}
 }
 
@@ -165,7 +165,7 @@ func (p *marketplaceProvider) clientConfig(cfg providerModel, terraformVersion s
 			fmt.Sprintf("The Marketplace API URL (from base_url or %s) is not usable: %s", EnvBaseURL, err))
 	}
 	if (out.Email == "") != (out.APIToken == "") {
-		addCredentialsPairError(&diags, cfg)
+		addCredentialsPairError(&diags, out.Email != "")
 	}
 	if !cfg.MaxRetries.IsNull() {
 		n := int(cfg.MaxRetries.ValueInt64())
@@ -178,9 +178,9 @@ func (p *marketplaceProvider) clientConfig(cfg providerModel, terraformVersion s
 	return out, diags
 }
 
-func addCredentialsPairError(diags *diagDiagnostics, cfg providerModel) {
+func addCredentialsPairError(diags *diagDiagnostics, emailSet bool) {
 	missing, set := "api_token", "email"
-	if cfg.Email.IsNull() && !cfg.APIToken.IsNull() || cfg.Email.ValueString() == "" && cfg.APIToken.ValueString() != "" {
+	if !emailSet {
 		missing, set = "email", "api_token"
 	}
 	diags.AddAttributeError(path.Root(missing), "Incomplete Marketplace credentials",
