@@ -208,9 +208,9 @@ func firstNonEmpty(values ...string) string {
 func known(v interface{ IsUnknown() bool }) bool { return !v.IsUnknown() }
 
 func (p *marketplaceProvider) Resources(_ context.Context) []func() resource.Resource {
-	return []func() resource.Resource{}
+	return []func() resource.Resource{NewPrivacySecurityResource}
 }
 
 func (p *marketplaceProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{}
+	return []func() datasource.DataSource{NewPrivacySecurityDataSource}
 }

@@ -63,7 +63,7 @@ func configure(t *testing.T, env map[string]string, attrs map[string]tftypes.Val
 	return client, resp
 }
 
-func str(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
+func tfString(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
 
 func TestConfigurePrecedenceAndDefaults(t *testing.T) {
 	t.Parallel()
@@ -77,7 +77,7 @@ func TestConfigurePrecedenceAndDefaults(t *testing.T) {
 	if resp.Diagnostics.HasError() || client.BaseURL() != "http://127.0.0.1:1" || !client.HasCredentials() {
 		t.Errorf("environment: %v", resp.Diagnostics)
 	}
-	client, resp = configure(t, env, map[string]tftypes.Value{"base_url": str("https://example.com/mp")})
+	client, resp = configure(t, env, map[string]tftypes.Value{"base_url": tfString("https://example.com/mp")})
 	if resp.Diagnostics.HasError() || client.BaseURL() != "https://example.com/mp" {
 		t.Errorf("configuration over environment: %v %s", resp.Diagnostics, client.BaseURL())
 	}
@@ -95,9 +95,9 @@ func TestConfigureRejects(t *testing.T) {
 		path  string
 		text  string
 	}{
-		{"http to a remote host", nil, map[string]tftypes.Value{"base_url": str("http://api.atlassian.com/marketplace")}, "base_url", "only allowed for a loopback host"},
+		{"http to a remote host", nil, map[string]tftypes.Value{"base_url": tfString("http://api.atlassian.com/marketplace")}, "base_url", "only allowed for a loopback host"},
 		{"http to a remote host from the environment", map[string]string{EnvBaseURL: "http://10.1.2.3"}, nil, "base_url", "MARKETPLACE_BASE_URL"},
-		{"email without token", nil, map[string]tftypes.Value{"email": str("a@example.com")}, "api_token", "email is set but api_token is not"},
+		{"email without token", nil, map[string]tftypes.Value{"email": tfString("a@example.com")}, "api_token", "email is set but api_token is not"},
 		{"token without email", map[string]string{EnvAPIToken: "t"}, nil, "email", "api_token is set but email is not"},
 		{"unknown base_url", nil, map[string]tftypes.Value{"base_url": tftypes.NewValue(tftypes.String, tftypes.UnknownValue)}, "base_url", "unknown"},
 	}
@@ -143,7 +143,7 @@ provider "marketplace" {
 data "marketplace_privacy_security" "x" {
   product_id = "12345678-1234-1234-1234-123456789abc"
 }`,
-				ExpectError: regexp.MustCompile(`(?s)Invalid base_url.*only allowed for a loopback host`),
+				ExpectError: regexp.MustCompile(`(?s)Invalid base_url.*only allowed for a\s+loopback host`),
 			},
 			{
 				Config: `

@@ -2,8 +2,16 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
 	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -48,5 +56,187 @@ func (positiveDurationValidator) ValidateString(_ context.Context, req validator
 	if err != nil || d <= 0 {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration",
 			fmt.Sprintf("%q is not a positive Go duration (examples: 30s, 1m30s).", req.ConfigValue.ValueString()))
+	}
+}
+
+// The document's plan-time checks. Each reports against the attribute at fault, so that
+// Terraform points at the line to fix, and none of them calls the API.
+
+var (
+	uuidPattern       = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+	upperSnakePattern = regexp.MustCompile(`^[A-Z0-9]+(_[A-Z0-9]+)*$`)
+	emailPattern      = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
+)
+
+// stringCheck is a string validator made of a description and a function that returns
+// the problem with a value, or "".
+type stringCheck struct {
+	summary     string
+	description string
+	problem     func(string) string
+}
+
+func (v stringCheck) Description(context.Context) string         { return v.description }
+func (v stringCheck) MarkdownDescription(context.Context) string { return v.description }
+
+func (v stringCheck) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if msg := v.problem(req.ConfigValue.ValueString()); msg != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, v.summary, msg)
+	}
+}
+
+func uuidString() validator.String {
+	return stringCheck{"Invalid product_id", "must be a UUID", func(s string) string {
+		if uuidPattern.MatchString(s) {
+			return ""
+		}
+		return fmt.Sprintf("%q is not a UUID. The product ID of a Marketplace app looks like 12345678-1234-1234-1234-123456789abc.", s)
+	}}
+}
+
+func notEmpty() validator.String {
+	return stringCheck{"Empty string", "must not be empty", func(s string) string {
+		if strings.TrimSpace(s) != "" {
+			return ""
+		}
+		return "An empty value is not allowed here: omit the attribute instead."
+	}}
+}
+
+func upperSnake() validator.String {
+	return stringCheck{"Invalid code", "must be an UPPER_SNAKE_CASE code", func(s string) string {
+		if s == "" || upperSnakePattern.MatchString(s) {
+			return ""
+		}
+		return fmt.Sprintf("%q is not a code: codes are UPPER_SNAKE_CASE, such as %q.", s, suggestUpperSnake(s))
+	}}
+}
+
+func suggestUpperSnake(s string) string {
+	s = strings.ToUpper(strings.TrimSpace(s))
+	return strings.Trim(regexp.MustCompile(`[^A-Z0-9]+`).ReplaceAllString(s, "_"), "_")
+}
+
+func httpURL() validator.String {
+	return stringCheck{"Invalid URL", "must be an absolute http(s) URL", func(s string) string {
+		if s == "" || isHTTPURL(s) {
+			return ""
+		}
+		return fmt.Sprintf("%q is not an absolute http(s) URL, such as https://example.com/page.", s)
+	}}
+}
+
+func emailOrURL() validator.String {
+	return stringCheck{"Invalid security contact", "must be an email address or an absolute http(s) URL", func(s string) string {
+		if s == "" || isHTTPURL(s) || emailPattern.MatchString(s) {
+			return ""
+		}
+		return fmt.Sprintf("%q is neither an email address nor an absolute http(s) URL.", s)
+	}}
+}
+
+func isHTTPURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" && !strings.ContainsAny(s, " \t\n")
+}
+
+// objectCheck is an object validator over the attributes of a known object.
+type objectCheck struct {
+	description string
+	check       func(p path.Path, attrs map[string]attr.Value, diags *diag.Diagnostics)
+}
+
+func (v objectCheck) Description(context.Context) string         { return v.description }
+func (v objectCheck) MarkdownDescription(context.Context) string { return v.description }
+
+func (v objectCheck) ValidateObject(_ context.Context, req validator.ObjectRequest, resp *validator.ObjectResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	v.check(req.Path, req.ConfigValue.Attributes(), &resp.Diagnostics)
+}
+
+func notEmptyObject() validator.Object {
+	return objectCheck{"must set at least one attribute", func(p path.Path, attrs map[string]attr.Value, diags *diag.Diagnostics) {
+		for _, v := range attrs {
+			if !v.IsNull() {
+				return
+			}
+		}
+		diags.AddAttributeError(p, "Empty object", "This object sets nothing: omit it instead.")
+	}}
+}
+
+// requiredWhenTrue asks for valueAttr whenever flagAttr is true: a claim ("a DPA is
+// available") without the thing claimed (its URL) would be rejected by reviewers.
+func requiredWhenTrue(flagAttr, valueAttr string) validator.Object {
+	return objectCheck{fmt.Sprintf("%s is required when %s is true", valueAttr, flagAttr),
+		func(p path.Path, attrs map[string]attr.Value, diags *diag.Diagnostics) {
+			f, ok := attrs[flagAttr].(types.Bool)
+			if !ok || f.IsUnknown() || !f.ValueBool() {
+				return
+			}
+			if v := attrs[valueAttr]; v != nil && v.IsNull() {
+				diags.AddAttributeError(p.AtName(valueAttr), "Missing "+valueAttr,
+					fmt.Sprintf("%s is true, so %s must be set.", flagAttr, valueAttr))
+			}
+		}}
+}
+
+func certificationsAgree() validator.Object {
+	return objectCheck{"has_compliant_certifications must agree with compliant_certifications",
+		func(p path.Path, attrs map[string]attr.Value, diags *diag.Diagnostics) {
+			has, ok := attrs["has_compliant_certifications"].(types.Bool)
+			certs, ok2 := attrs["compliant_certifications"].(types.Set)
+			if !ok || !ok2 || has.IsNull() || has.IsUnknown() || certs.IsUnknown() {
+				return
+			}
+			some := !certs.IsNull() && len(certs.Elements()) > 0
+			switch {
+			case has.ValueBool() && !some:
+				diags.AddAttributeError(p.AtName("compliant_certifications"), "Missing compliant_certifications",
+					"has_compliant_certifications is true, so compliant_certifications must list them.")
+			case !has.ValueBool() && some:
+				diags.AddAttributeError(p.AtName("has_compliant_certifications"), "Contradictory certifications",
+					"has_compliant_certifications is false, but compliant_certifications lists some: set it to true, or remove the list.")
+			}
+		}}
+}
+
+// commonCloudJSONValidator checks that common_cloud_json is what PUT's commonCloud takes.
+type commonCloudJSONValidator struct{}
+
+func (commonCloudJSONValidator) Description(context.Context) string {
+	return "must be a JSON object (the value of commonCloud) without properties"
+}
+func (v commonCloudJSONValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (commonCloudJSONValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	var v any
+	if err := json.Unmarshal([]byte(req.ConfigValue.ValueString()), &v); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid JSON", err.Error())
+		return
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid common_cloud_json",
+			fmt.Sprintf("common_cloud_json must be a JSON object (the value of commonCloud), not %s.", describeJSON(v)))
+		return
+	}
+	if _, ok := m["commonCloud"]; ok {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid common_cloud_json",
+			"common_cloud_json is the value of commonCloud, not the whole body: remove the outer {\"commonCloud\": ...}.")
+	}
+	if _, ok := m["properties"]; ok {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid common_cloud_json",
+			"properties is maintained by the Marketplace and cannot be set: remove it.")
 	}
 }

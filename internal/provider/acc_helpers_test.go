@@ -1,0 +1,123 @@
+package provider
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/marketplace-trust/terraform-provider-marketplace/internal/mockmarketplace"
+)
+
+const testProductID = "12345678-1234-1234-1234-123456789abc"
+
+// exampleConfig is the resource example from examples/, so that the documented example
+// is the one the tests apply.
+func exampleConfig(t *testing.T, publish bool) string {
+	t.Helper()
+	data, err := os.ReadFile("../../examples/resources/marketplace_privacy_security/resource.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := string(data)
+	if publish {
+		cfg = strings.Replace(cfg, "publish    = false", "publish    = true", 1)
+	}
+	return cfg
+}
+
+// startMock starts a mock with testProductID registered.
+func startMock(t *testing.T) *mockmarketplace.Server {
+	t.Helper()
+	mock := mockmarketplace.Start(t)
+	mock.AddProduct(testProductID)
+	return mock
+}
+
+// commonCloudOf returns the commonCloud of a stored body without properties, with
+// arrays of strings sorted: the API treats them as sets.
+func commonCloudOf(t *testing.T, body []byte) map[string]any {
+	t.Helper()
+	if body == nil {
+		return nil
+	}
+	var doc struct {
+		CommonCloud map[string]any `json:"commonCloud"`
+	}
+	if err := json.Unmarshal(body, &doc); err != nil {
+		t.Fatalf("stored body %s: %v", body, err)
+	}
+	delete(doc.CommonCloud, "properties")
+	return sortStringArrays(doc.CommonCloud).(map[string]any)
+}
+
+func sortStringArrays(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			x[k] = sortStringArrays(e)
+		}
+	case []any:
+		strs := make([]string, 0, len(x))
+		for _, e := range x {
+			s, ok := e.(string)
+			if !ok {
+				return x
+			}
+			strs = append(strs, s)
+		}
+		sort.Strings(strs)
+		out := make([]any, len(strs))
+		for i, s := range strs {
+			out[i] = s
+		}
+		return out
+	}
+	return v
+}
+
+func seedPutCommonCloud(t *testing.T) map[string]any {
+	t.Helper()
+	data, err := os.ReadFile("testdata/seed_put.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return commonCloudOf(t, data)
+}
+
+// checkStored is a TestCheckFunc comparing a stored version with want (nil: absent).
+func checkStored(t *testing.T, what string, get func() []byte, want map[string]any) func(*terraform.State) error {
+	return func(*terraform.State) error {
+		got := commonCloudOf(t, get())
+		if !reflect.DeepEqual(got, want) {
+			g, _ := json.MarshalIndent(got, "", "  ")
+			w, _ := json.MarshalIndent(want, "", "  ")
+			return fmt.Errorf("stored %s:\n%s\nwant:\n%s", what, g, w)
+		}
+		return nil
+	}
+}
+
+// checkCalls is a TestCheckFunc asserting how many requests of each route the mock has
+// answered since the last reset, then resetting the count.
+func checkCalls(mock *mockmarketplace.Server, want map[mockmarketplace.Route]int) func(*terraform.State) error {
+	return func(*terraform.State) error {
+		defer mock.ResetRequests()
+		var problems []string
+		for route, n := range want {
+			if got := mock.Count(route); got != n {
+				problems = append(problems, fmt.Sprintf("%s: %d calls, want %d", route, got, n))
+			}
+		}
+		if len(problems) > 0 {
+			sort.Strings(problems)
+			return fmt.Errorf("API calls: %s (all: %v)", strings.Join(problems, "; "), mock.Requests())
+		}
+		return nil
+	}
+}

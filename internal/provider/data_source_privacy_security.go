@@ -1,0 +1,137 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/marketplace-trust/terraform-provider-marketplace/internal/marketplace"
+)
+
+var (
+	_ datasource.DataSource              = &privacySecurityDataSource{}
+	_ datasource.DataSourceWithConfigure = &privacySecurityDataSource{}
+)
+
+// NewPrivacySecurityDataSource is the constructor the provider registers.
+func NewPrivacySecurityDataSource() datasource.DataSource { return &privacySecurityDataSource{} }
+
+type privacySecurityDataSource struct {
+	client *marketplace.Client
+}
+
+type privacySecurityDataSourceModel struct {
+	ID              types.String         `tfsdk:"id"`
+	ProductID       types.String         `tfsdk:"product_id"`
+	State           types.String         `tfsdk:"state"`
+	CommonCloud     types.Object         `tfsdk:"common_cloud"`
+	CommonCloudJSON jsontypes.Normalized `tfsdk:"common_cloud_json"`
+	Properties      types.Object         `tfsdk:"properties"`
+}
+
+func (d *privacySecurityDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_privacy_security"
+}
+
+func (d *privacySecurityDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = privacySecurityDataSourceSchema()
+}
+
+func privacySecurityDataSourceSchema() schema.Schema {
+	return schema.Schema{
+		MarkdownDescription: "Reads the live or draft privacy and security information of a Marketplace app. " +
+			"Reading the live version needs no credentials.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{MarkdownDescription: "The product ID.", Computed: true},
+			"product_id": schema.StringAttribute{
+				MarkdownDescription: "The app's product ID (a UUID).",
+				Required:            true,
+				Validators:          []validator.String{uuidString()},
+			},
+			"state": schema.StringAttribute{
+				MarkdownDescription: "Which version to read: `live` (the default) or `draft` (needs credentials).",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.OneOf(string(marketplace.Live), string(marketplace.Draft))},
+			},
+			"common_cloud": schema.SingleNestedAttribute{
+				MarkdownDescription: commonCloudDoc.description + " Fields this provider does not model are in `common_cloud_json`.",
+				Computed:            true,
+				Attributes:          commonCloudDoc.dataSourceAttributes(),
+			},
+			"common_cloud_json": schema.StringAttribute{
+				MarkdownDescription: "The value of `commonCloud` as JSON, exactly as returned (fields this provider does " +
+					"not model included), without `properties`. Use `jsondecode` to read it.",
+				Computed:   true,
+				CustomType: jsontypes.NormalizedType{},
+			},
+			"properties": propertiesDataSourceAttribute(),
+		},
+	}
+}
+
+func (d *privacySecurityDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	if req.ProviderData == nil {
+		return
+	}
+	client, ok := req.ProviderData.(*marketplace.Client)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("Expected *marketplace.Client, got %T.", req.ProviderData))
+		return
+	}
+	d.client = client
+}
+
+func (d *privacySecurityDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var cfg privacySecurityDataSourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	productID := cfg.ProductID.ValueString()
+	version := marketplace.Live
+	if cfg.State.ValueString() == string(marketplace.Draft) {
+		version = marketplace.Draft
+	}
+
+	doc, err := d.client.Get(ctx, productID, version)
+	if marketplace.IsNotFound(err) {
+		resp.Diagnostics.AddAttributeError(path.Root("product_id"), fmt.Sprintf("No %s version", version),
+			fmt.Sprintf("Product %s has no %s privacy and security information (the API answered 404: %s).", productID, version, err))
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("reading the %s version of %s", version, productID), err)
+		return
+	}
+	raw, err := doc.CommonCloudJSON()
+	if err != nil {
+		resp.Diagnostics.AddError("Unexpected answer from the Marketplace API", err.Error())
+		return
+	}
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil {
+		resp.Diagnostics.AddError("Unexpected answer from the Marketplace API", err.Error())
+		return
+	}
+	out := cfg
+	out.ID = types.StringValue(productID)
+	var diags diag.Diagnostics
+	out.CommonCloud, diags = documentFromAPI(m)
+	resp.Diagnostics.Append(diags...)
+	out.CommonCloudJSON = jsontypes.NewNormalizedValue(string(raw))
+	out.Properties, diags = propertiesFromAPI(doc.Info.CommonCloud)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, out)...)
+}

@@ -1,0 +1,406 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"unicode"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	rschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// The trust document (the value of commonCloud) is described once, below, by its JSON
+// names. Everything else follows from this one tree: the resource's and the data source's
+// nested attributes (names are the JSON names in snake_case), their attribute types, and
+// the conversion between the API's JSON and Terraform values. A field added to the API is
+// one line here.
+
+type nodeKind int
+
+const (
+	kindString nodeKind = iota
+	kindBool
+	kindStringSet
+	kindObject
+)
+
+type docNode struct {
+	json        string
+	kind        nodeKind
+	description string
+	children    []docNode
+	// Plan-time checks, applied by the resource only (a data source reports what is).
+	stringValidators []validator.String // on a string, or on each element of a set
+	objectValidators []validator.Object
+}
+
+func (n docNode) tfName() string { return snakeCase(n.json) }
+
+func str(json, description string, validators ...validator.String) docNode {
+	return docNode{json: json, kind: kindString, description: description, stringValidators: validators}
+}
+
+func flag(json, description string) docNode {
+	return docNode{json: json, kind: kindBool, description: description}
+}
+
+func strSet(json, description string, validators ...validator.String) docNode {
+	return docNode{json: json, kind: kindStringSet, description: description, stringValidators: validators}
+}
+
+func object(json, description string, children ...docNode) docNode {
+	return docNode{json: json, kind: kindObject, description: description, children: children}
+}
+
+func (n docNode) withObjectValidators(v ...validator.Object) docNode {
+	n.objectValidators = append(n.objectValidators, v...)
+	return n
+}
+
+var commonCloudDoc = object("commonCloud",
+	"The app's privacy and security information for Atlassian cloud products: the API's `commonCloud` object.",
+	object("dataAccessAndStorage", "What user data the app accesses and how it stores it.",
+		object("dataAccess", "Data the app accesses.",
+			str("dataAccessDescription", "How and why the app accesses user data."),
+			strSet("dataAccessTypes", "Kinds of data accessed, as codes (e.g. `USER_PROFILE`, `CONTENT`).", upperSnake()),
+			str("dataAccessScope", "Scope of the access, as a code (e.g. `USER_LEVEL`).", upperSnake()),
+		),
+		object("dataStorage", "Where and how long the app stores data.",
+			str("dataStorageDescription", "How the app stores user data."),
+			str("dataRetentionPeriod", "How long stored data is kept, as a code (e.g. `90_DAYS`).", upperSnake()),
+			str("dataDeletionPolicy", "How stored data is deleted, as a code (e.g. `AUTOMATIC`).", upperSnake()),
+		),
+	),
+	object("thirdPartyInformation", "Third parties the app uses or shares data with.",
+		strSet("thirdPartyServices", "Third-party services the app relies on (e.g. `AWS`)."),
+		flag("dataSharing", "Whether user data is shared with third parties. When `true`, `data_sharing_description` is required."),
+		str("dataSharingDescription", "What is shared, with whom, and why."),
+	).withObjectValidators(requiredWhenTrue("data_sharing", "data_sharing_description")),
+	object("logDetails", "What the app logs.",
+		flag("loggingEnabled", "Whether the app keeps logs."),
+		str("logRetention", "How long logs are kept, as a code (e.g. `30_DAYS`).", upperSnake()),
+		flag("sensitiveDataLogging", "Whether logs may contain sensitive data."),
+	),
+	object("dataResidency", "Where data is held.",
+		strSet("dataResidencyRegions", "Regions data can be held in (e.g. `US`, `EU`)."),
+		flag("dataResidencyCompliance", "Whether the app supports Atlassian data residency."),
+	),
+	object("dataRetention", "Retention of data once collected.",
+		str("retentionPeriod", "How long data is kept, as a code (e.g. `90_DAYS`).", upperSnake()),
+		str("deletionProcess", "How data is deleted, as a code (e.g. `AUTOMATIC`).", upperSnake()),
+		str("backupRetention", "How long backups are kept, as a code (e.g. `30_DAYS`).", upperSnake()),
+	),
+	object("privacy", "Privacy practices and regulations.",
+		object("privacyEnhancingTechniques", "Techniques applied to personal data.",
+			flag("dataMinimization", "Whether only the data needed is collected."),
+			flag("anonymization", "Whether data is anonymized."),
+			flag("pseudonymization", "Whether data is pseudonymized."),
+		),
+		object("gdpr", "EU General Data Protection Regulation.",
+			flag("gdprCompliant", "Whether the app complies with the GDPR."),
+			str("dataProcessingBasis", "Legal basis of the processing, as a code (e.g. `CONSENT`).", upperSnake()),
+			strSet("userRights", "Data subject rights supported, as codes (e.g. `ACCESS`, `ERASURE`).", upperSnake()),
+		),
+		object("ccpa", "California Consumer Privacy Act.",
+			flag("ccpaCompliant", "Whether the app complies with the CCPA."),
+			strSet("dataCategories", "Categories of personal information, as codes (e.g. `PERSONAL`).", upperSnake()),
+		),
+		object("dataProcessingAgreement", "The vendor's data processing agreement (DPA).",
+			flag("dpaAvailable", "Whether a DPA is available. When `true`, `dpa_url` is required."),
+			str("dpaUrl", "Absolute http(s) URL of the DPA.", httpURL()),
+		).withObjectValidators(requiredWhenTrue("dpa_available", "dpa_url")),
+	),
+	object("security", "Security practices and certifications.",
+		str("securityContact", "Where to report security issues: an email address or an http(s) URL.", emailOrURL()),
+		str("publicSecurityPoliciesLink", "Absolute http(s) URL of the public security policies.", httpURL()),
+		object("caiq", "Consensus Assessments Initiative Questionnaire (CAIQ).",
+			flag("isCAIQCompleted", "Whether the CAIQ Lite is completed. When `true`, `caiq_lite_link` is required."),
+			str("CAIQLiteLink", "Absolute http(s) URL of the completed CAIQ Lite.", httpURL()),
+		).withObjectValidators(requiredWhenTrue("is_caiq_completed", "caiq_lite_link")),
+		flag("isDiskEncryptionSupported", "Whether data at rest is encrypted."),
+		flag("hasCompliantCertifications", "Whether the app holds compliance certifications; must agree with `compliant_certifications`."),
+		strSet("compliantCertifications", "Certifications held (e.g. `SOC2`, `ISO27001`)."),
+	).withObjectValidators(certificationsAgree()),
+)
+
+// snakeCase turns a JSON name into its attribute name, keeping acronyms whole:
+// isCAIQCompleted -> is_caiq_completed, CAIQLiteLink -> caiq_lite_link, dpaUrl -> dpa_url.
+func snakeCase(s string) string {
+	runes := []rune(s)
+	var b strings.Builder
+	for i, r := range runes {
+		if unicode.IsUpper(r) && i > 0 {
+			prevLower := unicode.IsLower(runes[i-1]) || unicode.IsDigit(runes[i-1])
+			nextLower := i+1 < len(runes) && unicode.IsLower(runes[i+1])
+			if prevLower || (unicode.IsUpper(runes[i-1]) && nextLower) {
+				b.WriteByte('_')
+			}
+		}
+		b.WriteRune(unicode.ToLower(r))
+	}
+	return b.String()
+}
+
+// attrType is the Terraform type of n's value.
+func (n docNode) attrType() attr.Type {
+	switch n.kind {
+	case kindString:
+		return types.StringType
+	case kindBool:
+		return types.BoolType
+	case kindStringSet:
+		return types.SetType{ElemType: types.StringType}
+	}
+	return types.ObjectType{AttrTypes: n.childTypes()}
+}
+
+func (n docNode) childTypes() map[string]attr.Type {
+	out := make(map[string]attr.Type, len(n.children))
+	for _, c := range n.children {
+		out[c.tfName()] = c.attrType()
+	}
+	return out
+}
+
+// resourceAttributes are n's children as optional resource attributes, with their checks.
+func (n docNode) resourceAttributes() map[string]rschema.Attribute {
+	out := make(map[string]rschema.Attribute, len(n.children))
+	for _, c := range n.children {
+		out[c.tfName()] = c.resourceAttribute()
+	}
+	return out
+}
+
+func (n docNode) resourceAttribute() rschema.Attribute {
+	switch n.kind {
+	case kindString:
+		return rschema.StringAttribute{
+			MarkdownDescription: n.description, Optional: true,
+			Validators: append([]validator.String{notEmpty()}, n.stringValidators...),
+		}
+	case kindBool:
+		return rschema.BoolAttribute{MarkdownDescription: n.description, Optional: true}
+	case kindStringSet:
+		return rschema.SetAttribute{
+			MarkdownDescription: n.description, Optional: true, ElementType: types.StringType,
+			Validators: []validator.Set{
+				setvalidator.SizeAtLeast(1),
+				setvalidator.ValueStringsAre(append([]validator.String{notEmpty()}, n.stringValidators...)...),
+			},
+		}
+	}
+	return rschema.SingleNestedAttribute{
+		MarkdownDescription: n.description, Optional: true,
+		Attributes: n.resourceAttributes(),
+		Validators: append([]validator.Object{notEmptyObject()}, n.objectValidators...),
+	}
+}
+
+// dataSourceAttributes are n's children as computed data source attributes.
+func (n docNode) dataSourceAttributes() map[string]dschema.Attribute {
+	out := make(map[string]dschema.Attribute, len(n.children))
+	for _, c := range n.children {
+		out[c.tfName()] = c.dataSourceAttribute()
+	}
+	return out
+}
+
+func (n docNode) dataSourceAttribute() dschema.Attribute {
+	switch n.kind {
+	case kindString:
+		return dschema.StringAttribute{MarkdownDescription: n.description, Computed: true}
+	case kindBool:
+		return dschema.BoolAttribute{MarkdownDescription: n.description, Computed: true}
+	case kindStringSet:
+		return dschema.SetAttribute{MarkdownDescription: n.description, Computed: true, ElementType: types.StringType}
+	}
+	return dschema.SingleNestedAttribute{MarkdownDescription: n.description, Computed: true, Attributes: n.dataSourceAttributes()}
+}
+
+// documentFromAPI converts the API's commonCloud object (decoded JSON) into the value of
+// common_cloud. Fields this provider does not model are left out. Absent, null, empty
+// strings, empty arrays and objects with nothing set all become null, because a
+// configuration cannot hold them (the validators ask to omit instead) and they must not
+// show as a difference.
+func documentFromAPI(commonCloud map[string]any) (types.Object, diag.Diagnostics) {
+	v, diags := commonCloudDoc.fromJSON(path.Root("common_cloud"), commonCloud)
+	return v.(types.Object), diags
+}
+
+func (n docNode) fromJSON(p path.Path, raw any) (attr.Value, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	mismatch := func() {
+		diags.AddAttributeError(p, "Unexpected value from the Marketplace API",
+			fmt.Sprintf("The API returned %s for %s, which this provider models as %s.", describeJSON(raw), n.json, n.kindName()))
+	}
+	switch n.kind {
+	case kindString:
+		s, ok := raw.(string)
+		if raw != nil && !ok {
+			mismatch()
+		}
+		if s == "" {
+			return types.StringNull(), diags
+		}
+		return types.StringValue(s), diags
+	case kindBool:
+		b, ok := raw.(bool)
+		if raw != nil && !ok {
+			mismatch()
+		}
+		if !ok {
+			return types.BoolNull(), diags
+		}
+		return types.BoolValue(b), diags
+	case kindStringSet:
+		items, ok := raw.([]any)
+		if raw != nil && !ok {
+			mismatch()
+		}
+		seen := make(map[string]bool, len(items))
+		elems := make([]attr.Value, 0, len(items))
+		for _, item := range items {
+			s, ok := item.(string)
+			if !ok {
+				diags.AddAttributeError(p, "Unexpected value from the Marketplace API",
+					fmt.Sprintf("The API returned %s in %s, which holds strings.", describeJSON(item), n.json))
+				continue
+			}
+			if !seen[s] {
+				seen[s] = true
+				elems = append(elems, types.StringValue(s))
+			}
+		}
+		if len(elems) == 0 {
+			return types.SetNull(types.StringType), diags
+		}
+		return types.SetValueMust(types.StringType, elems), diags
+	}
+
+	m, ok := raw.(map[string]any)
+	if raw != nil && !ok {
+		mismatch()
+	}
+	attrs := make(map[string]attr.Value, len(n.children))
+	anySet := false
+	for _, c := range n.children {
+		v, d := c.fromJSON(p.AtName(c.tfName()), m[c.json])
+		diags.Append(d...)
+		attrs[c.tfName()] = v
+		anySet = anySet || !v.IsNull()
+	}
+	if !anySet {
+		return types.ObjectNull(n.childTypes()), diags
+	}
+	obj, d := types.ObjectValue(n.childTypes(), attrs)
+	diags.Append(d...)
+	return obj, diags
+}
+
+// documentToAPI converts common_cloud into the commonCloud object to send. Null
+// attributes are left out: nothing the user did not configure is sent.
+func documentToAPI(ctx context.Context, doc types.Object) (map[string]any, diag.Diagnostics) {
+	v, diags := commonCloudDoc.toJSON(ctx, path.Root("common_cloud"), doc)
+	m, _ := v.(map[string]any)
+	if m == nil {
+		m = map[string]any{}
+	}
+	return m, diags
+}
+
+func (n docNode) toJSON(ctx context.Context, p path.Path, v attr.Value) (any, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if v == nil || v.IsNull() {
+		return nil, nil
+	}
+	if v.IsUnknown() {
+		diags.AddAttributeError(p, "Value not known at apply time",
+			"This value is still unknown when it has to be sent to the Marketplace API. This is a bug in the provider.")
+		return nil, diags
+	}
+	switch n.kind {
+	case kindString:
+		return v.(types.String).ValueString(), nil
+	case kindBool:
+		return v.(types.Bool).ValueBool(), nil
+	case kindStringSet:
+		var items []string
+		diags.Append(v.(types.Set).ElementsAs(ctx, &items, false)...)
+		return items, diags
+	}
+	attrs := v.(types.Object).Attributes()
+	out := make(map[string]any, len(attrs))
+	for _, c := range n.children {
+		cv, d := c.toJSON(ctx, p.AtName(c.tfName()), attrs[c.tfName()])
+		diags.Append(d...)
+		if cv != nil {
+			out[c.json] = cv
+		}
+	}
+	return out, diags
+}
+
+func (n docNode) kindName() string {
+	switch n.kind {
+	case kindString:
+		return "a string"
+	case kindBool:
+		return "a boolean"
+	case kindStringSet:
+		return "a set of strings"
+	}
+	return "an object"
+}
+
+func describeJSON(v any) string {
+	switch v.(type) {
+	case string:
+		return "a string"
+	case bool:
+		return "a boolean"
+	case float64, json.Number:
+		return "a number"
+	case []any:
+		return "an array"
+	case map[string]any:
+		return "an object"
+	}
+	return "null"
+}
+
+// projectJSON keeps, at every object level of got, only the keys that shape has. It is
+// how common_cloud_json ignores fields the server adds on its own (the live API carries
+// fields nobody sent), while any change to a field the user manages still shows.
+func projectJSON(got, shape any) any {
+	gm, ok1 := got.(map[string]any)
+	sm, ok2 := shape.(map[string]any)
+	if !ok1 || !ok2 {
+		return got
+	}
+	out := make(map[string]any, len(sm))
+	for k, sv := range sm {
+		if gv, ok := gm[k]; ok {
+			out[k] = projectJSON(gv, sv)
+		}
+	}
+	return out
+}
+
+// sortedKeys is for deterministic messages.
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

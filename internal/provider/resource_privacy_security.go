@@ -1,0 +1,531 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/marketplace-trust/terraform-provider-marketplace/internal/marketplace"
+)
+
+var (
+	_ resource.Resource                     = &privacySecurityResource{}
+	_ resource.ResourceWithConfigure        = &privacySecurityResource{}
+	_ resource.ResourceWithConfigValidators = &privacySecurityResource{}
+	_ resource.ResourceWithModifyPlan       = &privacySecurityResource{}
+	_ resource.ResourceWithImportState      = &privacySecurityResource{}
+	_ resource.ResourceWithIdentity         = &privacySecurityResource{}
+)
+
+const (
+	defaultWriteTimeout = 10 * time.Minute
+	defaultReadTimeout  = 5 * time.Minute
+)
+
+// NewPrivacySecurityResource is the constructor the provider registers.
+func NewPrivacySecurityResource() resource.Resource { return &privacySecurityResource{} }
+
+type privacySecurityResource struct {
+	client *marketplace.Client
+}
+
+type privacySecurityResourceModel struct {
+	ID              types.String         `tfsdk:"id"`
+	ProductID       types.String         `tfsdk:"product_id"`
+	Publish         types.Bool           `tfsdk:"publish"`
+	CommonCloud     types.Object         `tfsdk:"common_cloud"`
+	CommonCloudJSON jsontypes.Normalized `tfsdk:"common_cloud_json"`
+	VersionState    types.String         `tfsdk:"version_state"`
+	Properties      types.Object         `tfsdk:"properties"`
+	Timeouts        timeouts.Value       `tfsdk:"timeouts"`
+}
+
+type privacySecurityIdentityModel struct {
+	ProductID types.String `tfsdk:"product_id"`
+}
+
+func (r *privacySecurityResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_privacy_security"
+}
+
+func (r *privacySecurityResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = privacySecurityResourceSchema(ctx)
+}
+
+func privacySecurityResourceSchema(ctx context.Context) schema.Schema {
+	return schema.Schema{
+		MarkdownDescription: "The privacy and security (\"trust\") information of one Marketplace app. Every apply " +
+			"writes the draft version; with `publish = true` the draft is then published, and the live version is " +
+			"held equal to the configuration.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The product ID.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"product_id": schema.StringAttribute{
+				MarkdownDescription: "The app's product ID (a UUID). Changing it replaces the resource.",
+				Required:            true,
+				Validators:          []validator.String{uuidString()},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"publish": schema.BoolAttribute{
+				MarkdownDescription: "Whether to publish the draft after writing it, making it the live version. " +
+					"Defaults to `false`: changes stay in the draft for review. Turning it off later does not " +
+					"unpublish anything (the API cannot).",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
+			},
+			"common_cloud": schema.SingleNestedAttribute{
+				MarkdownDescription: commonCloudDoc.description + " Exactly one of `common_cloud` and " +
+					"`common_cloud_json` must be set.",
+				Optional:   true,
+				Attributes: commonCloudDoc.resourceAttributes(),
+				Validators: []validator.Object{notEmptyObject()},
+			},
+			"common_cloud_json": schema.StringAttribute{
+				MarkdownDescription: "The value of `commonCloud` as a JSON string (use `jsonencode`), for fields this " +
+					"provider does not model yet. Compared semantically: whitespace and key order never show a " +
+					"difference. Fields the API adds on its own are ignored; `properties` cannot be set.",
+				Optional:   true,
+				CustomType: jsontypes.NormalizedType{},
+				Validators: []validator.String{commonCloudJSONValidator{}},
+			},
+			"version_state": schema.StringAttribute{
+				MarkdownDescription: "Which version the document in state was read from: `draft` or `live`. " +
+					"Always `live` after an apply with `publish = true`.",
+				Computed: true,
+			},
+			"properties": propertiesResourceAttribute(),
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.BlockAll(ctx),
+		},
+	}
+}
+
+func (r *privacySecurityResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			"product_id": identityschema.StringAttribute{
+				RequiredForImport: true,
+				Description:       "The app's product ID (a UUID).",
+			},
+		},
+	}
+}
+
+func (r *privacySecurityResource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{
+		resourcevalidator.ExactlyOneOf(path.MatchRoot("common_cloud"), path.MatchRoot("common_cloud_json")),
+	}
+}
+
+func (r *privacySecurityResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	if req.ProviderData == nil {
+		return // the provider is not configured yet (validation)
+	}
+	client, ok := req.ProviderData.(*marketplace.Client)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("Expected *marketplace.Client, got %T.", req.ProviderData))
+		return
+	}
+	r.client = client
+}
+
+// ModifyPlan predicts version_state, which the configuration drives: publishing always
+// ends on the live version, and writing without publishing ends on the draft.
+func (r *privacySecurityResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return // destroy
+	}
+	var plan privacySecurityResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var state *privacySecurityResourceModel
+	if !req.State.Raw.IsNull() {
+		state = &privacySecurityResourceModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
+
+	planned := types.StringUnknown()
+	switch {
+	case plan.Publish.IsUnknown():
+	case plan.Publish.ValueBool():
+		planned = types.StringValue(string(marketplace.Live))
+	case state == nil:
+		planned = types.StringValue(string(marketplace.Draft))
+	default:
+		changed, known := documentChanged(ctx, &plan, state)
+		switch {
+		case !known:
+		case changed:
+			planned = types.StringValue(string(marketplace.Draft))
+		default:
+			planned = state.VersionState
+		}
+	}
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("version_state"), planned)...)
+
+	// properties changes with every write, and with a publish (formStatus). When nothing
+	// else in the plan moves, the framework keeps the old value; say it will change.
+	if state != nil && !planned.Equal(state.VersionState) {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("properties"), types.ObjectUnknown(propertiesAttrTypes))...)
+	}
+}
+
+// documentChanged reports whether the planned document differs from the one in state,
+// and whether that is known yet.
+func documentChanged(ctx context.Context, plan, state *privacySecurityResourceModel) (changed, known bool) {
+	if !fullyKnown(ctx, plan.CommonCloud) || plan.CommonCloudJSON.IsUnknown() {
+		return false, false
+	}
+	if !plan.CommonCloud.Equal(state.CommonCloud) {
+		return true, true
+	}
+	if plan.CommonCloudJSON.IsNull() != state.CommonCloudJSON.IsNull() {
+		return true, true
+	}
+	if plan.CommonCloudJSON.IsNull() {
+		return false, true
+	}
+	equal, _ := plan.CommonCloudJSON.StringSemanticEquals(ctx, state.CommonCloudJSON)
+	return !equal, true
+}
+
+func fullyKnown(ctx context.Context, v attr.Value) bool {
+	tv, err := v.ToTerraformValue(ctx)
+	return err == nil && tv.IsFullyKnown()
+}
+
+func (r *privacySecurityResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan privacySecurityResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, defaultWriteTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	newState, diags := r.write(ctx, &plan, nil)
+	resp.Diagnostics.Append(diags...)
+	if newState != nil {
+		resp.Diagnostics.Append(resp.State.Set(ctx, newState)...)
+		resp.Diagnostics.Append(resp.Identity.Set(ctx, privacySecurityIdentityModel{ProductID: newState.ProductID})...)
+	}
+}
+
+func (r *privacySecurityResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state privacySecurityResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Update(ctx, defaultWriteTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	newState, diags := r.write(ctx, &plan, &state)
+	resp.Diagnostics.Append(diags...)
+	if newState == nil {
+		newState = &state // nothing was written: the prior state is still the truth.
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, newState)...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, privacySecurityIdentityModel{ProductID: newState.ProductID})...)
+}
+
+// write carries out a create (state nil) or an update: PUT the draft when the document
+// changed, publish when asked and there is something to publish, then read back the
+// version that state reflects. It returns the state to save, which is nil only when
+// nothing reached the API; when a step after PUT fails, the state describes the draft,
+// so that the next plan retries the publish instead of losing it.
+func (r *privacySecurityResource) write(ctx context.Context, plan, state *privacySecurityResourceModel) (*privacySecurityResourceModel, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	productID := plan.ProductID.ValueString()
+
+	docChanged := true
+	if state != nil {
+		docChanged, _ = documentChanged(ctx, plan, state)
+	}
+	if docChanged {
+		if d := r.putDraft(ctx, plan); d.HasError() {
+			return nil, d
+		}
+	}
+
+	if plan.Publish.ValueBool() && (docChanged || state == nil || state.VersionState.ValueString() != string(marketplace.Live)) {
+		err := r.client.Publish(ctx, productID)
+		switch {
+		case err == nil:
+		case marketplace.IsConflict(err) && !docChanged:
+			// No draft to publish: it was published or discarded since the last refresh.
+			// The read below shows whether live holds the configuration.
+			tflog.Info(ctx, "publish found no draft; checking the live version", map[string]any{"product_id": productID})
+		case marketplace.IsConflict(err):
+			// The draft just written is gone: a publish whose answer was lost on the way
+			// (the retry then finds no draft), or a publish made elsewhere. The read below
+			// verifies that the live version holds the configuration.
+			tflog.Warn(ctx, "publish answered 409 right after PUT; verifying the live version", map[string]any{"product_id": productID})
+		default:
+			addAPIError(&diags, "publishing the draft of "+productID, err)
+			if !docChanged {
+				return nil, diags // nothing was written: the prior state still holds.
+			}
+			// The draft holds the change; record it as such, so that the next plan
+			// (version_state draft, publish true) publishes it.
+			draft, d := r.readInto(ctx, plan, marketplace.Draft)
+			diags.Append(d...)
+			return draft, diags
+		}
+	}
+
+	want := marketplace.Draft
+	if plan.Publish.ValueBool() {
+		want = marketplace.Live
+	}
+	newState, d := r.readInto(ctx, plan, want)
+	diags.Append(d...)
+	if newState == nil || diags.HasError() {
+		return newState, diags
+	}
+	if changed, _ := documentChanged(ctx, plan, newState); changed {
+		diags.AddError("The Marketplace holds a different document",
+			fmt.Sprintf("After writing the %s version of product %s, reading it back gave a document that differs from "+
+				"the configuration. Another writer may have changed it at the same time; run terraform plan to see the "+
+				"difference, then apply again.", want, productID))
+	}
+	return newState, diags
+}
+
+func (r *privacySecurityResource) putDraft(ctx context.Context, plan *privacySecurityResourceModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	productID := plan.ProductID.ValueString()
+	var err error
+	if !plan.CommonCloudJSON.IsNull() {
+		err = r.client.PutDraftJSON(ctx, productID, json.RawMessage(plan.CommonCloudJSON.ValueString()))
+	} else {
+		body, d := documentToAPI(ctx, plan.CommonCloud)
+		if diags.Append(d...); diags.HasError() {
+			return diags
+		}
+		raw, mErr := json.Marshal(body)
+		if mErr != nil {
+			diags.AddError("Cannot encode the document", mErr.Error())
+			return diags
+		}
+		err = r.client.PutDraftJSON(ctx, productID, raw)
+	}
+	if err != nil {
+		addAPIError(&diags, "writing the draft of "+productID, err)
+	}
+	return diags
+}
+
+// readInto GETs one version and returns prior with the document, version_state and
+// properties replaced by what the API holds; nil with no error when that version does not
+// exist.
+func (r *privacySecurityResource) readInto(ctx context.Context, prior *privacySecurityResourceModel, state marketplace.VersionState) (*privacySecurityResourceModel, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	productID := prior.ProductID.ValueString()
+	doc, err := r.client.Get(ctx, productID, state)
+	if marketplace.IsNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		addAPIError(&diags, fmt.Sprintf("reading the %s version of %s", state, productID), err)
+		return nil, diags
+	}
+	out := *prior
+	out.ID = types.StringValue(productID)
+	out.VersionState = types.StringValue(string(state))
+	if out.Publish.IsNull() || out.Publish.IsUnknown() {
+		out.Publish = types.BoolValue(false)
+	}
+	var d diag.Diagnostics
+	out.Properties, d = propertiesFromAPI(doc.Info.CommonCloud)
+	diags.Append(d...)
+
+	raw, err := doc.CommonCloudJSON()
+	if err != nil {
+		diags.AddError("Unexpected answer from the Marketplace API", err.Error())
+		return nil, diags
+	}
+	if !prior.CommonCloudJSON.IsNull() && !prior.CommonCloudJSON.IsUnknown() {
+		out.CommonCloudJSON, d = commonCloudJSONFromAPI(raw, prior.CommonCloudJSON.ValueString())
+		diags.Append(d...)
+		out.CommonCloud = types.ObjectNull(commonCloudDoc.childTypes())
+	} else {
+		var m map[string]any
+		if err := json.Unmarshal(raw, &m); err != nil {
+			diags.AddError("Unexpected answer from the Marketplace API", err.Error())
+			return nil, diags
+		}
+		out.CommonCloud, d = documentFromAPI(m)
+		diags.Append(d...)
+		out.CommonCloudJSON = jsontypes.NewNormalizedNull()
+	}
+	return &out, diags
+}
+
+// commonCloudJSONFromAPI is the API's commonCloud as common_cloud_json, reduced to the
+// keys that the user's JSON has.
+func commonCloudJSONFromAPI(raw json.RawMessage, shapeJSON string) (jsontypes.Normalized, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	var got, shape any
+	if err := json.Unmarshal(raw, &got); err != nil {
+		diags.AddError("Unexpected answer from the Marketplace API", err.Error())
+		return jsontypes.NewNormalizedNull(), diags
+	}
+	if err := json.Unmarshal([]byte(shapeJSON), &shape); err != nil {
+		shape = got
+	}
+	out, err := json.Marshal(projectJSON(got, shape))
+	if err != nil {
+		diags.AddError("Cannot encode the document", err.Error())
+	}
+	return jsontypes.NewNormalizedValue(string(out)), diags
+}
+
+func (r *privacySecurityResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state privacySecurityResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	// The version that state reflects comes first; the other one only when it is missing
+	// (a draft published or discarded elsewhere, or never published).
+	order := []marketplace.VersionState{marketplace.Draft, marketplace.Live}
+	if state.Publish.ValueBool() {
+		order = []marketplace.VersionState{marketplace.Live, marketplace.Draft}
+	}
+	for _, version := range order {
+		newState, d := r.readInto(ctx, &state, version)
+		resp.Diagnostics.Append(d...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		if newState != nil {
+			resp.Diagnostics.Append(resp.State.Set(ctx, newState)...)
+			resp.Diagnostics.Append(resp.Identity.Set(ctx, privacySecurityIdentityModel{ProductID: newState.ProductID})...)
+			return
+		}
+	}
+	tflog.Warn(ctx, "product has neither a draft nor a live version; removing it from state", map[string]any{
+		"product_id": state.ProductID.ValueString(),
+	})
+	resp.State.RemoveResource(ctx)
+}
+
+func (r *privacySecurityResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state privacySecurityResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Delete(ctx, defaultWriteTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	productID := state.ProductID.ValueString()
+	err := r.client.DeleteDraft(ctx, productID)
+	if err != nil && !marketplace.IsNotFound(err) {
+		addAPIError(&resp.Diagnostics, "deleting the draft of "+productID, err)
+		return
+	}
+	if state.Publish.ValueBool() {
+		resp.Diagnostics.AddWarning("The live version stays published",
+			fmt.Sprintf("The draft of product %s is deleted, but its live privacy and security information stays "+
+				"published: the Marketplace API has no way to withdraw it. Change it in the Marketplace if needed.", productID))
+	}
+}
+
+func (r *privacySecurityResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if req.ID != "" && !uuidPattern.MatchString(req.ID) {
+		resp.Diagnostics.AddError("Invalid import ID",
+			fmt.Sprintf("%q is not a product ID: import with the app's product ID, a UUID such as 12345678-1234-1234-1234-123456789abc.", req.ID))
+		return
+	}
+	resource.ImportStatePassthroughWithIdentity(ctx, path.Root("product_id"), path.Root("product_id"), req, resp)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var productID types.String
+	resp.Diagnostics.Append(resp.State.GetAttribute(ctx, path.Root("product_id"), &productID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), productID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("publish"), types.BoolValue(false))...)
+}
+
+// addAPIError turns a client error into a diagnostic that says what was being done, the
+// request, the status and the API's message, and what to check.
+func addAPIError(diags *diag.Diagnostics, action string, err error) {
+	if errors.Is(err, marketplace.ErrCredentialsRequired) {
+		diags.AddError("Marketplace credentials required",
+			fmt.Sprintf("Error %s: this call needs an authenticated account. Set email and api_token in the "+
+				"provider block, or the %s and %s environment variables.", action, EnvEmail, EnvAPIToken))
+		return
+	}
+	detail := fmt.Sprintf("Error %s: %s", action, err)
+	var apiErr *marketplace.APIError
+	if errors.As(err, &apiErr) {
+		switch apiErr.StatusCode {
+		case 401:
+			detail += fmt.Sprintf("\n\nThe Marketplace did not accept the credentials: check email and api_token "+
+				"(or %s and %s), and that the API token has not been revoked.", EnvEmail, EnvAPIToken)
+		case 403:
+			detail += "\n\nThe account lacks permission on this app: it must be a member of the app's vendor " +
+				"with permission to manage the app's listing. Forge and OAuth2 credentials cannot use this API."
+		case 404:
+			if apiErr.Method != "GET" {
+				detail += "\n\nThe product does not exist, or is not visible to this account: check product_id and " +
+					"that the account belongs to the app's vendor."
+			}
+		}
+	}
+	diags.AddError("Marketplace API error", detail)
+}
