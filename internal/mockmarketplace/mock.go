@@ -447,7 +447,7 @@ func decodeObject(data []byte) (map[string]any, error) {
 	dec.UseNumber()
 	var v any
 	if err := dec.Decode(&v); err != nil {
-		return nil, fmt.Errorf("the body is not valid JSON: %v", err)
+		return nil, fmt.Errorf("the body is not valid JSON: %w", err)
 	}
 	if dec.More() {
 		return nil, fmt.Errorf("the body holds more than one JSON value")

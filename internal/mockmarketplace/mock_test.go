@@ -316,4 +316,3 @@ func TestConcurrentRequests(t *testing.T) {
 		t.Errorf("recorded %d requests, want %d", got, products*3)
 	}
 }
-

@@ -8,7 +8,7 @@ import (
 // Test credentials used by Start; any test may use them.
 const (
 	TestEmail    = "vendor@example.com"
-	TestAPIToken = "test-token-s3cr3t-0123456789"
+	TestAPIToken = "test-token-s3cr3t-0123456789" //nolint:gosec // a test credential, accepted only by the mock
 )
 
 // Server is a Mock listening on a loopback address.

@@ -121,3 +121,36 @@ func checkCalls(mock *mockmarketplace.Server, want map[mockmarketplace.Route]int
 		return nil
 	}
 }
+
+// smallConfig is a resource with a short document whose log_retention varies.
+func smallConfig(publish bool, logRetention string) string {
+	return fmt.Sprintf(`
+resource "marketplace_privacy_security" "example" {
+  product_id = %q
+  publish    = %t
+  common_cloud = {
+    log_details = {
+      logging_enabled = true
+      log_retention   = %q
+    }
+    security = {
+      security_contact = "https://example.com/security"
+    }
+  }
+}
+`, testProductID, publish, logRetention)
+}
+
+// smallDoc is what smallConfig stores, as sortStringArrays leaves it.
+func smallDoc(logRetention string) map[string]any {
+	return map[string]any{
+		"logDetails": map[string]any{"loggingEnabled": true, "logRetention": logRetention},
+		"security":   map[string]any{"securityContact": "https://example.com/security"},
+	}
+}
+
+// smallBody is the stored body of smallDoc, for setting the mock by hand.
+func smallBody(logRetention string) []byte {
+	b, _ := json.Marshal(map[string]any{"commonCloud": smallDoc(logRetention)})
+	return b
+}

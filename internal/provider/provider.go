@@ -39,10 +39,10 @@ type marketplaceProvider struct {
 }
 
 type providerModel struct {
-	BaseURL        types.String          `tfsdk:"base_url"`
-	Email          types.String          `tfsdk:"email"`
-	APIToken       types.String          `tfsdk:"api_token"`
-	MaxRetries     types.Int64           `tfsdk:"max_retries"`
+	BaseURL        types.String         `tfsdk:"base_url"`
+	Email          types.String         `tfsdk:"email"`
+	APIToken       types.String         `tfsdk:"api_token"`
+	MaxRetries     types.Int64          `tfsdk:"max_retries"`
 	RequestTimeout timetypes.GoDuration `tfsdk:"request_timeout"`
 }
 

@@ -313,20 +313,22 @@ func (r *privacySecurityResource) write(ctx context.Context, plan, state *privac
 		}
 	}
 
-	want := marketplace.Draft
-	if plan.Publish.ValueBool() {
-		want = marketplace.Live
-	}
-	newState, d := r.readInto(ctx, plan, want)
+	newState, d := r.readBack(ctx, plan)
 	diags.Append(d...)
-	if newState == nil || diags.HasError() {
+	if diags.HasError() {
 		return newState, diags
+	}
+	if newState == nil {
+		diags.AddError("The document disappeared",
+			fmt.Sprintf("Product %s has neither a draft nor a live version right after this apply: another writer "+
+				"may have discarded it. Apply again to write it.", productID))
+		return nil, diags
 	}
 	if changed, _ := documentChanged(ctx, plan, newState); changed {
 		diags.AddError("The Marketplace holds a different document",
 			fmt.Sprintf("After writing the %s version of product %s, reading it back gave a document that differs from "+
 				"the configuration. Another writer may have changed it at the same time; run terraform plan to see the "+
-				"difference, then apply again.", want, productID))
+				"difference, then apply again.", newState.VersionState.ValueString(), productID))
 	}
 	return newState, diags
 }
@@ -434,28 +436,39 @@ func (r *privacySecurityResource) Read(ctx context.Context, req resource.ReadReq
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	// The version that state reflects comes first; the other one only when it is missing
-	// (a draft published or discarded elsewhere, or never published).
+	newState, diags := r.readBack(ctx, &state)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// The framework wants an identity from every successful read, even one that removes
+	// the resource.
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, privacySecurityIdentityModel{ProductID: state.ProductID})...)
+	if newState == nil {
+		tflog.Warn(ctx, "product has neither a draft nor a live version; removing it from state", map[string]any{
+			"product_id": state.ProductID.ValueString(),
+		})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, newState)...)
+}
+
+// readBack reads the version that m's publish setting reflects, and the other one only
+// when that one is missing (a draft published or discarded elsewhere, or never
+// published). It returns nil, without error, when neither exists.
+func (r *privacySecurityResource) readBack(ctx context.Context, m *privacySecurityResourceModel) (*privacySecurityResourceModel, diag.Diagnostics) {
 	order := []marketplace.VersionState{marketplace.Draft, marketplace.Live}
-	if state.Publish.ValueBool() {
+	if m.Publish.ValueBool() {
 		order = []marketplace.VersionState{marketplace.Live, marketplace.Draft}
 	}
 	for _, version := range order {
-		newState, d := r.readInto(ctx, &state, version)
-		resp.Diagnostics.Append(d...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-		if newState != nil {
-			resp.Diagnostics.Append(resp.State.Set(ctx, newState)...)
-			resp.Diagnostics.Append(resp.Identity.Set(ctx, privacySecurityIdentityModel{ProductID: newState.ProductID})...)
-			return
+		newState, diags := r.readInto(ctx, m, version)
+		if newState != nil || diags.HasError() {
+			return newState, diags
 		}
 	}
-	tflog.Warn(ctx, "product has neither a draft nor a live version; removing it from state", map[string]any{
-		"product_id": state.ProductID.ValueString(),
-	})
-	resp.State.RemoveResource(ctx)
+	return nil, nil
 }
 
 func (r *privacySecurityResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
