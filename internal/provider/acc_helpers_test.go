@@ -16,6 +16,13 @@ import (
 
 const testProductID = "12345678-1234-1234-1234-123456789abc"
 
+type (
+	mockmarketplaceServer  = mockmarketplace.Server
+	terraformInstanceState = terraform.InstanceState
+)
+
+var errorf = fmt.Errorf
+
 // exampleConfig is the resource example from examples/, so that the documented example
 // is the one the tests apply.
 func exampleConfig(t *testing.T, publish bool) string {

@@ -1,0 +1,126 @@
+package provider
+
+import (
+	"os"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+)
+
+// An app whose trust information is already live (filled in on the Marketplace, with the
+// server's properties and fields this provider does not model) is imported, and the
+// seed's configuration then plans no change.
+func startMockWithLiveSeed(t *testing.T) *mockmarketplaceServer {
+	t.Helper()
+	mock := startMock(t)
+	body, err := os.ReadFile("testdata/seed_get.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mock.SetLive(testProductID, body)
+	return mock
+}
+
+func TestAccResourceImportCommand(t *testing.T) {
+	mock := startMockWithLiveSeed(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(mockEnv(mock)),
+		Steps: []resource.TestStep{
+			{
+				Config:             exampleConfig(t, false),
+				ResourceName:       exampleAddr,
+				ImportState:        true,
+				ImportStateId:      testProductID,
+				ImportStatePersist: true,
+				ImportStateCheck: func(states []*terraformInstanceState) error {
+					return checkImported(states, "live")
+				},
+			},
+			{
+				// The imported state matches the configuration: nothing to change.
+				Config:   exampleConfig(t, false),
+				PlanOnly: true,
+			},
+			{
+				Config:        exampleConfig(t, false),
+				ResourceName:  exampleAddr,
+				ImportState:   true,
+				ImportStateId: "not-a-uuid",
+				ExpectError:   regexp.MustCompile(`(?s)Invalid import ID.*is not a product ID`),
+			},
+		},
+	})
+}
+
+func TestAccResourceImportBlockWithID(t *testing.T) {
+	mock := startMockWithLiveSeed(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(mockEnv(mock)),
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_5_0)},
+		Steps: []resource.TestStep{
+			{
+				Config:          exampleConfig(t, false),
+				ResourceName:    exampleAddr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+				ImportStateId:   testProductID,
+				ImportPlanChecks: resource.ImportPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(exampleAddr, plancheck.ResourceActionNoop)},
+				},
+			},
+		},
+	})
+}
+
+func TestAccResourceImportBlockWithIdentity(t *testing.T) {
+	mock := startMock(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(mockEnv(mock)),
+		// Resource identity arrived in Terraform 1.12; older CLIs cannot express this import.
+		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+		Steps: []resource.TestStep{
+			{
+				Config: exampleConfig(t, false),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectIdentity(exampleAddr, map[string]knownvalue.Check{
+						"product_id": knownvalue.StringExact(testProductID),
+					}),
+				},
+			},
+			{
+				Config:          exampleConfig(t, false),
+				ResourceName:    exampleAddr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithResourceIdentity,
+			},
+		},
+	})
+}
+
+func checkImported(states []*terraformInstanceState, versionState string) error {
+	for _, s := range states {
+		if s.ID != testProductID {
+			continue
+		}
+		want := map[string]string{
+			"product_id":    testProductID,
+			"publish":       "false",
+			"version_state": versionState,
+			"common_cloud.security.caiq.caiq_lite_link": "https://example.com/caiq",
+			"properties.form_status":                    "APPROVED",
+			"properties.updated_at":                     "2022-01-15T08:00:00Z",
+		}
+		for k, v := range want {
+			if s.Attributes[k] != v {
+				return errorf("imported %s = %q, want %q", k, s.Attributes[k], v)
+			}
+		}
+		return nil
+	}
+	return errorf("no imported instance with ID %s", testProductID)
+}
