@@ -84,7 +84,9 @@ func (v stringCheck) ValidateString(_ context.Context, req validator.StringReque
 		return
 	}
 	if msg := v.problem(req.ConfigValue.ValueString()); msg != "" {
-		resp.Diagnostics.AddAttributeError(req.Path, v.summary, msg)
+		// Terraform shows nested attributes' errors at the enclosing block, so the detail
+		// names the attribute itself.
+		resp.Diagnostics.AddAttributeError(req.Path, v.summary, req.Path.String()+": "+msg)
 	}
 }
 
@@ -166,7 +168,7 @@ func notEmptyObject() validator.Object {
 				return
 			}
 		}
-		diags.AddAttributeError(p, "Empty object", "This object sets nothing: omit it instead.")
+		diags.AddAttributeError(p, "Empty object", p.String()+": this object sets nothing: omit it instead.")
 	}}
 }
 
@@ -181,7 +183,7 @@ func requiredWhenTrue(flagAttr, valueAttr string) validator.Object {
 			}
 			if v := attrs[valueAttr]; v != nil && v.IsNull() {
 				diags.AddAttributeError(p.AtName(valueAttr), "Missing "+valueAttr,
-					fmt.Sprintf("%s is true, so %s must be set.", flagAttr, valueAttr))
+					fmt.Sprintf("%s: %s is true, so %s must be set.", p.AtName(valueAttr), flagAttr, valueAttr))
 			}
 		}}
 }
@@ -198,10 +200,11 @@ func certificationsAgree() validator.Object {
 			switch {
 			case has.ValueBool() && !some:
 				diags.AddAttributeError(p.AtName("compliant_certifications"), "Missing compliant_certifications",
-					"has_compliant_certifications is true, so compliant_certifications must list them.")
+					p.AtName("compliant_certifications").String()+": has_compliant_certifications is true, so compliant_certifications must list them.")
 			case !has.ValueBool() && some:
 				diags.AddAttributeError(p.AtName("has_compliant_certifications"), "Contradictory certifications",
-					"has_compliant_certifications is false, but compliant_certifications lists some: set it to true, or remove the list.")
+					p.AtName("has_compliant_certifications").String()+": has_compliant_certifications is false, but "+
+						"compliant_certifications lists some: set it to true, or remove the list.")
 			}
 		}}
 }
