@@ -26,7 +26,7 @@ run() { # binary [VAR=value...]
   echo "=== acceptance tests on $("$bin" version | head -n 1) ($bin)"
   # shellcheck disable=SC2086 # TESTARGS is a list of words on purpose
   env "$@" TF_ACC=1 TF_ACC_TERRAFORM_PATH="$bin" \
-    go test ./... -count=1 -timeout 60m -parallel "${TESTPARALLEL:-4}" ${TESTARGS:-} "${EXTRA_ARGS[@]}"
+    go test ./... -run '^TestAcc' -count=1 -timeout 60m -parallel "${TESTPARALLEL:-4}" ${TESTARGS:-} "${EXTRA_ARGS[@]}"
 }
 
 EXTRA_ARGS=("$@")
