@@ -38,6 +38,9 @@ type Options struct {
 	APIToken string
 	// Now replaces the clock that stamps properties.updatedAt.
 	Now func() time.Time
+	// OnChange, if set, is called after every request that changed a document, outside
+	// the mock's lock (the emulator saves its state there).
+	OnChange func()
 }
 
 // Request is one request the mock answered.
@@ -272,10 +275,16 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if fault != nil && fault.AfterEffect {
 		m.handle(discardWriter{}, r, route, productID)
+		if m.opts.OnChange != nil {
+			m.opts.OnChange()
+		}
 		m.applyFault(rec, fault)
 		return
 	}
 	m.handle(rec, r, route, productID)
+	if m.opts.OnChange != nil && route != RouteGetLive && route != RouteGetDraft && rec.status < 300 {
+		m.opts.OnChange()
+	}
 }
 
 func (f *Fault) interrupts() bool { return f.Status != 0 || f.DropConnection || f.MalformedBody }
@@ -499,4 +508,54 @@ func (discardWriter) WriteHeader(int)             {}
 // requests by hand.
 func BasicAuthHeader(email, token string) string {
 	return "Basic " + base64.StdEncoding.EncodeToString([]byte(email+":"+token))
+}
+
+// ProductState is one product's documents, for saving and restoring the mock.
+type ProductState struct {
+	Live  json.RawMessage `json:"live,omitempty"`
+	Draft json.RawMessage `json:"draft,omitempty"`
+}
+
+// Snapshot returns every product's documents.
+func (m *Mock) Snapshot() map[string]ProductState {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := make(map[string]ProductState, len(m.products))
+	for id, p := range m.products {
+		var ps ProductState
+		if p.live != nil {
+			ps.Live, _ = json.Marshal(p.live)
+		}
+		if p.draft != nil {
+			ps.Draft, _ = json.Marshal(p.draft)
+		}
+		out[id] = ps
+	}
+	return out
+}
+
+// Restore registers the products of a Snapshot with their documents.
+func (m *Mock) Restore(state map[string]ProductState) error {
+	decoded := make(map[string]*product, len(state))
+	for id, ps := range state {
+		p := &product{}
+		for _, v := range []struct {
+			raw  json.RawMessage
+			into *map[string]any
+		}{{ps.Live, &p.live}, {ps.Draft, &p.draft}} {
+			if len(v.raw) == 0 || string(v.raw) == "null" {
+				continue
+			}
+			doc, err := decodeObject(v.raw)
+			if err != nil {
+				return fmt.Errorf("product %s: %w", id, err)
+			}
+			*v.into = doc
+		}
+		decoded[id] = p
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	maps.Copy(m.products, decoded)
+	return nil
 }

@@ -316,3 +316,45 @@ func TestConcurrentRequests(t *testing.T) {
 		t.Errorf("recorded %d requests, want %d", got, products*3)
 	}
 }
+
+func TestSnapshotRestoreAndOnChange(t *testing.T) {
+	t.Parallel()
+	changes := 0
+	var mu sync.Mutex
+	m := New(Options{Email: TestEmail, APIToken: TestAPIToken, OnChange: func() { mu.Lock(); changes++; mu.Unlock() }})
+	s := Serve(t, m)
+	s.AddProduct(productID)
+	send(t, s, call{"GET", base, "", ""})                                 // no change
+	send(t, s, call{"PUT", base, goodAuth, `{"commonCloud":{"x":1}}`})    // change
+	send(t, s, call{"PUT", base, goodAuth, `{"commonCloud":"bad"}`})      // rejected: no change
+	send(t, s, call{"POST", base + "/publish", goodAuth, ""})             // change
+	send(t, s, call{"PUT", base, goodAuth, `{"commonCloud":{"y":true}}`}) // change
+	mu.Lock()
+	if changes != 3 {
+		t.Errorf("OnChange called %d times, want 3", changes)
+	}
+	mu.Unlock()
+
+	snap := m.Snapshot()
+	data, err := json.Marshal(snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var decoded map[string]ProductState
+	if err := json.Unmarshal(data, &decoded); err != nil {
+		t.Fatal(err)
+	}
+	restored := New(Options{})
+	if err := restored.Restore(decoded); err != nil {
+		t.Fatal(err)
+	}
+	if string(restored.Live(productID)) != string(m.Live(productID)) || string(restored.Draft(productID)) != string(m.Draft(productID)) {
+		t.Errorf("restored live=%s draft=%s", restored.Live(productID), restored.Draft(productID))
+	}
+	if !strings.Contains(string(restored.Draft(productID)), `"y":true`) || !strings.Contains(string(restored.Live(productID)), `"x":1`) {
+		t.Errorf("restored documents are not the saved ones: %s", data)
+	}
+	if err := restored.Restore(map[string]ProductState{"p": {Live: json.RawMessage(`[1]`)}}); err == nil {
+		t.Error("a non-object document was restored")
+	}
+}

@@ -1,0 +1,135 @@
+// Command marketplace-emulator serves the mock Marketplace privacy-and-security API on a
+// loopback address, for trying the provider (make demo) and for local development.
+//
+//	marketplace-emulator -addr 127.0.0.1:8080 -product 12345678-1234-1234-1234-123456789abc \
+//	    -state-file emulator.json
+//
+// Credentials come from -email/-api-token or MARKETPLACE_EMAIL/MARKETPLACE_API_TOKEN.
+// With -state-file, the documents survive restarts; the file is replaced atomically.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/marketplace-trust/terraform-provider-marketplace/internal/mockmarketplace"
+)
+
+type productList []string
+
+func (p *productList) String() string     { return strings.Join(*p, ",") }
+func (p *productList) Set(v string) error { *p = append(*p, strings.Split(v, ",")...); return nil }
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv); err != nil {
+		log.Printf("marketplace-emulator: %v", err)
+		stop()
+		os.Exit(1)
+
+	}
+}
+
+// run serves until ctx is done.
+func run(ctx context.Context, args []string, getenv func(string) string) error {
+	fs := flag.NewFlagSet("marketplace-emulator", flag.ContinueOnError)
+	addr := fs.String("addr", "127.0.0.1:8080", "loopback address to listen on (port 0 picks a free one)")
+	email := fs.String("email", getenv("MARKETPLACE_EMAIL"), "the only email accepted (default $MARKETPLACE_EMAIL)")
+	token := fs.String("api-token", getenv("MARKETPLACE_API_TOKEN"), "the only API token accepted (default $MARKETPLACE_API_TOKEN)")
+	stateFile := fs.String("state-file", "", "JSON file to load documents from and save them to after every change")
+	urlFile := fs.String("url-file", "", "write the base URL to this file once listening (for scripts)")
+	var products productList
+	fs.Var(&products, "product", "product ID to register (repeatable, or comma-separated)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *email == "" || *token == "" {
+		return errors.New("set -email and -api-token (or MARKETPLACE_EMAIL and MARKETPLACE_API_TOKEN)")
+	}
+
+	store := &stateStore{path: *stateFile}
+	mock := mockmarketplace.New(mockmarketplace.Options{Email: *email, APIToken: *token, OnChange: store.save})
+	store.mock = mock
+	if err := store.load(); err != nil {
+		return err
+	}
+	for _, id := range products {
+		if id = strings.TrimSpace(id); id != "" {
+			mock.AddProduct(id)
+		}
+	}
+
+	ln, err := listenLoopback(*addr)
+	if err != nil {
+		return err
+	}
+	baseURL := "http://" + ln.Addr().String()
+	if *urlFile != "" {
+		if err := writeFileAtomic(*urlFile, []byte(baseURL+"\n")); err != nil {
+			return err
+		}
+	}
+	log.Printf("serving the Marketplace privacy-and-security API on %s (products: %s)", baseURL, products.String())
+
+	srv := &http.Server{Handler: logRequests(mock), ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		<-ctx.Done()
+		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(shutdown)
+	}()
+	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Printf("stopped")
+	return nil
+}
+
+// listenLoopback refuses anything but a loopback address: the emulator accepts any
+// client that knows its made-up credentials, so it must not be reachable from elsewhere.
+func listenLoopback(addr string) (net.Listener, error) {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, fmt.Errorf("-addr %q: %w", addr, err)
+	}
+	ip := net.ParseIP(host)
+	if host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return nil, fmt.Errorf("-addr %q is not a loopback address (use 127.0.0.1 or [::1])", addr)
+	}
+	return net.Listen("tcp", addr)
+}
+
+// logRequests writes one line per request: method, path and query, status, duration.
+func logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		target := r.URL.Path
+		if r.URL.RawQuery != "" {
+			target += "?" + r.URL.RawQuery
+		}
+		log.Printf("%s %s %d %s", r.Method, target, rec.status, time.Since(start).Round(time.Microsecond))
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusWriter) WriteHeader(code int) {
+	s.status = code
+	s.ResponseWriter.WriteHeader(code)
+}
