@@ -104,7 +104,7 @@ func TestAccDataSourceErrors(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      dataConfig("draft"),
-				ExpectError: regexp.MustCompile(`(?s)No draft version.*has no draft privacy and security information`),
+				ExpectError: regexp.MustCompile(`(?s)No draft version.*has no draft privacy and\s+security information`),
 			},
 			{
 				Config:      dataConfig("published"),
