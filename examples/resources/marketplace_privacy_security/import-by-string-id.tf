@@ -1,0 +1,4 @@
+import {
+  to = marketplace_privacy_security.example
+  id = "12345678-1234-1234-1234-123456789abc"
+}
