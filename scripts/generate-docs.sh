@@ -34,7 +34,10 @@ grep -q '"marketplace_privacy_security"' "$work/schema.json" || { echo "could no
 
 "$tfplugindocs" generate --provider-name marketplace --providers-schema "$work/schema.json" \
   --rendered-provider-name "Atlassian Marketplace" >/dev/null
-"$tfplugindocs" validate --provider-name marketplace 2>&1 | grep -v "\[DEBUG\]" || true
+if ! out=$("$tfplugindocs" validate --provider-name marketplace 2>&1); then
+  echo "$out" | grep -v '\[DEBUG\]' >&2
+  exit 1
+fi
 
 if [ "${1:-}" = "--check" ]; then
   if ! git diff --quiet -- docs || [ -n "$(git ls-files --others --exclude-standard docs)" ]; then
