@@ -31,16 +31,16 @@ var propertiesDescriptions = map[string]string{
 
 const propertiesDescription = "Metadata the Marketplace maintains for the version read: who changed it, when, and its review status."
 
+// propertiesResourceAttribute is an object attribute, not a nested one, on purpose:
+// Terraform 1.5 crashes generating configuration (plan -generate-config-out) for a
+// resource with a computed nested attribute, and onboarding relies on that command.
 func propertiesResourceAttribute() rschema.Attribute {
-	return rschema.SingleNestedAttribute{
-		MarkdownDescription: propertiesDescription,
-		Computed:            true,
-		Attributes: map[string]rschema.Attribute{
-			"updated_by":  rschema.StringAttribute{Computed: true, MarkdownDescription: propertiesDescriptions["updated_by"]},
-			"updated_at":  rschema.StringAttribute{Computed: true, MarkdownDescription: propertiesDescriptions["updated_at"], CustomType: timetypes.RFC3339Type{}},
-			"form_status": rschema.StringAttribute{Computed: true, MarkdownDescription: propertiesDescriptions["form_status"]},
-			"jira_links":  rschema.SetAttribute{Computed: true, MarkdownDescription: propertiesDescriptions["jira_links"], ElementType: types.StringType},
-		},
+	return rschema.ObjectAttribute{
+		MarkdownDescription: propertiesDescription + " Attributes: `updated_by`: " + propertiesDescriptions["updated_by"] +
+			" `updated_at`: " + propertiesDescriptions["updated_at"] + " `form_status`: " + propertiesDescriptions["form_status"] +
+			" `jira_links`: " + propertiesDescriptions["jira_links"],
+		Computed:       true,
+		AttributeTypes: propertiesAttrTypes,
 	}
 }
 
