@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -43,16 +44,37 @@ func testCLI(t *testing.T) cli {
 	return cli{path: path, name: m[1], version: m[2]}
 }
 
-// binaries builds the provider and the emulator once per test run.
+var (
+	buildOnce sync.Once
+	buildDir  string
+	buildErr  error
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if buildDir != "" {
+		_ = os.RemoveAll(buildDir)
+	}
+	os.Exit(code)
+}
+
+// binaries builds the provider and the emulator, once for all the tests of a run.
 func binaries(t *testing.T) (provider, emulator string) {
 	t.Helper()
-	dir := t.TempDir()
-	cmd := exec.Command("go", "build", "-o", dir+"/", "../..", "../../cmd/marketplace-emulator")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	buildOnce.Do(func() {
+		if buildDir, buildErr = os.MkdirTemp("", "marketplace-e2e-"); buildErr != nil {
+			return
+		}
+		cmd := exec.Command("go", "build", "-o", buildDir+"/", "../..", "../../cmd/marketplace-emulator")
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("go build: %w\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
 	}
-	return filepath.Join(dir, "terraform-provider-marketplace"), filepath.Join(dir, "marketplace-emulator")
+	return filepath.Join(buildDir, "terraform-provider-marketplace"), filepath.Join(buildDir, "marketplace-emulator")
 }
 
 // emulator runs the emulator binary on a free loopback port until the test ends.
