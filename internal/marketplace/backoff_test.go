@@ -37,8 +37,10 @@ func TestBackoff(t *testing.T) {
 	withHeader := func(v string) *http.Response {
 		return &http.Response{StatusCode: 429, Header: http.Header{"Retry-After": {v}}}
 	}
-	if got := backoff(minWait, maxWait, 0, withHeader("1")); got != time.Second {
-		t.Errorf("Retry-After 1 = %v", got)
+	for i := 0; i < 20; i++ {
+		if got := backoff(minWait, maxWait, 0, withHeader("1")); got < time.Second || got > time.Second+minWait {
+			t.Errorf("Retry-After 1 = %v, want between 1s and 1s+%v", got, minWait)
+		}
 	}
 	if got := backoff(minWait, maxWait, 0, withHeader("3600")); got != maxWait {
 		t.Errorf("Retry-After is not capped: %v", got)

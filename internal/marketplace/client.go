@@ -3,6 +3,7 @@
 package marketplace
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -287,6 +288,12 @@ func (c *Client) DeleteDraft(ctx context.Context, productID string) error {
 }
 
 // Publish makes the draft version live. The API answers 409 when there is no draft.
+//
+// It is retried like every call, and that is safe: 429 and 503 mean the request was not
+// processed; after 502, 504 or a dropped connection it may have been, and then the retry
+// finds no draft and answers 409. Publishing is idempotent in effect (the draft becomes
+// live at most once), and the resource treats that 409 as "check the live version" rather
+// than as a failure, so a publish whose answer was lost does not fail the apply.
 func (c *Client) Publish(ctx context.Context, productID string) error {
 	if !c.HasCredentials() {
 		return ErrCredentialsRequired
@@ -327,13 +334,31 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 	if c.basicAuthValue != "" {
 		req.Header.Set("Authorization", "Basic "+c.basicAuthValue)
 	}
+	// Read every answer inside the retry loop, so that a read that a GET's answer cut
+	// short or garbled is retried like a dropped connection.
+	req.SetResponseHandler(func(resp *http.Response) error {
+		data, err := io.ReadAll(io.LimitReader(resp.Body, c.maxResponseBytes+1))
+		_ = resp.Body.Close()
+		resp.Body = io.NopCloser(bytes.NewReader(data))
+		switch {
+		case err != nil:
+			return fmt.Errorf("reading the answer: %w", err)
+		case int64(len(data)) > c.maxResponseBytes:
+			return &tooLargeError{limit: c.maxResponseBytes}
+		case method == http.MethodGet && resp.StatusCode == http.StatusOK && !json.Valid(data):
+			return errMalformedAnswer
+		}
+		return nil
+	})
 
 	resp, err := c.http.Do(req)
 	attempts := 1
 	var exhausted *exhaustedError
 	if errors.As(err, &exhausted) {
 		attempts = exhausted.attempts
-		if resp != nil {
+		if resp != nil && isAnswerError(exhausted.err) {
+			err = exhausted.err
+		} else if resp != nil {
 			err = nil // the last answer explains the failure better than "giving up".
 		} else {
 			err = exhausted.err
@@ -344,13 +369,9 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 	}
 	defer func() { _ = resp.Body.Close() }()
 
-	data, err := io.ReadAll(io.LimitReader(resp.Body, c.maxResponseBytes+1))
+	data, err := io.ReadAll(resp.Body) // already in memory, bounded by the response handler
 	if err != nil {
 		return nil, &RequestError{Method: method, Path: displayPath, Attempts: attempts, Err: fmt.Errorf("reading the answer: %w", err)}
-	}
-	if int64(len(data)) > c.maxResponseBytes {
-		return nil, &RequestError{Method: method, Path: displayPath, Attempts: attempts,
-			Err: fmt.Errorf("the answer is larger than the %d bytes allowed", c.maxResponseBytes)}
 	}
 	tflog.SubsystemTrace(ctx, logSubsystem, "response body", map[string]any{"body": string(data)})
 
@@ -420,6 +441,21 @@ func logResponse(_ retryablehttp.Logger, resp *http.Response) {
 	})
 }
 
+var errMalformedAnswer = errors.New("the answer is not valid JSON")
+
+type tooLargeError struct{ limit int64 }
+
+func (e *tooLargeError) Error() string {
+	return fmt.Sprintf("the answer is larger than the %d bytes allowed", e.limit)
+}
+
+// isAnswerError reports whether err is about an answer's body rather than its status.
+func isAnswerError(err error) bool {
+	var tooLarge *tooLargeError
+	return errors.Is(err, errMalformedAnswer) || errors.As(err, &tooLarge) ||
+		(err != nil && strings.HasPrefix(err.Error(), "reading the answer"))
+}
+
 // exhaustedError marks a call whose retries ran out or whose error was final.
 type exhaustedError struct {
 	attempts int
@@ -435,6 +471,10 @@ func (e *exhaustedError) Unwrap() error { return e.err }
 func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if ctx.Err() != nil {
 		return false, ctx.Err()
+	}
+	var tooLarge *tooLargeError
+	if errors.As(err, &tooLarge) {
+		return false, err // the same answer would come back
 	}
 	if err != nil {
 		retry, policyErr := retryablehttp.DefaultRetryPolicy(ctx, nil, err)
@@ -459,7 +499,9 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
 	if resp != nil {
 		if wait, ok := retryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
-			return min(wait, maxWait)
+			// At least what the server asked, plus a little jitter so that the clients it
+			// turned away do not all come back in the same instant.
+			return min(wait+rand.N(minWait+1), maxWait) //nolint:gosec // jitter needs no cryptographic randomness
 		}
 	}
 	ceiling := minWait << min(attempt, 30)

@@ -253,18 +253,6 @@ func TestResponseSizeIsCapped(t *testing.T) {
 	}
 }
 
-func TestMalformedAnswer(t *testing.T) {
-	t.Parallel()
-	mock := mockmarketplace.Start(t)
-	mock.AddProduct(productID)
-	mock.InjectFault(mockmarketplace.RouteGetLive, mockmarketplace.Fault{MalformedBody: true})
-	_, err := newClient(t, mock.URL).Get(context.Background(), productID, marketplace.Live)
-	var reqErr *marketplace.RequestError
-	if !errors.As(err, &reqErr) || !strings.Contains(err.Error(), "not the expected JSON") {
-		t.Errorf("malformed body: %v", err)
-	}
-}
-
 func TestRetries(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -464,5 +452,42 @@ func TestBaseURLWithPathPrefix(t *testing.T) {
 	t.Cleanup(srv.Close)
 	if _, err := newClient(t, srv.URL+"/marketplace/", anonymous).Get(context.Background(), productID, marketplace.Live); err != nil {
 		t.Error(err)
+	}
+}
+
+func TestGarbledAnswersAreRetried(t *testing.T) {
+	t.Parallel()
+	mock := mockmarketplace.Start(t)
+	mock.SetLive(productID, []byte(`{"commonCloud":{"security":{"securityContact":"a@example.com"}}}`))
+	mock.InjectFault(mockmarketplace.RouteGetLive, mockmarketplace.Fault{MalformedBody: true, Times: 2})
+	doc, err := newClient(t, mock.URL).Get(context.Background(), productID, marketplace.Live)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if doc.Info.CommonCloud.Security.SecurityContact != "a@example.com" || mock.Count(mockmarketplace.RouteGetLive) != 3 {
+		t.Errorf("doc %s after %d requests", doc.Raw, mock.Count(mockmarketplace.RouteGetLive))
+	}
+
+	mock.InjectFault(mockmarketplace.RouteGetLive, mockmarketplace.Fault{MalformedBody: true})
+	_, err = newClient(t, mock.URL, retries(2)).Get(context.Background(), productID, marketplace.Live)
+	var reqErr *marketplace.RequestError
+	if !errors.As(err, &reqErr) || reqErr.Attempts != 3 || !strings.Contains(err.Error(), "not valid JSON") {
+		t.Errorf("always garbled: %v", err)
+	}
+}
+
+func TestLostPublishAnswerIsRetriedInto409(t *testing.T) {
+	t.Parallel()
+	mock := mockmarketplace.Start(t)
+	mock.AddProduct(productID)
+	c := newClient(t, mock.URL)
+	if err := c.PutDraft(context.Background(), productID, sampleDoc()); err != nil {
+		t.Fatal(err)
+	}
+	// The publish happens, its answer is lost; the retry finds no draft.
+	mock.InjectFault(mockmarketplace.RoutePublish, mockmarketplace.Fault{AfterEffect: true, DropConnection: true, Times: 1})
+	err := c.Publish(context.Background(), productID)
+	if !marketplace.IsConflict(err) || mock.Count(mockmarketplace.RoutePublish) != 2 || mock.Live(productID) == nil {
+		t.Errorf("publish = %v after %d requests; live %s", err, mock.Count(mockmarketplace.RoutePublish), mock.Live(productID))
 	}
 }

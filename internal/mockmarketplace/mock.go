@@ -11,7 +11,10 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math"
+	"math/rand/v2"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -73,6 +76,16 @@ type Fault struct {
 	AfterEffect bool
 	// Times is how many requests the fault hits; 0 means every request until cleared.
 	Times int
+	// Probability, when above zero, makes the fault hit only that share of matching
+	// requests, drawn at random (0.1: one in ten).
+	Probability float64
+}
+
+// RateLimit makes the mock answer 429 with Retry-After once more than Burst requests
+// arrive faster than PerSecond, as an API gateway would.
+type RateLimit struct {
+	PerSecond float64
+	Burst     int
 }
 
 // Mock is the fake Marketplace. It is safe for concurrent use.
@@ -83,6 +96,11 @@ type Mock struct {
 	products map[string]*product
 	requests []Request
 	faults   map[Route][]*Fault
+
+	// A token bucket, when a rate limit is set.
+	limit      RateLimit
+	tokens     float64
+	lastRefill time.Time
 }
 
 type product struct {
@@ -204,6 +222,32 @@ func (m *Mock) InjectFault(route Route, f Fault) {
 	m.faults[route] = append(m.faults[route], &fc)
 }
 
+// SetRateLimit limits the request rate over all routes; a zero RateLimit removes it.
+func (m *Mock) SetRateLimit(l RateLimit) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.limit = l
+	m.tokens = float64(l.Burst)
+	m.lastRefill = time.Now()
+}
+
+// admit takes a token from the bucket, or returns how long until one is available.
+func (m *Mock) admit() (bool, time.Duration) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.limit.PerSecond <= 0 {
+		return true, 0
+	}
+	now := time.Now()
+	m.tokens = min(float64(m.limit.Burst), m.tokens+now.Sub(m.lastRefill).Seconds()*m.limit.PerSecond)
+	m.lastRefill = now
+	if m.tokens >= 1 {
+		m.tokens--
+		return true, 0
+	}
+	return false, time.Duration((1 - m.tokens) / m.limit.PerSecond * float64(time.Second))
+}
+
 // ClearFaults removes every fault.
 func (m *Mock) ClearFaults() {
 	m.mu.Lock()
@@ -217,6 +261,9 @@ func (m *Mock) takeFault(route Route, productID string) *Fault {
 	defer m.mu.Unlock()
 	for i, f := range m.faults[route] {
 		if f.Product != "" && f.Product != productID {
+			continue
+		}
+		if f.Probability > 0 && rand.Float64() >= f.Probability { //nolint:gosec // fault injection needs no cryptographic randomness
 			continue
 		}
 		taken := *f
@@ -251,6 +298,11 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if status, code, msg := m.authorize(r, route); status != 0 {
 		writeError(rec, status, code, msg)
+		return
+	}
+	if ok, wait := m.admit(); !ok {
+		rec.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+		writeError(rec, http.StatusTooManyRequests, "RATE_LIMITED", "too many requests")
 		return
 	}
 	if route == RouteGetLive || route == RouteGetDraft {

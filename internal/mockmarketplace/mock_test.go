@@ -358,3 +358,38 @@ func TestSnapshotRestoreAndOnChange(t *testing.T) {
 		t.Error("a non-object document was restored")
 	}
 }
+
+func TestProbabilisticFaultsAndRateLimit(t *testing.T) {
+	t.Parallel()
+	s := startWithProduct(t)
+	s.SetLive(productID, []byte(`{"commonCloud":{}}`))
+	s.InjectFault(RouteGetLive, Fault{Status: 503, Probability: 0.3})
+	failed := 0
+	for i := 0; i < 400; i++ {
+		if status, _, _ := send(t, s, call{"GET", base, "", ""}); status == 503 {
+			failed++
+		}
+	}
+	if failed < 60 || failed > 180 { // 120 expected; far outside means the share is ignored
+		t.Errorf("%d of 400 requests failed with Probability 0.3", failed)
+	}
+	s.ClearFaults()
+
+	s.SetRateLimit(RateLimit{PerSecond: 1, Burst: 3})
+	statuses := []int{}
+	var retryAfter string
+	for i := 0; i < 5; i++ {
+		status, header, _ := send(t, s, call{"GET", base, "", ""})
+		statuses = append(statuses, status)
+		if status == 429 {
+			retryAfter = header.Get("Retry-After")
+		}
+	}
+	if fmt.Sprint(statuses) != "[200 200 200 429 429]" || retryAfter != "1" {
+		t.Errorf("rate limited statuses %v, Retry-After %q", statuses, retryAfter)
+	}
+	s.SetRateLimit(RateLimit{})
+	if status, _, _ := send(t, s, call{"GET", base, "", ""}); status != 200 {
+		t.Errorf("after removing the limit: %d", status)
+	}
+}
