@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -70,7 +71,7 @@ func run(ctx context.Context, args []string, getenv func(string) string) error {
 		}
 	}
 
-	ln, err := listenLoopback(*addr)
+	ln, err := listenLoopback(ctx, *addr)
 	if err != nil {
 		return err
 	}
@@ -85,7 +86,7 @@ func run(ctx context.Context, args []string, getenv func(string) string) error {
 	srv := &http.Server{Handler: logRequests(mock), ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		<-ctx.Done()
-		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()
 		_ = srv.Shutdown(shutdown)
 	}()
@@ -98,7 +99,7 @@ func run(ctx context.Context, args []string, getenv func(string) string) error {
 
 // listenLoopback refuses anything but a loopback address: the emulator accepts any
 // client that knows its made-up credentials, so it must not be reachable from elsewhere.
-func listenLoopback(addr string) (net.Listener, error) {
+func listenLoopback(ctx context.Context, addr string) (net.Listener, error) {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
 		return nil, fmt.Errorf("-addr %q: %w", addr, err)
@@ -107,7 +108,8 @@ func listenLoopback(addr string) (net.Listener, error) {
 	if host != "localhost" && (ip == nil || !ip.IsLoopback()) {
 		return nil, fmt.Errorf("-addr %q is not a loopback address (use 127.0.0.1 or [::1])", addr)
 	}
-	return net.Listen("tcp", addr)
+	var lc net.ListenConfig
+	return lc.Listen(ctx, "tcp", addr)
 }
 
 // logRequests writes one line per request: method, path and query, status, duration.
@@ -120,7 +122,9 @@ func logRequests(next http.Handler) http.Handler {
 		if r.URL.RawQuery != "" {
 			target += "?" + r.URL.RawQuery
 		}
-		log.Printf("%s %s %d %s", r.Method, target, rec.status, time.Since(start).Round(time.Microsecond))
+		// Quoted, so that a request cannot forge log lines.
+		line := strconv.Quote(r.Method) + " " + strconv.Quote(target)
+		log.Printf("%s %d %s", line, rec.status, time.Since(start).Round(time.Microsecond))
 	})
 }
 

@@ -6,6 +6,7 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -33,7 +34,7 @@ func testCLI(t *testing.T) cli {
 	if path == "" {
 		t.Fatal("TF_ACC_TERRAFORM_PATH must name the CLI to test (scripts/testacc.sh sets it)")
 	}
-	out, err := exec.Command(path, "version").Output()
+	out, err := exec.CommandContext(t.Context(), path, "version").Output()
 	if err != nil {
 		t.Fatalf("%s version: %v", path, err)
 	}
@@ -62,10 +63,11 @@ func TestMain(m *testing.M) {
 func binaries(t *testing.T) (provider, emulator string) {
 	t.Helper()
 	buildOnce.Do(func() {
-		if buildDir, buildErr = os.MkdirTemp("", "marketplace-e2e-"); buildErr != nil {
+		// Shared by every test of the run, so not a t.TempDir; TestMain removes it.
+		if buildDir, buildErr = os.MkdirTemp("", "marketplace-e2e-"); buildErr != nil { //nolint:usetesting // see above
 			return
 		}
-		cmd := exec.Command("go", "build", "-o", buildDir+"/", "../..", "../../cmd/marketplace-emulator")
+		cmd := exec.CommandContext(context.Background(), "go", "build", "-o", buildDir+"/", "../..", "../../cmd/marketplace-emulator")
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		if out, err := cmd.CombinedOutput(); err != nil {
 			buildErr = fmt.Errorf("go build: %w\n%s", err, out)
@@ -140,14 +142,14 @@ func newWorkspace(t *testing.T, c cli, providerBin string, env []string) *worksp
 // run runs the CLI and returns its combined output and exit code.
 func (w *workspace) run(args ...string) (string, int) {
 	w.t.Helper()
-	cmd := exec.Command(w.cli.path, args...)
+	cmd := exec.CommandContext(w.t.Context(), w.cli.path, args...)
 	cmd.Dir = w.dir
 	cmd.Env = w.env
 	out, err := cmd.CombinedOutput()
 	code := 0
 	if err != nil {
-		exitErr, ok := err.(*exec.ExitError)
-		if !ok {
+		var exitErr *exec.ExitError
+		if !errors.As(err, &exitErr) {
 			w.t.Fatalf("%s %v: %v", w.cli.name, args, err)
 		}
 		code = exitErr.ExitCode()

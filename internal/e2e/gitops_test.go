@@ -19,7 +19,7 @@ func TestAccGitOpsExample(t *testing.T) {
 	creds := []string{"MARKETPLACE_EMAIL=ci@example.com", "MARKETPLACE_API_TOKEN=ci-token"}
 	url := startEmulator(t, emulatorBin, stateFile, baseEnv(creds...), productID)
 	w := newWorkspace(t, c, providerBin, baseEnv(append(creds, "MARKETPLACE_BASE_URL="+url)...))
-	if out, err := exec.Command("cp", "-R", "../../examples/gitops/.", w.dir).CombinedOutput(); err != nil {
+	if out, err := exec.CommandContext(t.Context(), "cp", "-R", "../../examples/gitops/.", w.dir).CombinedOutput(); err != nil {
 		t.Fatalf("cp: %v %s", err, out)
 	}
 

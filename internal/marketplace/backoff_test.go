@@ -35,14 +35,17 @@ func TestBackoff(t *testing.T) {
 	t.Parallel()
 	minWait, maxWait := 100*time.Millisecond, 2*time.Second
 	withHeader := func(v string) *http.Response {
-		return &http.Response{StatusCode: 429, Header: http.Header{"Retry-After": {v}}}
+		return &http.Response{StatusCode: 429, Header: http.Header{"Retry-After": {v}}, Body: http.NoBody}
 	}
+	oneSecond, anHour := withHeader("1"), withHeader("3600")
+	defer oneSecond.Body.Close()
+	defer anHour.Body.Close()
 	for i := 0; i < 20; i++ {
-		if got := backoff(minWait, maxWait, 0, withHeader("1")); got < time.Second || got > time.Second+minWait {
+		if got := backoff(minWait, maxWait, 0, oneSecond); got < time.Second || got > time.Second+minWait {
 			t.Errorf("Retry-After 1 = %v, want between 1s and 1s+%v", got, minWait)
 		}
 	}
-	if got := backoff(minWait, maxWait, 0, withHeader("3600")); got != maxWait {
+	if got := backoff(minWait, maxWait, 0, anHour); got != maxWait {
 		t.Errorf("Retry-After is not capped: %v", got)
 	}
 	seen := map[time.Duration]bool{}

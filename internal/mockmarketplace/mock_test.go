@@ -23,7 +23,7 @@ func send(t *testing.T, s *Server, c call) (int, http.Header, string) {
 	if c.body != "" {
 		body = strings.NewReader(c.body)
 	}
-	req, err := http.NewRequest(c.method, s.URL+c.path, body)
+	req, err := http.NewRequestWithContext(t.Context(), c.method, s.URL+c.path, body)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -238,7 +238,9 @@ func TestFaults(t *testing.T) {
 	s.InjectFault(RouteGetLive, Fault{DropConnection: true, Times: 1})
 	// A fresh connection: net/http silently resends a GET whose reused connection drops.
 	fresh := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
-	if _, err := fresh.Get(s.URL + base); err == nil {
+	req, _ := http.NewRequestWithContext(t.Context(), "GET", s.URL+base, nil)
+	if resp, err := fresh.Do(req); err == nil {
+		resp.Body.Close()
 		t.Error("dropped connection answered")
 	}
 
@@ -285,7 +287,7 @@ func TestConcurrentRequests(t *testing.T) {
 				{"POST", productsPrefix + id + "/publish", goodAuth, ""},
 				{"GET", productsPrefix + id, "", ""},
 			} {
-				req, _ := http.NewRequest(c.method, s.URL+c.path, strings.NewReader(c.body))
+				req, _ := http.NewRequestWithContext(t.Context(), c.method, s.URL+c.path, strings.NewReader(c.body))
 				if c.auth != "" {
 					req.Header.Set("Authorization", c.auth)
 				}
