@@ -524,6 +524,10 @@ func addAPIError(diags *diag.Diagnostics, action string, err error) {
 		return
 	}
 	detail := fmt.Sprintf("Error %s: %s", action, err)
+	if errors.Is(err, context.DeadlineExceeded) {
+		detail += "\n\nThe operation ran out of time, retries included. Raise the resource's timeouts " +
+			"(or the provider's request_timeout for one slow request), or try again when the API is less busy."
+	}
 	var apiErr *marketplace.APIError
 	if errors.As(err, &apiErr) {
 		switch apiErr.StatusCode {
