@@ -50,6 +50,10 @@ func run(ctx context.Context, args []string, getenv func(string) string) error {
 	token := fs.String("api-token", getenv("MARKETPLACE_API_TOKEN"), "the only API token accepted (default $MARKETPLACE_API_TOKEN)")
 	stateFile := fs.String("state-file", "", "JSON file to load documents from and save them to after every change")
 	urlFile := fs.String("url-file", "", "write the base URL to this file once listening (for scripts)")
+	failRate := fs.Float64("fail-rate", 0, "share of requests (0 to 1) answered with -fail-status instead, to try retries")
+	failStatus := fs.Int("fail-status", http.StatusServiceUnavailable, "status of the failures -fail-rate injects")
+	rateLimit := fs.Float64("rate-limit", 0, "requests per second accepted before answering 429 with Retry-After (0: no limit)")
+	rateBurst := fs.Int("rate-burst", 10, "requests accepted at once under -rate-limit")
 	var products productList
 	fs.Var(&products, "product", "product ID to register (repeatable, or comma-separated)")
 	if err := fs.Parse(args); err != nil {
@@ -70,6 +74,15 @@ func run(ctx context.Context, args []string, getenv func(string) string) error {
 			mock.AddProduct(id)
 		}
 	}
+	if *failRate > 0 {
+		for _, route := range []mockmarketplace.Route{mockmarketplace.RouteGetLive, mockmarketplace.RouteGetDraft,
+			mockmarketplace.RoutePut, mockmarketplace.RouteDelete, mockmarketplace.RoutePublish} {
+			mock.InjectFault(route, mockmarketplace.Fault{Status: *failStatus, Probability: *failRate})
+		}
+	}
+	if *rateLimit > 0 {
+		mock.SetRateLimit(mockmarketplace.RateLimit{PerSecond: *rateLimit, Burst: *rateBurst})
+	}
 
 	ln, err := listenLoopback(ctx, *addr)
 	if err != nil {
@@ -81,7 +94,7 @@ func run(ctx context.Context, args []string, getenv func(string) string) error {
 			return err
 		}
 	}
-	log.Printf("serving the Marketplace privacy-and-security API on %s (products: %s)", baseURL, products.String())
+	log.Printf("serving the Marketplace privacy-and-security API on %s (%d products)", baseURL, len(products))
 
 	srv := &http.Server{Handler: logRequests(mock), ReadHeaderTimeout: 10 * time.Second}
 	go func() {

@@ -79,20 +79,47 @@ func binaries(t *testing.T) (provider, emulator string) {
 	return filepath.Join(buildDir, "terraform-provider-marketplace"), filepath.Join(buildDir, "marketplace-emulator")
 }
 
-// emulator runs the emulator binary on a free loopback port until the test ends.
+// startEmulator runs the emulator binary on a free loopback port until the test ends.
 func startEmulator(t *testing.T, bin, stateFile string, env []string, products ...string) string {
 	t.Helper()
-	dir := t.TempDir()
-	urlFile := filepath.Join(dir, "url")
-	args := []string{"-addr", "127.0.0.1:0", "-url-file", urlFile, "-state-file", stateFile}
+	var args []string
 	for _, p := range products {
 		args = append(args, "-product", p)
 	}
+	url, _ := startEmulatorWith(t, bin, stateFile, env, args)
+	return url
+}
+
+// syncBuffer collects a process's output while the test reads it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// startEmulatorWith starts the emulator with extra flags; it returns the base URL and the
+// emulator's log (one line per request).
+func startEmulatorWith(t *testing.T, bin, stateFile string, env []string, extra []string) (string, *syncBuffer) {
+	t.Helper()
+	dir := t.TempDir()
+	urlFile := filepath.Join(dir, "url")
+	args := append([]string{"-addr", "127.0.0.1:0", "-url-file", urlFile, "-state-file", stateFile}, extra...)
 	ctx, cancel := context.WithCancel(context.Background())
 	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Env = env
-	var logs bytes.Buffer
-	cmd.Stderr = &logs
+	logs := &syncBuffer{}
+	cmd.Stderr = logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -105,11 +132,11 @@ func startEmulator(t *testing.T, bin, stateFile string, env []string, products .
 	})
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		if data, err := os.ReadFile(urlFile); err == nil && strings.HasSuffix(string(data), "\n") {
-			return strings.TrimSpace(string(data))
+			return strings.TrimSpace(string(data)), logs
 		}
 	}
 	t.Fatalf("the emulator did not start:\n%s", logs.String())
-	return ""
+	return "", nil
 }
 
 // workspace is a configuration folder with a CLI configuration that points the provider
