@@ -24,7 +24,7 @@ func TestAccConcurrentApplyUnderFaults(t *testing.T) {
 	stateFile := filepath.Join(t.TempDir(), "emulator.json")
 	creds := []string{"MARKETPLACE_EMAIL=ci@example.com", "MARKETPLACE_API_TOKEN=ci-token"}
 	url, logs := startEmulatorWith(t, emulatorBin, stateFile, baseEnv(creds...),
-		[]string{"-product", strings.Join(ids, ","), "-fail-rate", "0.1", "-fail-status", "503", "-rate-limit", "150", "-rate-burst", "20"})
+		[]string{"-product", strings.Join(ids, ","), "-fail-rate", "0.1", "-fail-status", "503", "-rate-limit", "100", "-rate-burst", "5"})
 
 	w := newWorkspace(t, c, providerBin, baseEnv(append(creds, "MARKETPLACE_BASE_URL="+url)...))
 	idList, _ := json.Marshal(ids)

@@ -31,7 +31,8 @@ const (
 	// is a few KiB, so anything near this is a broken or hostile server.
 	DefaultMaxResponseBytes = 4 << 20
 
-	maxErrorBodyBytes = 1 << 10
+	maxErrorBodyBytes   = 1 << 10
+	maxIdleConnsPerHost = 64
 	logSubsystem      = "marketplace_api"
 	productsPath      = "/rest/3/privacy-and-security/products/"
 )
@@ -135,6 +136,12 @@ func New(cfg Config) (*Client, error) {
 		timeout = DefaultRequestTimeout
 	}
 	httpClient := cleanhttp.DefaultPooledClient()
+	if t, ok := httpClient.Transport.(*http.Transport); ok {
+		// Terraform runs up to -parallelism operations at once (10 by default, often 20 or
+		// more in pipelines); keep that many connections alive instead of GOMAXPROCS+1,
+		// so that concurrent resources reuse connections rather than open new ones.
+		t.MaxIdleConnsPerHost = maxIdleConnsPerHost
+	}
 	if cfg.Transport != nil {
 		httpClient.Transport = cfg.Transport
 	}

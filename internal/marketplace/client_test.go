@@ -6,9 +6,11 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -489,5 +491,54 @@ func TestLostPublishAnswerIsRetriedInto409(t *testing.T) {
 	err := c.Publish(context.Background(), productID)
 	if !marketplace.IsConflict(err) || mock.Count(mockmarketplace.RoutePublish) != 2 || mock.Live(productID) == nil {
 		t.Errorf("publish = %v after %d requests; live %s", err, mock.Count(mockmarketplace.RoutePublish), mock.Live(productID))
+	}
+}
+
+// Keep-alive: calls reuse connections, sequential ones a single connection, and concurrent
+// ones no more connections than calls in flight.
+func TestConnectionsAreReused(t *testing.T) {
+	t.Parallel()
+	mock := mockmarketplace.New(mockmarketplace.Options{Email: mockmarketplace.TestEmail, APIToken: mockmarketplace.TestAPIToken})
+	mock.SetLive(productID, []byte(`{"commonCloud":{}}`))
+	var newConns atomic.Int32
+	srv := httptest.NewUnstartedServer(mock)
+	srv.Config.ConnState = func(_ net.Conn, state http.ConnState) {
+		if state == http.StateNew {
+			newConns.Add(1)
+		}
+	}
+	srv.Start()
+	t.Cleanup(srv.Close)
+	c := newClient(t, srv.URL)
+	ctx := context.Background()
+
+	for i := 0; i < 20; i++ {
+		if _, err := c.Get(ctx, productID, marketplace.Live); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.PutDraft(ctx, productID, sampleDoc()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := newConns.Load(); n != 1 {
+		t.Errorf("40 sequential calls opened %d connections, want 1", n)
+	}
+
+	const workers, rounds = 20, 5
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for r := 0; r < rounds; r++ {
+				if _, err := c.Get(ctx, productID, marketplace.Live); err != nil {
+					t.Error(err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if n := newConns.Load(); n > workers+1 {
+		t.Errorf("%d concurrent calls from %d workers opened %d connections", workers*rounds, workers, n)
 	}
 }
