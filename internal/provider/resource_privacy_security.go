@@ -287,7 +287,16 @@ func (r *privacySecurityResource) write(ctx context.Context, plan, state *privac
 		}
 	}
 
-	if plan.Publish.ValueBool() && (docChanged || state == nil || state.VersionState.ValueString() != string(marketplace.Live)) {
+	publishing := plan.Publish.ValueBool() && (docChanged || state == nil || state.VersionState.ValueString() != string(marketplace.Live))
+	if !docChanged && !publishing {
+		// Only publish or timeouts changed, and nothing needs the API (turning publish off
+		// cannot unpublish; turning it on with the document already live has nothing to
+		// publish): the refreshed state is still the truth.
+		out := *state
+		out.Publish, out.Timeouts = plan.Publish, plan.Timeouts
+		return &out, diags
+	}
+	if publishing {
 		err := r.client.Publish(ctx, productID)
 		switch {
 		case err == nil:
