@@ -65,6 +65,7 @@ func privacySecurityDataSourceSchema() schema.Schema {
 			"common_cloud": schema.SingleNestedAttribute{
 				MarkdownDescription: commonCloudDoc.description + " Fields this provider does not model are in `common_cloud_json`.",
 				Computed:            true,
+				CustomType:          commonCloudDoc.objectType,
 				Attributes:          commonCloudDoc.dataSourceAttributes(),
 			},
 			"common_cloud_json": schema.StringAttribute{

@@ -40,6 +40,27 @@ type docNode struct {
 	// Plan-time checks, applied by the resource only (a data source reports what is).
 	stringValidators []validator.String // on a string, or on each element of a set
 	objectValidators []validator.Object
+	// objectType is the Terraform type of an object node, built once (see init).
+	objectType types.ObjectType
+}
+
+// init builds every object node's type once. The schemas hand it to the framework as the
+// nested attribute's CustomType: otherwise the framework rebuilds the type of the whole
+// subtree for every value path it visits, several times per RPC, and that was the largest
+// cost of the provider at hundreds of resources.
+func init() { commonCloudDoc.precomputeTypes() }
+
+func (n *docNode) precomputeTypes() {
+	if n.kind != kindObject {
+		return
+	}
+	attrTypes := make(map[string]attr.Type, len(n.children))
+	for i := range n.children {
+		c := &n.children[i]
+		c.precomputeTypes()
+		attrTypes[c.tfName()] = c.attrType()
+	}
+	n.objectType = types.ObjectType{AttrTypes: attrTypes}
 }
 
 func (n docNode) tfName() string { return snakeCase(n.json) }
@@ -159,16 +180,11 @@ func (n docNode) attrType() attr.Type {
 	case kindStringSet:
 		return types.SetType{ElemType: types.StringType}
 	}
-	return types.ObjectType{AttrTypes: n.childTypes()}
+	return n.objectType
 }
 
-func (n docNode) childTypes() map[string]attr.Type {
-	out := make(map[string]attr.Type, len(n.children))
-	for _, c := range n.children {
-		out[c.tfName()] = c.attrType()
-	}
-	return out
-}
+// childTypes is the attribute types of an object node (shared: do not modify).
+func (n docNode) childTypes() map[string]attr.Type { return n.objectType.AttrTypes }
 
 // resourceAttributes are n's children as optional resource attributes, with their checks.
 func (n docNode) resourceAttributes() map[string]rschema.Attribute {
@@ -199,6 +215,7 @@ func (n docNode) resourceAttribute() rschema.Attribute {
 	}
 	return rschema.SingleNestedAttribute{
 		MarkdownDescription: n.description, Optional: true,
+		CustomType: n.objectType,
 		Attributes: n.resourceAttributes(),
 		Validators: append([]validator.Object{notEmptyObject()}, n.objectValidators...),
 	}
@@ -222,7 +239,9 @@ func (n docNode) dataSourceAttribute() dschema.Attribute {
 	case kindStringSet:
 		return dschema.SetAttribute{MarkdownDescription: n.description, Computed: true, ElementType: types.StringType}
 	}
-	return dschema.SingleNestedAttribute{MarkdownDescription: n.description, Computed: true, Attributes: n.dataSourceAttributes()}
+	return dschema.SingleNestedAttribute{
+		MarkdownDescription: n.description, Computed: true, CustomType: n.objectType, Attributes: n.dataSourceAttributes(),
+	}
 }
 
 // documentFromAPI converts the API's commonCloud object (decoded JSON) into the value of

@@ -99,6 +99,7 @@ func privacySecurityResourceSchema(ctx context.Context) schema.Schema {
 				MarkdownDescription: commonCloudDoc.description + " Exactly one of `common_cloud` and " +
 					"`common_cloud_json` must be set.",
 				Optional:   true,
+				CustomType: commonCloudDoc.objectType,
 				Attributes: commonCloudDoc.resourceAttributes(),
 				Validators: []validator.Object{notEmptyObject()},
 			},

@@ -1,0 +1,407 @@
+// Command bench measures what the provider adds on top of the CLI itself: for N resources,
+// on each CLI, the wall time of an apply from empty, a no-change plan, an apply changing
+// every resource and a destroy, the API calls per resource, and the provider process's
+// peak memory; and the same four operations on N terraform_data resources holding the same
+// attributes (the CLI floor: no provider process, no API). `make bench` runs it.
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+type result struct {
+	cli, variant, op string
+	n                int
+	wall             time.Duration
+	calls            int
+	peakRSSKiB       int64
+}
+
+func main() {
+	clis := flag.String("clis", "", "comma-separated name=path of the CLIs to measure (required)")
+	sizes := flag.String("n", "10,100,500", "comma-separated resource counts")
+	csvPath := flag.String("csv", "bench.csv", "where to write the results as CSV")
+	parallelism := flag.Int("parallelism", 10, "the CLI's -parallelism")
+	flag.Parse()
+	if *clis == "" {
+		log.Fatal("-clis is required, e.g. -clis tofu=/path/to/tofu,terraform=/path/to/terraform")
+	}
+	ctx := context.Background()
+
+	work, err := os.MkdirTemp("", "marketplace-bench-")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer func() { _ = os.RemoveAll(work) }()
+	bin := filepath.Join(work, "bin")
+	build := exec.CommandContext(ctx, "go", "build", "-o", bin+"/", ".", "./cmd/marketplace-emulator")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		log.Fatalf("go build: %v\n%s", err, out)
+	}
+	providerBin := filepath.Join(bin, "terraform-provider-marketplace")
+
+	var results []result
+	for _, spec := range strings.Split(*clis, ",") {
+		name, path, ok := strings.Cut(spec, "=")
+		if !ok {
+			log.Fatalf("bad -clis entry %q", spec)
+		}
+		cliName := cliVersion(ctx, path, work)
+		for _, field := range strings.Split(*sizes, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(field))
+			if err != nil {
+				log.Fatal(err)
+			}
+			for _, variant := range []string{"provider", "floor"} {
+				log.Printf("%s, N=%d, %s", cliName, n, variant)
+				rs, err := runScenario(ctx, scenario{
+					work: filepath.Join(work, fmt.Sprintf("%s-%d-%s", name, n, variant)), cli: path, cliName: cliName,
+					variant: variant, n: n, providerBin: providerBin, emulatorBin: filepath.Join(bin, "marketplace-emulator"),
+					parallelism: *parallelism,
+				})
+				if err != nil {
+					log.Fatalf("%s N=%d %s: %v", cliName, n, variant, err)
+				}
+				results = append(results, rs...)
+			}
+		}
+	}
+	printTable(results)
+	if err := writeCSV(*csvPath, results); err != nil {
+		log.Fatal(err)
+	}
+	log.Printf("wrote %s", *csvPath)
+}
+
+type scenario struct {
+	work, cli, cliName, variant string
+	n                           int
+	providerBin, emulatorBin    string
+	parallelism                 int
+}
+
+func runScenario(ctx context.Context, s scenario) ([]result, error) {
+	if err := os.MkdirAll(s.work, 0o750); err != nil {
+		return nil, err
+	}
+	ids := make([]string, s.n)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("00000000-0000-4000-8000-%012d", i)
+	}
+	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + s.work, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1"}
+
+	var requests func() int
+	if s.variant == "provider" {
+		email, token := "bench@example.com", "bench-token"
+		emu, err := startEmulator(ctx, s.emulatorBin, s.work, ids, email, token)
+		if err != nil {
+			return nil, err
+		}
+		defer emu.stop()
+		requests = emu.requests
+		rc := filepath.Join(s.work, "cli.tfrc")
+		config := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"marketplace-trust/marketplace\" = %q\n  }\n  direct {}\n}\n",
+			filepath.Dir(s.providerBin))
+		if err := os.WriteFile(rc, []byte(config), 0o600); err != nil {
+			return nil, err
+		}
+		env = append(env, "TF_CLI_CONFIG_FILE="+rc, "MARKETPLACE_BASE_URL="+emu.url, "MARKETPLACE_EMAIL="+email, "MARKETPLACE_API_TOKEN="+token)
+	} else {
+		rc := filepath.Join(s.work, "cli.tfrc")
+		if err := os.WriteFile(rc, nil, 0o600); err != nil {
+			return nil, err
+		}
+		env = append(env, "TF_CLI_CONFIG_FILE="+rc)
+		requests = func() int { return 0 }
+	}
+	if err := os.WriteFile(filepath.Join(s.work, "main.tf"), []byte(configFor(s.variant, ids)), 0o600); err != nil {
+		return nil, err
+	}
+
+	par := fmt.Sprintf("-parallelism=%d", s.parallelism)
+	ops := []struct {
+		name string
+		args []string
+	}{
+		{"apply", []string{"apply", "-auto-approve", "-input=false", par, "-var", "revision=1"}},
+		{"plan", []string{"plan", "-input=false", "-detailed-exitcode", par, "-var", "revision=1"}},
+		{"apply-change", []string{"apply", "-auto-approve", "-input=false", par, "-var", "revision=2"}},
+		{"destroy", []string{"destroy", "-auto-approve", "-input=false", par, "-var", "revision=2"}},
+	}
+	var out []result
+	for _, op := range ops {
+		before := requests()
+		watcher := watchPeakRSS(s.providerBin)
+		start := time.Now()
+		cmd := exec.CommandContext(ctx, s.cli, op.args...)
+		cmd.Dir, cmd.Env = s.work, env
+		output, err := cmd.CombinedOutput()
+		wall := time.Since(start)
+		peak := watcher.stop()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w\n%s", op.name, err, tail(string(output), 30))
+		}
+		out = append(out, result{cli: s.cliName, variant: s.variant, op: op.name, n: s.n, wall: wall,
+			calls: requests() - before, peakRSSKiB: peak})
+	}
+	return out, nil
+}
+
+// configFor is the same N documents, either managed by the provider or held by
+// terraform_data (which CLIs run in-process).
+func configFor(variant string, ids []string) string {
+	idList := `["` + strings.Join(ids, `","`) + `"]`
+	header := `variable "revision" { type = string }
+locals {
+  ids = ` + idList + `
+  doc = {
+    data_access_and_storage = {
+      data_access = {
+        data_access_description = "Accesses user data to provide core functionality (revision ${var.revision})"
+        data_access_types       = ["USER_PROFILE", "CONTENT"]
+        data_access_scope       = "USER_LEVEL"
+      }
+      data_storage = {
+        data_storage_description = "Stored in our cloud infrastructure"
+        data_retention_period    = "90_DAYS"
+        data_deletion_policy     = "AUTOMATIC"
+      }
+    }
+    third_party_information = {
+      third_party_services     = ["AWS", "Google Analytics"]
+      data_sharing             = false
+      data_sharing_description = "No user data is shared with third parties"
+    }
+    log_details = { logging_enabled = true, log_retention = "30_DAYS", sensitive_data_logging = false }
+    data_residency = { data_residency_regions = ["US", "EU"], data_residency_compliance = true }
+    data_retention = { retention_period = "90_DAYS", deletion_process = "AUTOMATIC", backup_retention = "30_DAYS" }
+    privacy = {
+      privacy_enhancing_techniques = { data_minimization = true, anonymization = false, pseudonymization = true }
+      gdpr = { gdpr_compliant = true, data_processing_basis = "CONSENT", user_rights = ["ACCESS", "RECTIFICATION", "ERASURE"] }
+      ccpa = { ccpa_compliant = true, data_categories = ["PERSONAL", "IDENTIFIERS"] }
+      data_processing_agreement = { dpa_available = true, dpa_url = "https://example.com/dpa" }
+    }
+    security = {
+      security_contact              = "security@example.com"
+      public_security_policies_link = "https://example.com/security"
+      caiq                          = { is_caiq_completed = true, caiq_lite_link = "https://example.com/caiq" }
+      is_disk_encryption_supported  = true
+      has_compliant_certifications  = true
+      compliant_certifications      = ["SOC2", "ISO27001"]
+    }
+  }
+}
+`
+	if variant == "floor" {
+		return header + `
+resource "terraform_data" "app" {
+  for_each = toset(local.ids)
+  input = {
+    product_id   = each.value
+    publish      = false
+    common_cloud = local.doc
+  }
+}
+`
+	}
+	return header + `
+terraform {
+  required_providers {
+    marketplace = { source = "marketplace-trust/marketplace" }
+  }
+}
+provider "marketplace" {}
+resource "marketplace_privacy_security" "app" {
+  for_each     = toset(local.ids)
+  product_id   = each.value
+  publish      = false
+  common_cloud = local.doc
+}
+`
+}
+
+type emulator struct {
+	url   string
+	cmd   *exec.Cmd
+	lines atomic.Int64
+	done  chan struct{}
+}
+
+func (e *emulator) requests() int { return int(e.lines.Load()) }
+
+func (e *emulator) stop() {
+	_ = e.cmd.Process.Signal(os.Interrupt)
+	<-e.done
+}
+
+// startEmulator runs the emulator and counts the request lines it logs.
+func startEmulator(ctx context.Context, bin, dir string, ids []string, email, token string) (*emulator, error) {
+	urlFile := filepath.Join(dir, "emulator.url")
+	cmd := exec.CommandContext(ctx, bin, "-addr", "127.0.0.1:0", "-url-file", urlFile, "-product", strings.Join(ids, ","),
+		"-email", email, "-api-token", token)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	e := &emulator{cmd: cmd, done: make(chan struct{})}
+	go func() {
+		defer close(e.done)
+		buf := make([]byte, 64<<10)
+		for {
+			n, err := stderr.Read(buf)
+			e.lines.Add(int64(strings.Count(string(buf[:n]), `"/rest/`)))
+			if err != nil {
+				_ = cmd.Wait()
+				return
+			}
+		}
+	}()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if data, err := os.ReadFile(urlFile); err == nil && strings.HasSuffix(string(data), "\n") {
+			e.url = strings.TrimSpace(string(data))
+			return e, nil
+		}
+	}
+	e.stop()
+	return nil, errors.New("the emulator did not start")
+}
+
+// peakWatcher samples the peak resident memory (VmHWM, which the kernel keeps as a high
+// water mark) of every process running the provider binary until stopped.
+type peakWatcher struct {
+	stopCh chan struct{}
+	wg     sync.WaitGroup
+	peak   atomic.Int64
+}
+
+func watchPeakRSS(binary string) *peakWatcher {
+	w := &peakWatcher{stopCh: make(chan struct{})}
+	w.wg.Add(1)
+	go func() {
+		defer w.wg.Done()
+		ticker := time.NewTicker(20 * time.Millisecond)
+		defer ticker.Stop()
+		for {
+			w.sample(binary)
+			select {
+			case <-w.stopCh:
+				return
+			case <-ticker.C:
+			}
+		}
+	}()
+	return w
+}
+
+func (w *peakWatcher) sample(binary string) {
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		if _, err := strconv.Atoi(e.Name()); err != nil {
+			continue
+		}
+		exe, err := os.Readlink(filepath.Join("/proc", e.Name(), "exe"))
+		if err != nil || exe != binary {
+			continue
+		}
+		status, err := os.ReadFile(filepath.Join("/proc", e.Name(), "status"))
+		if err != nil {
+			continue
+		}
+		for _, line := range strings.Split(string(status), "\n") {
+			if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+				kib, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+				for {
+					old := w.peak.Load()
+					if kib <= old || w.peak.CompareAndSwap(old, kib) {
+						break
+					}
+				}
+			}
+		}
+	}
+}
+
+func (w *peakWatcher) stop() int64 {
+	close(w.stopCh)
+	w.wg.Wait()
+	return w.peak.Load()
+}
+
+func printTable(results []result) {
+	floor := map[string]time.Duration{}
+	for _, r := range results {
+		if r.variant == "floor" {
+			floor[fmt.Sprintf("%s|%d|%s", r.cli, r.n, r.op)] = r.wall
+		}
+	}
+	fmt.Printf("\n| CLI | N | operation | provider | floor (terraform_data) | ratio | API calls / resource | provider peak RSS |\n")
+	fmt.Printf("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |\n")
+	for _, r := range results {
+		if r.variant != "provider" {
+			continue
+		}
+		f := floor[fmt.Sprintf("%s|%d|%s", r.cli, r.n, r.op)]
+		fmt.Printf("| %s | %d | %s | %.2fs | %.2fs | %.2fx | %.2f | %.1f MiB |\n", r.cli, r.n, r.op,
+			r.wall.Seconds(), f.Seconds(), r.wall.Seconds()/f.Seconds(), float64(r.calls)/float64(r.n), float64(r.peakRSSKiB)/1024)
+	}
+}
+
+func writeCSV(path string, results []result) error {
+	f, err := os.Create(path) //nolint:gosec // the user names the output file
+	if err != nil {
+		return err
+	}
+	w := csv.NewWriter(f)
+	_ = w.Write([]string{"cli", "n", "variant", "operation", "wall_seconds", "api_calls", "api_calls_per_resource", "provider_peak_rss_kib"})
+	for _, r := range results {
+		_ = w.Write([]string{r.cli, strconv.Itoa(r.n), r.variant, r.op, fmt.Sprintf("%.3f", r.wall.Seconds()),
+			strconv.Itoa(r.calls), fmt.Sprintf("%.2f", float64(r.calls)/float64(r.n)), strconv.FormatInt(r.peakRSSKiB, 10)})
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		_ = f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+func tail(s string, lines int) string {
+	all := strings.Split(s, "\n")
+	if len(all) > lines {
+		all = all[len(all)-lines:]
+	}
+	return strings.Join(all, "\n")
+}
+
+// cliVersion is the CLI's "Terraform v1.5.7" or "OpenTofu v1.12.6" line; run with a CLI
+// configuration of our own, since a missing one makes OpenTofu print a warning first.
+func cliVersion(ctx context.Context, path, work string) string {
+	rc := filepath.Join(work, "version.tfrc")
+	_ = os.WriteFile(rc, nil, 0o600)
+	cmd := exec.CommandContext(ctx, path, "version")
+	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc)
+	out, _ := cmd.Output()
+	for _, line := range strings.Split(string(out), "\n") {
+		if strings.HasPrefix(line, "Terraform v") || strings.HasPrefix(line, "OpenTofu v") {
+			return line
+		}
+	}
+	return filepath.Base(path)
+}
