@@ -33,8 +33,8 @@ const (
 
 	maxErrorBodyBytes   = 1 << 10
 	maxIdleConnsPerHost = 64
-	logSubsystem      = "marketplace_api"
-	productsPath      = "/rest/3/privacy-and-security/products/"
+	logSubsystem        = "marketplace_api"
+	productsPath        = "/rest/3/privacy-and-security/products/"
 )
 
 // Config holds what New needs; zero values take the defaults above.
