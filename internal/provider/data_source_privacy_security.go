@@ -80,15 +80,7 @@ func privacySecurityDataSourceSchema() schema.Schema {
 }
 
 func (d *privacySecurityDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
-	}
-	client, ok := req.ProviderData.(*marketplace.Client)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("Expected *marketplace.Client, got %T.", req.ProviderData))
-		return
-	}
-	d.client = client
+	d.client = clientFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *privacySecurityDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -1,8 +1,27 @@
 package provider
 
 import (
+	"context"
+	"errors"
+	"fmt"
+
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/marketplace-trust/terraform-provider-marketplace/internal/marketplace"
 )
+
+// clientFrom is the client the provider's Configure shared, or nil while the provider is
+// not configured yet (Terraform validates configurations before configuring providers).
+func clientFrom(providerData any, diags *diag.Diagnostics) *marketplace.Client {
+	if providerData == nil {
+		return nil
+	}
+	client, ok := providerData.(*marketplace.Client)
+	if !ok {
+		diags.AddError("Unexpected provider data", fmt.Sprintf("Expected *marketplace.Client, got %T.", providerData))
+	}
+	return client
+}
 
 // diagPath returns the attribute path of d as a string, or "" when it has none.
 func diagPath(d diag.Diagnostic) string {
@@ -10,4 +29,37 @@ func diagPath(d diag.Diagnostic) string {
 		return wp.Path().String()
 	}
 	return ""
+}
+
+// addAPIError turns a client error into a diagnostic that says what was being done, the
+// request, the status and the API's message, and what to check.
+func addAPIError(diags *diag.Diagnostics, action string, err error) {
+	if errors.Is(err, marketplace.ErrCredentialsRequired) {
+		diags.AddError("Marketplace credentials required",
+			fmt.Sprintf("Error %s: this call needs an authenticated account. Set email and api_token in the "+
+				"provider block, or the %s and %s environment variables.", action, EnvEmail, EnvAPIToken))
+		return
+	}
+	detail := fmt.Sprintf("Error %s: %s", action, err)
+	if errors.Is(err, context.DeadlineExceeded) {
+		detail += "\n\nThe operation ran out of time, retries included. Raise the resource's timeouts " +
+			"(or the provider's request_timeout for one slow request), or try again when the API is less busy."
+	}
+	var apiErr *marketplace.APIError
+	if errors.As(err, &apiErr) {
+		switch apiErr.StatusCode {
+		case 401:
+			detail += fmt.Sprintf("\n\nThe Marketplace did not accept the credentials: check email and api_token "+
+				"(or %s and %s), and that the API token has not been revoked.", EnvEmail, EnvAPIToken)
+		case 403:
+			detail += "\n\nThe account lacks permission on this app: it must be a member of the app's vendor " +
+				"with permission to manage the app's listing. Forge and OAuth2 credentials cannot use this API."
+		case 404:
+			if apiErr.Method != "GET" {
+				detail += "\n\nThe product does not exist, or is not visible to this account: check product_id and " +
+					"that the account belongs to the app's vendor."
+			}
+		}
+	}
+	diags.AddError("Marketplace API error", detail)
 }

@@ -96,4 +96,3 @@ func validateNode(ctx context.Context, b *testing.B, n docNode, p path.Path, v a
 		}
 	}
 }
-

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -142,15 +141,7 @@ func (r *privacySecurityResource) ConfigValidators(context.Context) []resource.C
 }
 
 func (r *privacySecurityResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return // the provider is not configured yet (validation)
-	}
-	client, ok := req.ProviderData.(*marketplace.Client)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("Expected *marketplace.Client, got %T.", req.ProviderData))
-		return
-	}
-	r.client = client
+	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 // ModifyPlan predicts version_state, which the configuration drives: publishing always
@@ -522,37 +513,4 @@ func (r *privacySecurityResource) ImportState(ctx context.Context, req resource.
 	resp.Diagnostics.Append(resp.State.GetAttribute(ctx, path.Root("product_id"), &productID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), productID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("publish"), types.BoolValue(false))...)
-}
-
-// addAPIError turns a client error into a diagnostic that says what was being done, the
-// request, the status and the API's message, and what to check.
-func addAPIError(diags *diag.Diagnostics, action string, err error) {
-	if errors.Is(err, marketplace.ErrCredentialsRequired) {
-		diags.AddError("Marketplace credentials required",
-			fmt.Sprintf("Error %s: this call needs an authenticated account. Set email and api_token in the "+
-				"provider block, or the %s and %s environment variables.", action, EnvEmail, EnvAPIToken))
-		return
-	}
-	detail := fmt.Sprintf("Error %s: %s", action, err)
-	if errors.Is(err, context.DeadlineExceeded) {
-		detail += "\n\nThe operation ran out of time, retries included. Raise the resource's timeouts " +
-			"(or the provider's request_timeout for one slow request), or try again when the API is less busy."
-	}
-	var apiErr *marketplace.APIError
-	if errors.As(err, &apiErr) {
-		switch apiErr.StatusCode {
-		case 401:
-			detail += fmt.Sprintf("\n\nThe Marketplace did not accept the credentials: check email and api_token "+
-				"(or %s and %s), and that the API token has not been revoked.", EnvEmail, EnvAPIToken)
-		case 403:
-			detail += "\n\nThe account lacks permission on this app: it must be a member of the app's vendor " +
-				"with permission to manage the app's listing. Forge and OAuth2 credentials cannot use this API."
-		case 404:
-			if apiErr.Method != "GET" {
-				detail += "\n\nThe product does not exist, or is not visible to this account: check product_id and " +
-					"that the account belongs to the app's vendor."
-			}
-		}
-	}
-	diags.AddError("Marketplace API error", detail)
 }
