@@ -494,8 +494,10 @@ func TestLostPublishAnswerIsRetriedInto409(t *testing.T) {
 	}
 }
 
-// Keep-alive: calls reuse connections, sequential ones a single connection, and concurrent
-// ones no more connections than calls in flight.
+// Keep-alive: sequential calls share one connection, and concurrent ones stay near one
+// connection per worker (net/http may dial a spare while a connection is being returned,
+// hence the bound of two per worker; with the default idle pool of GOMAXPROCS+1, 400 calls
+// from 20 workers opened over 80).
 func TestConnectionsAreReused(t *testing.T) {
 	t.Parallel()
 	mock := mockmarketplace.New(mockmarketplace.Options{Email: mockmarketplace.TestEmail, APIToken: mockmarketplace.TestAPIToken})
@@ -524,7 +526,7 @@ func TestConnectionsAreReused(t *testing.T) {
 		t.Errorf("40 sequential calls opened %d connections, want 1", n)
 	}
 
-	const workers, rounds = 20, 5
+	const workers, rounds = 20, 20
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
@@ -538,7 +540,7 @@ func TestConnectionsAreReused(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	if n := newConns.Load(); n > workers+1 {
+	if n := newConns.Load(); n > 2*workers {
 		t.Errorf("%d concurrent calls from %d workers opened %d connections", workers*rounds, workers, n)
 	}
 }
