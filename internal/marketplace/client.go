@@ -203,23 +203,32 @@ type Document struct {
 	Raw json.RawMessage
 }
 
-// CommonCloudJSON returns the value of commonCloud as received, unknown fields included,
-// without the server-maintained properties.
-func (d *Document) CommonCloudJSON() (json.RawMessage, error) {
-	var top map[string]json.RawMessage
-	if err := json.Unmarshal(d.Raw, &top); err != nil {
-		return nil, fmt.Errorf("decoding response: %w", err)
+// CommonCloud returns the value of commonCloud as received, unknown fields included,
+// without the server-maintained properties, decoded once; numbers stay json.Number so
+// that fields this client does not know survive a round trip exactly.
+func (d *Document) CommonCloud() (map[string]any, error) {
+	dec := json.NewDecoder(bytes.NewReader(d.Raw))
+	dec.UseNumber()
+	var top struct {
+		CommonCloud map[string]any `json:"commonCloud"`
 	}
-	cc, ok := top["commonCloud"]
-	if !ok || string(cc) == "null" {
-		return json.RawMessage("{}"), nil
-	}
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(cc, &obj); err != nil {
+	if err := dec.Decode(&top); err != nil {
 		return nil, fmt.Errorf("decoding commonCloud: %w", err)
 	}
-	delete(obj, "properties")
-	return json.Marshal(obj)
+	if top.CommonCloud == nil {
+		return map[string]any{}, nil
+	}
+	delete(top.CommonCloud, "properties")
+	return top.CommonCloud, nil
+}
+
+// CommonCloudJSON is CommonCloud encoded.
+func (d *Document) CommonCloudJSON() (json.RawMessage, error) {
+	cc, err := d.CommonCloud()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(cc)
 }
 
 // VersionState selects which version of the document a read returns.
@@ -349,7 +358,7 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 		resp.Body = io.NopCloser(bytes.NewReader(data))
 		switch {
 		case err != nil:
-			return fmt.Errorf("reading the answer: %w", err)
+			return &answerReadError{err: err}
 		case int64(len(data)) > c.maxResponseBytes:
 			return &tooLargeError{limit: c.maxResponseBytes}
 		case method == http.MethodGet && resp.StatusCode == http.StatusOK && !json.Valid(data):
@@ -456,11 +465,17 @@ func (e *tooLargeError) Error() string {
 	return fmt.Sprintf("the answer is larger than the %d bytes allowed", e.limit)
 }
 
+// answerReadError is an answer whose body could not be read to the end.
+type answerReadError struct{ err error }
+
+func (e *answerReadError) Error() string { return "reading the answer: " + e.err.Error() }
+func (e *answerReadError) Unwrap() error { return e.err }
+
 // isAnswerError reports whether err is about an answer's body rather than its status.
 func isAnswerError(err error) bool {
 	var tooLarge *tooLargeError
-	return errors.Is(err, errMalformedAnswer) || errors.As(err, &tooLarge) ||
-		(err != nil && strings.HasPrefix(err.Error(), "reading the answer"))
+	var readErr *answerReadError
+	return errors.Is(err, errMalformedAnswer) || errors.As(err, &tooLarge) || errors.As(err, &readErr)
 }
 
 // exhaustedError marks a call whose retries ran out or whose error was final.

@@ -105,20 +105,20 @@ func (d *privacySecurityDataSource) Read(ctx context.Context, req datasource.Rea
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("reading the %s version of %s", version, productID), err)
 		return
 	}
-	raw, err := doc.CommonCloudJSON()
+	commonCloud, err := doc.CommonCloud()
 	if err != nil {
 		resp.Diagnostics.AddError("Unexpected answer from the Marketplace API", err.Error())
 		return
 	}
-	var m map[string]any
-	if err := json.Unmarshal(raw, &m); err != nil {
-		resp.Diagnostics.AddError("Unexpected answer from the Marketplace API", err.Error())
+	raw, err := json.Marshal(commonCloud)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot encode the document", err.Error())
 		return
 	}
 	out := cfg
 	out.ID = types.StringValue(productID)
 	var diags diag.Diagnostics
-	out.CommonCloud, diags = documentFromAPI(m)
+	out.CommonCloud, diags = documentFromAPI(commonCloud)
 	resp.Diagnostics.Append(diags...)
 	out.CommonCloudJSON = jsontypes.NewNormalizedValue(string(raw))
 	out.Properties, diags = propertiesFromAPI(doc.Info.CommonCloud)

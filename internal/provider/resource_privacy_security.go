@@ -382,22 +382,17 @@ func (r *privacySecurityResource) readInto(ctx context.Context, prior *privacySe
 	out.Properties, d = propertiesFromAPI(doc.Info.CommonCloud)
 	diags.Append(d...)
 
-	raw, err := doc.CommonCloudJSON()
+	commonCloud, err := doc.CommonCloud()
 	if err != nil {
 		diags.AddError("Unexpected answer from the Marketplace API", err.Error())
 		return nil, diags
 	}
 	if !prior.CommonCloudJSON.IsNull() && !prior.CommonCloudJSON.IsUnknown() {
-		out.CommonCloudJSON, d = commonCloudJSONFromAPI(raw, prior.CommonCloudJSON.ValueString())
+		out.CommonCloudJSON, d = commonCloudJSONFromAPI(commonCloud, prior.CommonCloudJSON.ValueString())
 		diags.Append(d...)
 		out.CommonCloud = types.ObjectNull(commonCloudDoc.childTypes())
 	} else {
-		var m map[string]any
-		if err := json.Unmarshal(raw, &m); err != nil {
-			diags.AddError("Unexpected answer from the Marketplace API", err.Error())
-			return nil, diags
-		}
-		out.CommonCloud, d = documentFromAPI(m)
+		out.CommonCloud, d = documentFromAPI(commonCloud)
 		diags.Append(d...)
 		out.CommonCloudJSON = jsontypes.NewNormalizedNull()
 	}
@@ -406,13 +401,9 @@ func (r *privacySecurityResource) readInto(ctx context.Context, prior *privacySe
 
 // commonCloudJSONFromAPI is the API's commonCloud as common_cloud_json, reduced to the
 // keys that the user's JSON has.
-func commonCloudJSONFromAPI(raw json.RawMessage, shapeJSON string) (jsontypes.Normalized, diag.Diagnostics) {
+func commonCloudJSONFromAPI(got map[string]any, shapeJSON string) (jsontypes.Normalized, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	var got, shape any
-	if err := json.Unmarshal(raw, &got); err != nil {
-		diags.AddError("Unexpected answer from the Marketplace API", err.Error())
-		return jsontypes.NewNormalizedNull(), diags
-	}
+	var shape any
 	if err := json.Unmarshal([]byte(shapeJSON), &shape); err != nil {
 		shape = got
 	}

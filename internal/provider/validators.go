@@ -66,6 +66,7 @@ var (
 	uuidPattern       = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 	upperSnakePattern = regexp.MustCompile(`^[A-Z0-9]+(_[A-Z0-9]+)*$`)
 	emailPattern      = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
+	nonCodeRuns       = regexp.MustCompile(`[^A-Z0-9]+`)
 )
 
 // stringCheck is a string validator made of a description and a function that returns
@@ -119,7 +120,7 @@ func upperSnake() validator.String {
 
 func suggestUpperSnake(s string) string {
 	s = strings.ToUpper(strings.TrimSpace(s))
-	return strings.Trim(regexp.MustCompile(`[^A-Z0-9]+`).ReplaceAllString(s, "_"), "_")
+	return strings.Trim(nonCodeRuns.ReplaceAllString(s, "_"), "_")
 }
 
 func httpURL() validator.String {
