@@ -128,7 +128,11 @@ func runScenario(ctx context.Context, s scenario) ([]result, error) {
 		env = append(env, "TF_CLI_CONFIG_FILE="+rc)
 		requests = func() int { return 0 }
 	}
-	if err := os.WriteFile(filepath.Join(s.work, "main.tf"), []byte(configFor(s.variant, ids)), 0o600); err != nil {
+	doc, err := exampleDocument()
+	if err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(s.work, "main.tf"), []byte(configFor(s.variant, doc, ids)), 0o600); err != nil {
 		return nil, err
 	}
 
@@ -161,49 +165,36 @@ func runScenario(ctx context.Context, s scenario) ([]result, error) {
 	return out, nil
 }
 
+// exampleDocument is the common_cloud of the resource example (the API reference's
+// example app), with a description that varies with var.revision so that an apply can
+// change every resource.
+func exampleDocument() (string, error) {
+	data, err := os.ReadFile("examples/resources/marketplace_privacy_security/resource.tf")
+	if err != nil {
+		return "", fmt.Errorf("run from the repository root: %w", err)
+	}
+	text := string(data)
+	start := strings.Index(text, "common_cloud = {")
+	end := strings.LastIndex(text, "}") // closes the resource; the document ends before it
+	if start < 0 || end < start {
+		return "", errors.New("no common_cloud block in the resource example")
+	}
+	doc := strings.TrimSpace(text[start+len("common_cloud = ") : end])
+	const description = "This app accesses user data to provide core functionality"
+	if !strings.Contains(doc, description) {
+		return "", errors.New("the resource example's data_access_description changed; update the bench")
+	}
+	return strings.Replace(doc, description, description+" (revision ${var.revision})", 1), nil
+}
+
 // configFor is the same N documents, either managed by the provider or held by
 // terraform_data (which CLIs run in-process).
-func configFor(variant string, ids []string) string {
+func configFor(variant, doc string, ids []string) string {
 	idList := `["` + strings.Join(ids, `","`) + `"]`
 	header := `variable "revision" { type = string }
 locals {
   ids = ` + idList + `
-  doc = {
-    data_access_and_storage = {
-      data_access = {
-        data_access_description = "Accesses user data to provide core functionality (revision ${var.revision})"
-        data_access_types       = ["USER_PROFILE", "CONTENT"]
-        data_access_scope       = "USER_LEVEL"
-      }
-      data_storage = {
-        data_storage_description = "Stored in our cloud infrastructure"
-        data_retention_period    = "90_DAYS"
-        data_deletion_policy     = "AUTOMATIC"
-      }
-    }
-    third_party_information = {
-      third_party_services     = ["AWS", "Google Analytics"]
-      data_sharing             = false
-      data_sharing_description = "No user data is shared with third parties"
-    }
-    log_details = { logging_enabled = true, log_retention = "30_DAYS", sensitive_data_logging = false }
-    data_residency = { data_residency_regions = ["US", "EU"], data_residency_compliance = true }
-    data_retention = { retention_period = "90_DAYS", deletion_process = "AUTOMATIC", backup_retention = "30_DAYS" }
-    privacy = {
-      privacy_enhancing_techniques = { data_minimization = true, anonymization = false, pseudonymization = true }
-      gdpr = { gdpr_compliant = true, data_processing_basis = "CONSENT", user_rights = ["ACCESS", "RECTIFICATION", "ERASURE"] }
-      ccpa = { ccpa_compliant = true, data_categories = ["PERSONAL", "IDENTIFIERS"] }
-      data_processing_agreement = { dpa_available = true, dpa_url = "https://example.com/dpa" }
-    }
-    security = {
-      security_contact              = "security@example.com"
-      public_security_policies_link = "https://example.com/security"
-      caiq                          = { is_caiq_completed = true, caiq_lite_link = "https://example.com/caiq" }
-      is_disk_encryption_supported  = true
-      has_compliant_certifications  = true
-      compliant_certifications      = ["SOC2", "ISO27001"]
-    }
-  }
+  doc = ` + doc + `
 }
 `
 	if variant == "floor" {
