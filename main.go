@@ -1,13 +1,12 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
 	"os"
 	"runtime/debug"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/marketplace-trust/terraform-provider-marketplace/internal/provider"
 )
@@ -21,12 +20,14 @@ func main() {
 	flag.Parse()
 	quietLogsUnlessAsked()
 	boundMemory()
+	stopProfile := startProfile()
 
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address:         "registry.terraform.io/marketplace-trust/marketplace",
-		Debug:           debugMode,
-		ProtocolVersion: 6,
-	})
+	var opts []tf6server.ServeOpt
+	if debugMode {
+		opts = append(opts, tf6server.WithManagedDebug())
+	}
+	err := tf6server.Serve("registry.terraform.io/marketplace-trust/marketplace", provider.NewServer(version), opts...)
+	stopProfile()
 	if err != nil {
 		log.Fatal(err.Error())
 	}

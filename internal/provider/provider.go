@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"sync/atomic"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -36,6 +37,9 @@ type marketplaceProvider struct {
 	// getenv is os.Getenv in production; tests inject their own so that they can run in
 	// parallel, each against its own mock, without touching the process environment.
 	getenv func(string) string
+	// client is the one Configure built, for the RPCs that fastpath.go answers without
+	// the framework; nil until the provider is configured.
+	client atomic.Pointer[marketplace.Client]
 }
 
 type providerModel struct {
@@ -148,6 +152,7 @@ func (p *marketplaceProvider) Configure(ctx context.Context, req provider.Config
 	}
 	resp.ResourceData = client
 	resp.DataSourceData = client
+	p.client.Store(client)
 }
 
 // clientConfig merges the configuration with the environment and the defaults, in that

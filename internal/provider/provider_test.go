@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/provider"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -26,7 +25,7 @@ func newTestProvider(env map[string]string) *marketplaceProvider {
 // test can run its own mock in parallel with the others.
 func providerFactories(env map[string]string) map[string]func() (tfprotov6.ProviderServer, error) {
 	return map[string]func() (tfprotov6.ProviderServer, error){
-		"marketplace": providerserver.NewProtocol6WithError(newTestProvider(env)),
+		"marketplace": func() (tfprotov6.ProviderServer, error) { return newServer(newTestProvider(env)), nil },
 	}
 }
 
