@@ -1,0 +1,362 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/marketplace-trust/terraform-provider-marketplace/internal/mockmarketplace"
+)
+
+// The fast path (fastpath.go) must answer exactly as the framework would. These tests send
+// the same requests to both servers, over the same mock started from the same documents,
+// and compare everything: the answer's values, diagnostics, identity, private state, and
+// the requests the mock saw with the documents it holds afterwards.
+
+type twin struct {
+	t         *testing.T
+	mock      *mockmarketplace.Server
+	framework tfprotov6.ProviderServer
+	fast      tfprotov6.ProviderServer
+	stateType tftypes.Object
+	idType    tftypes.Object
+}
+
+func newTwin(t *testing.T) *twin {
+	t.Helper()
+	clock := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+	mock := mockmarketplace.Serve(t, mockmarketplace.New(mockmarketplace.Options{
+		Email: mockmarketplace.TestEmail, APIToken: mockmarketplace.TestAPIToken, Now: func() time.Time { return clock },
+	}))
+	mock.AddProduct(testProductID)
+	env := mockEnv(mock)
+	fast := newServer(newTestProvider(env)).(*fastServer)
+	tw := &twin{
+		t: t, mock: mock, framework: providerserver.NewProtocol6(newTestProvider(env))(), fast: fast,
+		stateType: fast.stateType, idType: fast.identityType,
+	}
+	ctx := context.Background()
+	providerType := providerSchema().Type().TerraformType(ctx)
+	nullConfig, err := tfprotov6.NewDynamicValue(providerType, tftypes.NewValue(providerType, map[string]tftypes.Value{
+		"base_url": tftypes.NewValue(tftypes.String, nil), "email": tftypes.NewValue(tftypes.String, nil),
+		"api_token": tftypes.NewValue(tftypes.String, nil), "max_retries": tftypes.NewValue(tftypes.Number, nil),
+		"request_timeout": tftypes.NewValue(tftypes.String, nil),
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []tfprotov6.ProviderServer{tw.framework, tw.fast} {
+		if _, err := s.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{}); err != nil {
+			t.Fatal(err)
+		}
+		resp, err := s.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{TerraformVersion: "1.5.7", Config: &nullConfig})
+		if err != nil || len(resp.Diagnostics) > 0 {
+			t.Fatalf("configure: %v %v", err, resp.Diagnostics)
+		}
+	}
+	return tw
+}
+
+// state builds a value of the resource's type: attrs, everything else null.
+func (tw *twin) state(attrs map[string]tftypes.Value) tftypes.Value {
+	all := make(map[string]tftypes.Value, len(tw.stateType.AttributeTypes))
+	for name, typ := range tw.stateType.AttributeTypes {
+		all[name] = tftypes.NewValue(typ, nil)
+	}
+	for name, v := range attrs {
+		all[name] = v
+	}
+	return tftypes.NewValue(tw.stateType, all)
+}
+
+// with returns v with some attributes replaced.
+func (tw *twin) with(v tftypes.Value, attrs map[string]tftypes.Value) tftypes.Value {
+	var all map[string]tftypes.Value
+	if err := v.As(&all); err != nil {
+		tw.t.Fatal(err)
+	}
+	for name, a := range attrs {
+		all[name] = a
+	}
+	return tftypes.NewValue(tw.stateType, all)
+}
+
+// proposed is what Terraform proposes from a configuration and the prior state: the
+// configuration, with the prior value of every computed attribute left null in it.
+func (tw *twin) proposed(config, prior tftypes.Value) tftypes.Value {
+	if prior.IsNull() {
+		return config
+	}
+	var c, p map[string]tftypes.Value
+	if err := config.As(&c); err != nil {
+		tw.t.Fatal(err)
+	}
+	if err := prior.As(&p); err != nil {
+		tw.t.Fatal(err)
+	}
+	for _, name := range []string{"id", "publish", "version_state", "properties"} {
+		if c[name].IsNull() {
+			c[name] = p[name]
+		}
+	}
+	return tftypes.NewValue(tw.stateType, c)
+}
+
+func (tw *twin) dv(typ tftypes.Type, v tftypes.Value) *tfprotov6.DynamicValue {
+	dv, err := tfprotov6.NewDynamicValue(typ, v)
+	if err != nil {
+		tw.t.Fatal(err)
+	}
+	return &dv
+}
+
+func (tw *twin) identityOf(productID string) *tfprotov6.ResourceIdentityData {
+	return &tfprotov6.ResourceIdentityData{IdentityData: tw.dv(tw.idType, tftypes.NewValue(tw.idType, map[string]tftypes.Value{
+		"product_id": tftypes.NewValue(tftypes.String, productID),
+	}))}
+}
+
+// document is common_cloud holding the API JSON doc.
+func (tw *twin) document(doc string) tftypes.Value {
+	var m map[string]any
+	if err := json.Unmarshal([]byte(doc), &m); err != nil {
+		tw.t.Fatal(err)
+	}
+	obj, diags := documentFromAPI(m)
+	if diags.HasError() {
+		tw.t.Fatal(diags)
+	}
+	v, err := obj.ToTerraformValue(context.Background())
+	if err != nil {
+		tw.t.Fatal(err)
+	}
+	return v
+}
+
+// run calls one RPC on both servers from the same mock state (setup is applied before
+// each) and fails the test on any difference.
+func (tw *twin) run(name string, setup func(*mockmarketplace.Mock), call func(tfprotov6.ProviderServer) any) any {
+	tw.t.Helper()
+	start := tw.mock.Snapshot()
+	type outcome struct {
+		answer   string
+		requests []mockmarketplace.Request
+		after    map[string]mockmarketplace.ProductState
+	}
+	var outcomes [2]outcome
+	var answers [2]any
+	for i, s := range []tfprotov6.ProviderServer{tw.framework, tw.fast} {
+		if err := tw.mock.Restore(start); err != nil {
+			tw.t.Fatal(err)
+		}
+		tw.mock.ResetRequests()
+		tw.mock.ClearFaults()
+		if setup != nil {
+			setup(tw.mock.Mock)
+		}
+		answers[i] = call(s)
+		outcomes[i] = outcome{answer: tw.describe(answers[i]), requests: tw.mock.Requests(), after: tw.mock.Snapshot()}
+	}
+	tw.mock.ClearFaults()
+	if outcomes[0].answer != outcomes[1].answer {
+		tw.t.Errorf("%s: answers differ\nframework: %s\nfast path: %s", name, outcomes[0].answer, outcomes[1].answer)
+	}
+	if !reflect.DeepEqual(outcomes[0].requests, outcomes[1].requests) {
+		tw.t.Errorf("%s: requests differ\nframework: %v\nfast path: %v", name, outcomes[0].requests, outcomes[1].requests)
+	}
+	if !reflect.DeepEqual(outcomes[0].after, outcomes[1].after) {
+		tw.t.Errorf("%s: stored documents differ\nframework: %v\nfast path: %v", name, outcomes[0].after, outcomes[1].after)
+	}
+	return answers[1]
+}
+
+// describe renders an answer with its values decoded, so that equal values encoded
+// differently would not count as a difference, and a difference reads plainly.
+func (tw *twin) describe(answer any) string {
+	value := func(dv *tfprotov6.DynamicValue, typ tftypes.Type) string {
+		if dv == nil {
+			return "<nil>"
+		}
+		v, err := dv.Unmarshal(typ)
+		if err != nil {
+			return "undecodable: " + err.Error()
+		}
+		return v.String()
+	}
+	identity := func(id *tfprotov6.ResourceIdentityData) string {
+		if id == nil {
+			return "<nil>"
+		}
+		return value(id.IdentityData, tw.idType)
+	}
+	diags := func(ds []*tfprotov6.Diagnostic) string {
+		out := ""
+		for _, d := range ds {
+			out += fmt.Sprintf("[%v %q %q at %v] ", d.Severity, d.Summary, d.Detail, d.Attribute)
+		}
+		return out
+	}
+	switch a := answer.(type) {
+	case *tfprotov6.PlanResourceChangeResponse:
+		return fmt.Sprintf("planned=%s replace=%v private=%q identity=%s deferred=%v diags=%s",
+			value(a.PlannedState, tw.stateType), a.RequiresReplace, a.PlannedPrivate, identity(a.PlannedIdentity), a.Deferred, diags(a.Diagnostics))
+	case *tfprotov6.ReadResourceResponse:
+		return fmt.Sprintf("state=%s private=%q identity=%s deferred=%v diags=%s",
+			value(a.NewState, tw.stateType), a.Private, identity(a.NewIdentity), a.Deferred, diags(a.Diagnostics))
+	case *tfprotov6.ApplyResourceChangeResponse:
+		return fmt.Sprintf("state=%s private=%q identity=%s legacy=%v diags=%s",
+			value(a.NewState, tw.stateType), a.Private, identity(a.NewIdentity), a.UnsafeToUseLegacyTypeSystem, diags(a.Diagnostics))
+	}
+	return fmt.Sprintf("%#v", answer)
+}
+
+func (tw *twin) plan(name string, config, prior tftypes.Value, priorIdentity *tfprotov6.ResourceIdentityData) tftypes.Value {
+	tw.t.Helper()
+	req := &tfprotov6.PlanResourceChangeRequest{
+		TypeName: "marketplace_privacy_security", Config: tw.dv(tw.stateType, config),
+		ProposedNewState: tw.dv(tw.stateType, tw.proposed(config, prior)), PriorState: tw.dv(tw.stateType, prior),
+		PriorIdentity: priorIdentity,
+	}
+	answer := tw.run("plan "+name, nil, func(s tfprotov6.ProviderServer) any {
+		resp, err := s.PlanResourceChange(context.Background(), req)
+		if err != nil {
+			tw.t.Fatal(err)
+		}
+		return resp
+	}).(*tfprotov6.PlanResourceChangeResponse)
+	planned, err := answer.PlannedState.Unmarshal(tw.stateType)
+	if err != nil {
+		tw.t.Fatal(err)
+	}
+	return planned
+}
+
+func (tw *twin) read(name string, setup func(*mockmarketplace.Mock), current tftypes.Value, identity *tfprotov6.ResourceIdentityData) {
+	tw.t.Helper()
+	req := &tfprotov6.ReadResourceRequest{
+		TypeName: "marketplace_privacy_security", CurrentState: tw.dv(tw.stateType, current), CurrentIdentity: identity,
+	}
+	tw.run("read "+name, setup, func(s tfprotov6.ProviderServer) any {
+		resp, err := s.ReadResource(context.Background(), req)
+		if err != nil {
+			tw.t.Fatal(err)
+		}
+		return resp
+	})
+}
+
+// apply plans config against prior (on both servers, compared), applies the plan on
+// both, and leaves the mock as the fast path's apply left it; it returns the new state.
+func (tw *twin) apply(name string, setup func(*mockmarketplace.Mock), config, prior tftypes.Value, identity *tfprotov6.ResourceIdentityData) tftypes.Value {
+	tw.t.Helper()
+	planned := tw.plan(name, config, prior, identity)
+	planIdentity := identity
+	req := &tfprotov6.ApplyResourceChangeRequest{
+		TypeName: "marketplace_privacy_security", Config: tw.dv(tw.stateType, config),
+		PlannedState: tw.dv(tw.stateType, planned), PriorState: tw.dv(tw.stateType, prior), PlannedIdentity: planIdentity,
+	}
+	answer := tw.run("apply "+name, setup, func(s tfprotov6.ProviderServer) any {
+		resp, err := s.ApplyResourceChange(context.Background(), req)
+		if err != nil {
+			tw.t.Fatal(err)
+		}
+		return resp
+	}).(*tfprotov6.ApplyResourceChangeResponse)
+	if answer.NewState == nil {
+		return tftypes.NewValue(tw.stateType, nil)
+	}
+	state, err := answer.NewState.Unmarshal(tw.stateType)
+	if err != nil {
+		tw.t.Fatal(err)
+	}
+	return state
+}
+
+const (
+	twinDoc     = `{"logDetails": {"loggingEnabled": true, "logRetention": "30_DAYS"}, "security": {"compliantCertifications": ["SOC2", "ISO27001"], "hasCompliantCertifications": true}}`
+	twinChanged = `{"logDetails": {"loggingEnabled": true, "logRetention": "90_DAYS"}, "security": {"compliantCertifications": ["SOC2", "ISO27001"], "hasCompliantCertifications": true}}`
+)
+
+func tfStr(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
+
+func TestFastPathAnswersAsTheFramework(t *testing.T) {
+	t.Parallel()
+	tw := newTwin(t)
+	bool_ := func(b bool) tftypes.Value { return tftypes.NewValue(tftypes.Bool, b) }
+	typed := tw.state(map[string]tftypes.Value{"product_id": tfStr(testProductID), "common_cloud": tw.document(twinDoc)})
+	none := tftypes.NewValue(tw.stateType, nil)
+	identity := tw.identityOf(testProductID)
+
+	// Create, then the plans and reads a created resource meets.
+	state := tw.apply("create", nil, typed, none, nil)
+	tw.plan("no change", typed, state, identity)
+	tw.plan("no change, identity missing (state from before identities)", typed, state, nil)
+	tw.read("no drift", nil, state, identity)
+	tw.read("no drift, identity missing", nil, state, nil)
+	tw.read("drift", func(m *mockmarketplace.Mock) {
+		m.SetDraft(testProductID, []byte(`{"commonCloud": `+twinChanged+`}`))
+	}, state, identity)
+	tw.read("draft gone, live left", func(m *mockmarketplace.Mock) {
+		m.SetLive(testProductID, []byte(`{"commonCloud": `+twinDoc+`}`))
+		if err := m.Restore(map[string]mockmarketplace.ProductState{testProductID: {Live: m.Live(testProductID)}}); err != nil {
+			t.Fatal(err)
+		}
+	}, state, identity)
+	tw.read("gone", func(m *mockmarketplace.Mock) {
+		if err := m.Restore(map[string]mockmarketplace.ProductState{testProductID: {}}); err != nil {
+			t.Fatal(err)
+		}
+	}, state, identity)
+	tw.read("API error", func(m *mockmarketplace.Mock) {
+		m.InjectFault(mockmarketplace.RouteGetDraft, mockmarketplace.Fault{Status: http.StatusForbidden})
+	}, state, identity)
+
+	changed := tw.with(typed, map[string]tftypes.Value{"common_cloud": tw.document(twinChanged)})
+	tw.plan("document changed", changed, state, identity)
+	tw.plan("product replaced", tw.with(typed, map[string]tftypes.Value{"product_id": tfStr("87654321-4321-4321-4321-cba987654321")}), state, identity)
+	tw.plan("publish turned on", tw.with(typed, map[string]tftypes.Value{"publish": bool_(true)}), state, identity)
+	tw.plan("publish unknown", tw.with(typed, map[string]tftypes.Value{"publish": tftypes.NewValue(tftypes.Bool, tftypes.UnknownValue)}), state, identity)
+	tw.plan("document unknown", tw.with(typed, map[string]tftypes.Value{
+		"common_cloud": tftypes.NewValue(tw.stateType.AttributeTypes["common_cloud"], tftypes.UnknownValue),
+	}), state, identity)
+	tw.plan("timeouts set", tw.with(typed, map[string]tftypes.Value{"timeouts": tftypes.NewValue(tw.stateType.AttributeTypes["timeouts"], map[string]tftypes.Value{
+		"create": tfStr("1m"), "read": tftypes.NewValue(tftypes.String, nil), "update": tftypes.NewValue(tftypes.String, nil), "delete": tftypes.NewValue(tftypes.String, nil),
+	})}), state, identity)
+	tw.plan("create with unknown product", tw.with(typed, map[string]tftypes.Value{"product_id": tftypes.NewValue(tftypes.String, tftypes.UnknownValue)}), none, nil)
+
+	// Updates: the document, then publishing it, then a publish that fails after the PUT.
+	state = tw.apply("update document", nil, changed, state, identity)
+	published := tw.with(changed, map[string]tftypes.Value{"publish": bool_(true)})
+	state = tw.apply("publish only", nil, published, state, identity)
+	tw.plan("publish removed from the configuration", changed, state, identity)
+	tw.apply("PUT refused", func(m *mockmarketplace.Mock) {
+		m.InjectFault(mockmarketplace.RoutePut, mockmarketplace.Fault{Status: http.StatusBadRequest, Body: `{"message": "bad"}`})
+	}, tw.with(published, map[string]tftypes.Value{"common_cloud": tw.document(twinDoc)}), state, identity)
+	tw.apply("publish fails after the PUT", func(m *mockmarketplace.Mock) {
+		m.InjectFault(mockmarketplace.RoutePublish, mockmarketplace.Fault{Status: http.StatusInternalServerError})
+	}, tw.with(published, map[string]tftypes.Value{"common_cloud": tw.document(twinDoc)}), state, identity)
+
+	// The JSON form, with keys the server adds and text that differs only in layout.
+	jsonConfig := tw.state(map[string]tftypes.Value{"product_id": tfStr(testProductID), "common_cloud_json": tfStr(twinDoc)})
+	state = tw.apply("create, JSON form", nil, jsonConfig, none, nil)
+	relaid := tw.with(jsonConfig, map[string]tftypes.Value{"common_cloud_json": tfStr("{\n  \"security\": {\"hasCompliantCertifications\": true, \"compliantCertifications\": [\"SOC2\", \"ISO27001\"]},\n  \"logDetails\": {\"logRetention\": \"30_DAYS\", \"loggingEnabled\": true}\n}")})
+	tw.plan("JSON relaid out", relaid, state, identity)
+	tw.apply("JSON relaid out", nil, relaid, state, identity)
+	tw.read("JSON, server added a key", func(m *mockmarketplace.Mock) {
+		var body map[string]any
+		if err := json.Unmarshal(m.Draft(testProductID), &body); err != nil {
+			t.Fatal(err)
+		}
+		body["commonCloud"].(map[string]any)["addedByServer"] = "x"
+		raw, _ := json.Marshal(body)
+		m.SetDraft(testProductID, raw)
+	}, state, identity)
+}
