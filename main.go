@@ -33,6 +33,11 @@ func main() {
 	}
 }
 
+// providerLogLevelEnv sets the level of the provider's own logs (tflog, the API client's
+// marketplace_api subsystem): terraform-plugin-go reads it, not TF_LOG_PROVIDER, and logs
+// at TRACE when it is unset.
+const providerLogLevelEnv = "TF_LOG_PROVIDER_MARKETPLACE"
+
 // quietLogsUnlessAsked turns the plugin libraries' logging off at the source when the CLI
 // would discard it anyway. terraform-plugin-go and the framework log every RPC at TRACE
 // unless told otherwise, formatting JSON lines that Terraform and OpenTofu then drop
@@ -42,7 +47,7 @@ func quietLogsUnlessAsked() {
 	if os.Getenv("TF_LOG") != "" || os.Getenv("TF_LOG_PROVIDER") != "" {
 		return
 	}
-	for _, name := range []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER"} {
+	for _, name := range []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER", providerLogLevelEnv} {
 		if _, set := os.LookupEnv(name); !set {
 			_ = os.Setenv(name, "OFF")
 		}

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"maps"
 	"os"
 
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
@@ -82,6 +83,16 @@ func (s *fastServer) resource(typeName string) *privacySecurityResource {
 		return nil
 	}
 	return &privacySecurityResource{client: client}
+}
+
+// attributes returns a copy of the attributes of a known, non-null object value (As
+// shares the value's own map, which must not change under it).
+func attributes(v tftypes.Value) (map[string]tftypes.Value, bool) {
+	var shared map[string]tftypes.Value
+	if !v.IsKnown() || v.IsNull() || v.As(&shared) != nil {
+		return nil, false
+	}
+	return maps.Clone(shared), true
 }
 
 // decode unmarshals a resource value; a nil one is null, as the framework reads it.
@@ -182,8 +193,9 @@ func (s *fastServer) PlanResourceChange(ctx context.Context, req *tfprotov6.Plan
 		return s.ProviderServer.PlanResourceChange(ctx, req) // destroy, or not decodable
 	}
 
-	var cfg, planned map[string]tftypes.Value
-	if config.As(&cfg) != nil || proposed.As(&planned) != nil {
+	cfg, okc := attributes(config)
+	planned, okp := attributes(proposed)
+	if !okc || !okp {
 		return s.ProviderServer.PlanResourceChange(ctx, req)
 	}
 	// The schema's one default.
@@ -200,8 +212,8 @@ func (s *fastServer) PlanResourceChange(ctx context.Context, req *tfprotov6.Plan
 	}
 	var requiresReplace []*tftypes.AttributePath
 	if !prior.IsNull() {
-		var st map[string]tftypes.Value
-		if prior.As(&st) != nil {
+		st, ok := attributes(prior)
+		if !ok {
 			return s.ProviderServer.PlanResourceChange(ctx, req)
 		}
 		// id: stringplanmodifier.UseStateForUnknown.
@@ -339,8 +351,9 @@ func (s *fastServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.App
 // new value of a type with semantic equality (common_cloud_json, properties.updated_at)
 // means the same as the prior one, the prior one is kept, so that no difference shows.
 func (s *fastServer) keepSemanticallyEqual(ctx context.Context, prior, next tftypes.Value) tftypes.Value {
-	var p, n map[string]tftypes.Value
-	if !prior.IsKnown() || prior.IsNull() || next.IsNull() || prior.As(&p) != nil || next.As(&n) != nil {
+	p, okp := attributes(prior)
+	n, okn := attributes(next)
+	if !okp || !okn {
 		return next
 	}
 	changed := false
@@ -349,15 +362,15 @@ func (s *fastServer) keepSemanticallyEqual(ctx context.Context, prior, next tfty
 	}); ok {
 		n["common_cloud_json"], changed = keep, true
 	}
-	var pp, np map[string]tftypes.Value
-	if prop, nprop := p["properties"], n["properties"]; prop.IsKnown() && !prop.IsNull() && nprop.IsKnown() && !nprop.IsNull() &&
-		prop.As(&pp) == nil && nprop.As(&np) == nil {
+	pp, okpp := attributes(p["properties"])
+	np, oknp := attributes(n["properties"])
+	if okpp && oknp {
 		if keep, ok := sameString(ctx, pp["updated_at"], np["updated_at"], func(s string) basetypes.StringValuableWithSemanticEquals {
 			v, _ := timetypes.NewRFC3339Value(s) // an invalid time compares unequal below
 			return v
 		}); ok {
 			np["updated_at"] = keep
-			n["properties"], changed = tftypes.NewValue(nprop.Type(), np), true
+			n["properties"], changed = tftypes.NewValue(n["properties"].Type(), np), true
 		}
 	}
 	if !changed {

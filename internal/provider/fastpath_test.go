@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
+	"sort"
 	"testing"
 	"time"
 
@@ -79,9 +80,9 @@ func (tw *twin) state(attrs map[string]tftypes.Value) tftypes.Value {
 
 // with returns v with some attributes replaced.
 func (tw *twin) with(v tftypes.Value, attrs map[string]tftypes.Value) tftypes.Value {
-	var all map[string]tftypes.Value
-	if err := v.As(&all); err != nil {
-		tw.t.Fatal(err)
+	all, ok := attributes(v)
+	if !ok {
+		tw.t.Fatal("not an object")
 	}
 	for name, a := range attrs {
 		all[name] = a
@@ -95,12 +96,10 @@ func (tw *twin) proposed(config, prior tftypes.Value) tftypes.Value {
 	if prior.IsNull() {
 		return config
 	}
-	var c, p map[string]tftypes.Value
-	if err := config.As(&c); err != nil {
-		tw.t.Fatal(err)
-	}
-	if err := prior.As(&p); err != nil {
-		tw.t.Fatal(err)
+	c, ok1 := attributes(config)
+	p, ok2 := attributes(prior)
+	if !ok1 || !ok2 {
+		tw.t.Fatal("not objects")
 	}
 	for _, name := range []string{"id", "publish", "version_state", "properties"} {
 		if c[name].IsNull() {
@@ -359,4 +358,99 @@ func TestFastPathAnswersAsTheFramework(t *testing.T) {
 		raw, _ := json.Marshal(body)
 		m.SetDraft(testProductID, raw)
 	}, state, identity)
+}
+
+// validate sends config to both servers' ValidateResourceConfig and fails on any
+// difference in the diagnostics (in any order: the framework's own order is that of a
+// map). It returns them, for the caller to check that the case tested what it meant to.
+func (tw *twin) validate(name string, config tftypes.Value) []string {
+	tw.t.Helper()
+	req := &tfprotov6.ValidateResourceConfigRequest{TypeName: "marketplace_privacy_security", Config: tw.dv(tw.stateType, config)}
+	var got [2][]string
+	for i, s := range []tfprotov6.ProviderServer{tw.framework, tw.fast} {
+		resp, err := s.ValidateResourceConfig(context.Background(), req)
+		if err != nil {
+			tw.t.Fatal(err)
+		}
+		for _, d := range resp.Diagnostics {
+			got[i] = append(got[i], fmt.Sprintf("[%v %q %q at %v]", d.Severity, d.Summary, d.Detail, d.Attribute))
+		}
+		sort.Strings(got[i])
+	}
+	if !reflect.DeepEqual(got[0], got[1]) {
+		tw.t.Errorf("validate %s: diagnostics differ\nframework: %v\nfast path: %v", name, got[0], got[1])
+	}
+	return got[1]
+}
+
+func TestFastValidationAnswersAsTheFramework(t *testing.T) {
+	t.Parallel()
+	tw := newTwin(t)
+	typed := tw.state(map[string]tftypes.Value{"product_id": tfStr(testProductID), "common_cloud": tw.document(twinDoc)})
+	ccType := tw.stateType.AttributeTypes["common_cloud"].(tftypes.Object)
+	unknown := func(typ tftypes.Type) tftypes.Value { return tftypes.NewValue(typ, tftypes.UnknownValue) }
+	timeouts := func(create string) tftypes.Value {
+		null := tftypes.NewValue(tftypes.String, nil)
+		return tftypes.NewValue(tw.stateType.AttributeTypes["timeouts"], map[string]tftypes.Value{"create": tfStr(create), "read": null, "update": null, "delete": null})
+	}
+	for _, c := range []struct {
+		name      string
+		config    tftypes.Value
+		wantDiags bool
+	}{
+		{"valid, typed", typed, false},
+		{"valid, JSON", tw.state(map[string]tftypes.Value{"product_id": tfStr(testProductID), "common_cloud_json": tfStr(twinDoc)}), false},
+		{"both forms", tw.with(typed, map[string]tftypes.Value{"common_cloud_json": tfStr(twinDoc)}), true},
+		{"neither form", tw.state(map[string]tftypes.Value{"product_id": tfStr(testProductID)}), true},
+		{"product ID not a UUID", tw.with(typed, map[string]tftypes.Value{"product_id": tfStr("app-1")}), true},
+		{"product ID missing", tw.with(typed, map[string]tftypes.Value{"product_id": tftypes.NewValue(tftypes.String, nil)}), true},
+		{"product ID unknown", tw.with(typed, map[string]tftypes.Value{"product_id": unknown(tftypes.String)}), false},
+		{"JSON not JSON", tw.state(map[string]tftypes.Value{"product_id": tfStr(testProductID), "common_cloud_json": tfStr(`{"logDetails": `)}), true},
+		{"JSON sets properties", tw.state(map[string]tftypes.Value{"product_id": tfStr(testProductID), "common_cloud_json": tfStr(`{"properties": {}}`)}), true},
+		{"lower-case code, empty string, empty set", tw.with(typed, map[string]tftypes.Value{"common_cloud": tw.document(
+			`{"logDetails": {"logRetention": "30 days", "loggingEnabled": true}, "dataResidency": {"dataResidencyRegions": ["", "EU"]}, "security": {"securityContact": "", "publicSecurityPoliciesLink": "ftp://x"}}`)}), true},
+		{"conditional field missing", tw.with(typed, map[string]tftypes.Value{"common_cloud": tw.document(
+			`{"thirdPartyInformation": {"dataSharing": true}, "privacy": {"dataProcessingAgreement": {"dpaAvailable": true}}, "security": {"hasCompliantCertifications": false, "compliantCertifications": ["SOC2"]}}`)}), true},
+		{"empty document", tw.with(typed, map[string]tftypes.Value{"common_cloud": tftypes.NewValue(ccType, func() map[string]tftypes.Value {
+			m := map[string]tftypes.Value{}
+			for name, typ := range ccType.AttributeTypes {
+				m[name] = tftypes.NewValue(typ, nil)
+			}
+			return m
+		}())}), true},
+		{"document unknown", tw.with(typed, map[string]tftypes.Value{"common_cloud": unknown(ccType)}), false},
+		{"read-only attribute set", tw.with(typed, map[string]tftypes.Value{"version_state": tfStr("live")}), true},
+		{"timeouts valid", tw.with(typed, map[string]tftypes.Value{"timeouts": timeouts("90s")}), false},
+		{"timeouts invalid", tw.with(typed, map[string]tftypes.Value{"timeouts": timeouts("soon")}), true},
+		{"timeouts unknown", tw.with(typed, map[string]tftypes.Value{"timeouts": unknown(tw.stateType.AttributeTypes["timeouts"])}), false},
+	} {
+		if diags := tw.validate(c.name, c.config); (len(diags) > 0) != c.wantDiags {
+			t.Errorf("validate %s: diagnostics %v, want some: %v", c.name, diags, c.wantDiags)
+		}
+	}
+}
+
+// Whatever string the user writes, wherever it goes, both servers say the same about it.
+func FuzzFastValidationMatchesFramework(f *testing.F) {
+	for _, s := range []string{"", "USER_LEVEL", "user level", "https://example.com/x", "a@b.c", "12345678-1234-1234-1234-123456789abc",
+		`{"properties":{}}`, `[`, "30s", "-1h", "\x00\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		tw := newTwin(t)
+		doc, err := json.Marshal(map[string]any{
+			"logDetails":            map[string]any{"logRetention": s, "loggingEnabled": true},
+			"security":              map[string]any{"securityContact": s, "CAIQ": nil, "compliantCertifications": []string{s, "SOC2"}},
+			"thirdPartyInformation": map[string]any{"dataSharing": s == "", "dataSharingDescription": s},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		null := tftypes.NewValue(tftypes.String, nil)
+		tw.validate("fuzzed", tw.state(map[string]tftypes.Value{
+			"product_id": tfStr(s), "common_cloud": tw.document(string(doc)),
+			"timeouts": tftypes.NewValue(tw.stateType.AttributeTypes["timeouts"], map[string]tftypes.Value{"create": tfStr(s), "read": null, "update": null, "delete": null}),
+		}))
+		tw.validate("fuzzed JSON", tw.state(map[string]tftypes.Value{"product_id": tfStr(testProductID), "common_cloud_json": tfStr(s)}))
+	})
 }
