@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -150,16 +151,14 @@ func (r *privacySecurityResource) ModifyPlan(ctx context.Context, req resource.M
 	if req.Plan.Raw.IsNull() {
 		return // destroy
 	}
-	var plan privacySecurityResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
+	plan, diags := modelFromValue(ctx, req.Plan.Raw)
+	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
 		return
 	}
 	var state *privacySecurityResourceModel
 	if !req.State.Raw.IsNull() {
-		state = &privacySecurityResourceModel{}
-		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
-		if resp.Diagnostics.HasError() {
+		state, diags = modelFromValue(ctx, req.State.Raw)
+		if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
 			return
 		}
 	}
@@ -172,7 +171,7 @@ func (r *privacySecurityResource) ModifyPlan(ctx context.Context, req resource.M
 	case state == nil:
 		planned = types.StringValue(string(marketplace.Draft))
 	default:
-		changed, known := documentChanged(ctx, &plan, state)
+		changed, known := documentChanged(ctx, plan, state)
 		switch {
 		case !known:
 		case changed:
@@ -181,13 +180,18 @@ func (r *privacySecurityResource) ModifyPlan(ctx context.Context, req resource.M
 			planned = state.VersionState
 		}
 	}
-	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("version_state"), planned)...)
-
 	// properties changes with every write, and with a publish (formStatus). When nothing
 	// else in the plan moves, the framework keeps the old value; say it will change.
-	if state != nil && !planned.Equal(state.VersionState) {
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("properties"), types.ObjectUnknown(propertiesAttrTypes))...)
+	propertiesChange := state != nil && !planned.Equal(state.VersionState)
+	if planned.Equal(plan.VersionState) && !propertiesChange {
+		return // the plan already says so (a plan with no change: the common case)
 	}
+	plan.VersionState = planned
+	if propertiesChange {
+		plan.Properties = types.ObjectUnknown(propertiesAttrTypes)
+	}
+	resp.Plan.Raw, diags = plan.value(ctx)
+	resp.Diagnostics.Append(diags...)
 }
 
 // documentChanged reports whether the planned document differs from the one in state,
@@ -215,9 +219,8 @@ func fullyKnown(ctx context.Context, v attr.Value) bool {
 }
 
 func (r *privacySecurityResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan privacySecurityResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
+	plan, diags := modelFromValue(ctx, req.Plan.Raw)
+	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
 		return
 	}
 	timeout, diags := plan.Timeouts.Create(ctx, defaultWriteTimeout)
@@ -228,19 +231,18 @@ func (r *privacySecurityResource) Create(ctx context.Context, req resource.Creat
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	newState, diags := r.write(ctx, &plan, nil)
+	newState, diags := r.write(ctx, plan, nil)
 	resp.Diagnostics.Append(diags...)
 	if newState != nil {
-		resp.Diagnostics.Append(resp.State.Set(ctx, newState)...)
-		resp.Diagnostics.Append(resp.Identity.Set(ctx, privacySecurityIdentityModel{ProductID: newState.ProductID})...)
+		r.setState(ctx, newState, &resp.State, resp.Identity, &resp.Diagnostics)
 	}
 }
 
 func (r *privacySecurityResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state privacySecurityResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	plan, diags := modelFromValue(ctx, req.Plan.Raw)
+	resp.Diagnostics.Append(diags...)
+	state, diags := modelFromValue(ctx, req.State.Raw)
+	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
 		return
 	}
 	timeout, diags := plan.Timeouts.Update(ctx, defaultWriteTimeout)
@@ -251,13 +253,12 @@ func (r *privacySecurityResource) Update(ctx context.Context, req resource.Updat
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	newState, diags := r.write(ctx, &plan, &state)
+	newState, diags := r.write(ctx, plan, state)
 	resp.Diagnostics.Append(diags...)
 	if newState == nil {
-		newState = &state // nothing was written: the prior state is still the truth.
+		newState = state // nothing was written: the prior state is still the truth.
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, newState)...)
-	resp.Diagnostics.Append(resp.Identity.Set(ctx, privacySecurityIdentityModel{ProductID: newState.ProductID})...)
+	r.setState(ctx, newState, &resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 // write carries out a create (state nil) or an update: PUT the draft when the document
@@ -415,9 +416,8 @@ func commonCloudJSONFromAPI(got map[string]any, shapeJSON string) (jsontypes.Nor
 }
 
 func (r *privacySecurityResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state privacySecurityResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	state, diags := modelFromValue(ctx, req.State.Raw)
+	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
 		return
 	}
 	timeout, diags := state.Timeouts.Read(ctx, defaultReadTimeout)
@@ -428,14 +428,16 @@ func (r *privacySecurityResource) Read(ctx context.Context, req resource.ReadReq
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	newState, diags := r.readBack(ctx, &state)
+	newState, diags := r.readBack(ctx, state)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	// The framework wants an identity from every successful read, even one that removes
 	// the resource.
-	resp.Diagnostics.Append(resp.Identity.Set(ctx, privacySecurityIdentityModel{ProductID: state.ProductID})...)
+	if resp.Identity != nil {
+		resp.Identity.Raw = identityValue(state.ProductID)
+	}
 	if newState == nil {
 		tflog.Warn(ctx, "product has neither a draft nor a live version; removing it from state", map[string]any{
 			"product_id": state.ProductID.ValueString(),
@@ -443,7 +445,19 @@ func (r *privacySecurityResource) Read(ctx context.Context, req resource.ReadReq
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, newState)...)
+	r.setState(ctx, newState, &resp.State, nil, &resp.Diagnostics)
+}
+
+// setState records m as the resource's state, and its identity when asked.
+func (r *privacySecurityResource) setState(ctx context.Context, m *privacySecurityResourceModel, state *tfsdk.State, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
+	v, d := m.value(ctx)
+	if diags.Append(d...); d.HasError() {
+		return
+	}
+	state.Raw = v
+	if identity != nil {
+		identity.Raw = identityValue(m.ProductID)
+	}
 }
 
 // readBack reads the version that m's publish setting reflects, and the other one only

@@ -1,0 +1,101 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+)
+
+// The resource's model is read from and written to Terraform values by hand, field by
+// field, instead of through tfsdk's Get and Set: those discover the struct by reflection
+// and rebuild the schema's whole type on every call, which at hundreds of resources was
+// the largest cost left in the resource's own methods. resource_privacy_security_model_test.go
+// checks that both give the same model and the same value.
+
+// resourceTypes are the attribute types of the resource's schema, built once.
+var resourceTypes = sync.OnceValues(func() (map[string]attr.Type, tftypes.Object) {
+	ctx := context.Background()
+	s := privacySecurityResourceSchema(ctx)
+	out := make(map[string]attr.Type, len(s.Attributes)+len(s.Blocks))
+	for name, a := range s.Attributes {
+		out[name] = a.GetType()
+	}
+	for name, b := range s.Blocks {
+		out[name] = b.Type()
+	}
+	return out, s.Type().TerraformType(ctx).(tftypes.Object)
+})
+
+// modelFromValue is the model of a plan or state value.
+func modelFromValue(ctx context.Context, v tftypes.Value) (*privacySecurityResourceModel, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	attrTypes, _ := resourceTypes()
+	raw, ok := attributes(v)
+	if !ok {
+		diags.AddError("Unexpected resource value", fmt.Sprintf("Expected a known object, got %s.", v))
+		return nil, diags
+	}
+	value := func(name string) attr.Value {
+		out, err := attrTypes[name].ValueFromTerraform(ctx, raw[name])
+		if err != nil {
+			diags.AddError("Unexpected resource value", fmt.Sprintf("Attribute %s: %s.", name, err))
+		}
+		return out
+	}
+	m := &privacySecurityResourceModel{}
+	var okID, okProduct, okPublish, okCC, okJSON, okVersion, okProps, okTimeouts bool
+	m.ID, okID = value("id").(types.String)
+	m.ProductID, okProduct = value("product_id").(types.String)
+	m.Publish, okPublish = value("publish").(types.Bool)
+	m.CommonCloud, okCC = value("common_cloud").(types.Object)
+	m.CommonCloudJSON, okJSON = value("common_cloud_json").(jsontypes.Normalized)
+	m.VersionState, okVersion = value("version_state").(types.String)
+	m.Properties, okProps = value("properties").(types.Object)
+	m.Timeouts, okTimeouts = value("timeouts").(timeouts.Value)
+	if !diags.HasError() && !(okID && okProduct && okPublish && okCC && okJSON && okVersion && okProps && okTimeouts) {
+		diags.AddError("Unexpected resource value", "An attribute has a type the model does not hold.")
+	}
+	if diags.HasError() {
+		return nil, diags
+	}
+	return m, diags
+}
+
+// value is the model as a plan or state value.
+func (m *privacySecurityResourceModel) value(ctx context.Context) (tftypes.Value, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	_, typ := resourceTypes()
+	out := make(map[string]tftypes.Value, len(typ.AttributeTypes))
+	for name, v := range map[string]attr.Value{
+		"id": m.ID, "product_id": m.ProductID, "publish": m.Publish, "common_cloud": m.CommonCloud,
+		"common_cloud_json": m.CommonCloudJSON, "version_state": m.VersionState, "properties": m.Properties, "timeouts": m.Timeouts,
+	} {
+		tv, err := v.ToTerraformValue(ctx)
+		if err != nil {
+			diags.AddError("Cannot encode the resource's state", fmt.Sprintf("Attribute %s: %s.", name, err))
+			continue
+		}
+		out[name] = tv
+	}
+	if err := tftypes.ValidateValue(typ, out); err != nil {
+		diags.AddError("Cannot encode the resource's state", err.Error())
+	}
+	if diags.HasError() {
+		return tftypes.Value{}, diags
+	}
+	return tftypes.NewValue(typ, out), diags
+}
+
+// identityValue is the resource's identity: its product ID.
+func identityValue(productID types.String) tftypes.Value {
+	typ := tftypes.Object{AttributeTypes: map[string]tftypes.Type{"product_id": tftypes.String}}
+	id, _ := productID.ToTerraformValue(context.Background())
+	return tftypes.NewValue(typ, map[string]tftypes.Value{"product_id": id})
+}
