@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make bench: the provider against the CLI floor, on Terraform and OpenTofu, for N = 10, 100
-# and 500 resources (BENCH_N to change), then the Go benchmarks of the hot paths.
+# and 500 resources (BENCH_N to change), each measured BENCH_REPEAT times (default 3; the
+# table shows medians), then the Go benchmarks of the hot paths.
 # Prints a table and writes bench.csv. Takes several minutes; not part of make test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,6 +9,6 @@ declare -A CLI
 while IFS='=' read -r name path; do CLI[$name]=$path; done < <(scripts/install-clis.sh all)
 echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(go version)"
 go run ./internal/bench -clis "tofu=${CLI[tofu]},terraform=${CLI[terraform]}" -n "${BENCH_N:-10,100,500}" \
-  -csv "${BENCH_CSV:-bench.csv}" -parallelism "${BENCH_PARALLELISM:-10}"
+  -csv "${BENCH_CSV:-bench.csv}" -parallelism "${BENCH_PARALLELISM:-10}" -repeat "${BENCH_REPEAT:-3}"
 echo
 go test -run '^$' -bench . -benchmem ./internal/provider

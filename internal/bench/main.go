@@ -3,6 +3,10 @@
 // every resource and a destroy, the API calls per resource, and the provider process's
 // peak memory; and the same four operations on N terraform_data resources holding the same
 // attributes (the CLI floor: no provider process, no API). `make bench` runs it.
+//
+// Each measurement is repeated (-repeat, provider and floor interleaved, so that a noisy
+// moment of a shared machine falls on both alike); the table shows the median wall time,
+// the CSV every run.
 package main
 
 import (
@@ -15,6 +19,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -24,7 +29,7 @@ import (
 
 type result struct {
 	cli, variant, op string
-	n                int
+	n, repeat        int
 	wall             time.Duration
 	calls            int
 	peakRSSKiB       int64
@@ -35,6 +40,7 @@ func main() {
 	sizes := flag.String("n", "10,100,500", "comma-separated resource counts")
 	csvPath := flag.String("csv", "bench.csv", "where to write the results as CSV")
 	parallelism := flag.Int("parallelism", 10, "the CLI's -parallelism")
+	repeats := flag.Int("repeat", 3, "how many times to measure each CLI, N and variant")
 	flag.Parse()
 	if *clis == "" {
 		log.Fatal("-clis is required, e.g. -clis tofu=/path/to/tofu,terraform=/path/to/terraform")
@@ -66,17 +72,19 @@ func main() {
 			if err != nil {
 				log.Fatal(err)
 			}
-			for _, variant := range []string{"provider", "floor"} {
-				log.Printf("%s, N=%d, %s", cliName, n, variant)
-				rs, err := runScenario(ctx, scenario{
-					work: filepath.Join(work, fmt.Sprintf("%s-%d-%s", name, n, variant)), cli: path, cliName: cliName,
-					variant: variant, n: n, providerBin: providerBin, emulatorBin: filepath.Join(bin, "marketplace-emulator"),
-					parallelism: *parallelism,
-				})
-				if err != nil {
-					log.Fatalf("%s N=%d %s: %v", cliName, n, variant, err)
+			for repeat := 1; repeat <= *repeats; repeat++ {
+				for _, variant := range []string{"provider", "floor"} {
+					log.Printf("%s, N=%d, %s, run %d of %d", cliName, n, variant, repeat, *repeats)
+					rs, err := runScenario(ctx, scenario{
+						work: filepath.Join(work, fmt.Sprintf("%s-%d-%s-%d", name, n, variant, repeat)), cli: path, cliName: cliName,
+						variant: variant, n: n, repeat: repeat, providerBin: providerBin,
+						emulatorBin: filepath.Join(bin, "marketplace-emulator"), parallelism: *parallelism,
+					})
+					if err != nil {
+						log.Fatalf("%s N=%d %s: %v", cliName, n, variant, err)
+					}
+					results = append(results, rs...)
 				}
-				results = append(results, rs...)
 			}
 		}
 	}
@@ -89,7 +97,7 @@ func main() {
 
 type scenario struct {
 	work, cli, cliName, variant string
-	n                           int
+	n, repeat                   int
 	providerBin, emulatorBin    string
 	parallelism                 int
 }
@@ -159,7 +167,7 @@ func runScenario(ctx context.Context, s scenario) ([]result, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w\n%s", op.name, err, tail(string(output), 30))
 		}
-		out = append(out, result{cli: s.cliName, variant: s.variant, op: op.name, n: s.n, wall: wall,
+		out = append(out, result{cli: s.cliName, variant: s.variant, op: op.name, n: s.n, repeat: s.repeat, wall: wall,
 			calls: requests() - before, peakRSSKiB: peak})
 	}
 	return out, nil
@@ -335,23 +343,59 @@ func (w *peakWatcher) stop() int64 {
 	return w.peak.Load()
 }
 
+// summary is one cell of the table: a CLI, N, variant and operation over its runs.
+type summary struct {
+	walls      []time.Duration
+	calls      []int
+	peakRSSKiB int64
+}
+
+func (s *summary) median() time.Duration {
+	sorted := slices.Clone(s.walls)
+	slices.Sort(sorted)
+	return sorted[len(sorted)/2]
+}
+
 func printTable(results []result) {
-	floor := map[string]time.Duration{}
+	cells := map[string]*summary{}
+	var order []string
 	for _, r := range results {
-		if r.variant == "floor" {
-			floor[fmt.Sprintf("%s|%d|%s", r.cli, r.n, r.op)] = r.wall
+		key := fmt.Sprintf("%s|%d|%s|%s", r.cli, r.n, r.op, r.variant)
+		c, ok := cells[key]
+		if !ok {
+			c = &summary{}
+			cells[key] = c
+			if r.variant == "provider" {
+				order = append(order, key)
+			}
 		}
+		c.walls = append(c.walls, r.wall)
+		c.calls = append(c.calls, r.calls)
+		c.peakRSSKiB = max(c.peakRSSKiB, r.peakRSSKiB)
 	}
-	fmt.Printf("\n| CLI | N | operation | provider | floor (terraform_data) | ratio | API calls / resource | provider peak RSS |\n")
-	fmt.Printf("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |\n")
-	for _, r := range results {
-		if r.variant != "provider" {
-			continue
+	fmt.Printf("\n| CLI | N | operation | provider | floor (terraform_data) | ratio | provider runs | floor runs | API calls / resource | provider peak RSS |\n")
+	fmt.Printf("| --- | ---: | --- | ---: | ---: | ---: | --- | --- | ---: | ---: |\n")
+	for _, key := range order {
+		p := cells[key]
+		f := cells[strings.TrimSuffix(key, "|provider")+"|floor"]
+		parts := strings.Split(key, "|")
+		n, _ := strconv.Atoi(parts[1])
+		callsPerResource := fmt.Sprintf("%.2f", float64(p.calls[0])/float64(n))
+		if slices.Min(p.calls) != slices.Max(p.calls) { // every run must make the same calls; show it if not
+			callsPerResource = fmt.Sprintf("%.2f-%.2f", float64(slices.Min(p.calls))/float64(n), float64(slices.Max(p.calls))/float64(n))
 		}
-		f := floor[fmt.Sprintf("%s|%d|%s", r.cli, r.n, r.op)]
-		fmt.Printf("| %s | %d | %s | %.2fs | %.2fs | %.2fx | %.2f | %.1f MiB |\n", r.cli, r.n, r.op,
-			r.wall.Seconds(), f.Seconds(), r.wall.Seconds()/f.Seconds(), float64(r.calls)/float64(r.n), float64(r.peakRSSKiB)/1024)
+		fmt.Printf("| %s | %d | %s | %.2fs | %.2fs | %.2fx | %s | %s | %s | %.1f MiB |\n", parts[0], n, parts[2],
+			p.median().Seconds(), f.median().Seconds(), p.median().Seconds()/f.median().Seconds(), runs(p.walls), runs(f.walls),
+			callsPerResource, float64(p.peakRSSKiB)/1024)
 	}
+}
+
+func runs(walls []time.Duration) string {
+	out := make([]string, len(walls))
+	for i, w := range walls {
+		out[i] = fmt.Sprintf("%.2f", w.Seconds())
+	}
+	return strings.Join(out, ", ")
 }
 
 func writeCSV(path string, results []result) error {
@@ -360,9 +404,9 @@ func writeCSV(path string, results []result) error {
 		return err
 	}
 	w := csv.NewWriter(f)
-	_ = w.Write([]string{"cli", "n", "variant", "operation", "wall_seconds", "api_calls", "api_calls_per_resource", "provider_peak_rss_kib"})
+	_ = w.Write([]string{"cli", "n", "variant", "run", "operation", "wall_seconds", "api_calls", "api_calls_per_resource", "provider_peak_rss_kib"})
 	for _, r := range results {
-		_ = w.Write([]string{r.cli, strconv.Itoa(r.n), r.variant, r.op, fmt.Sprintf("%.3f", r.wall.Seconds()),
+		_ = w.Write([]string{r.cli, strconv.Itoa(r.n), r.variant, strconv.Itoa(r.repeat), r.op, fmt.Sprintf("%.3f", r.wall.Seconds()),
 			strconv.Itoa(r.calls), fmt.Sprintf("%.2f", float64(r.calls)/float64(r.n)), strconv.FormatInt(r.peakRSSKiB, 10)})
 	}
 	w.Flush()
