@@ -61,7 +61,7 @@ func quietLogsUnlessAsked() {
 // running more often than before while under it (make bench measures both).
 func boundMemory() {
 	if _, set := os.LookupEnv("GOGC"); !set {
-		debug.SetGCPercent(200)
+		debug.SetGCPercent(800)
 	}
 	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
 		debug.SetMemoryLimit(64 << 20)
