@@ -44,7 +44,7 @@ func (s *fastServer) ValidateResourceConfig(ctx context.Context, req *tfprotov6.
 	if !config.IsKnown() || config.IsNull() || config.As(&attrs) != nil {
 		return s.ProviderServer.ValidateResourceConfig(ctx, req)
 	}
-	if !v.children(path.Empty(), s.schema.Attributes, s.schema.Blocks, attrs) {
+	if !v.children(path.Empty(), s.schema.Attributes, s.schema.Blocks, v.fromTerraform(path.Empty(), attrs)) {
 		return s.ProviderServer.ValidateResourceConfig(ctx, req) // a schema element not handled here
 	}
 	enc := encoder{ctx: ctx}
@@ -58,61 +58,87 @@ type configValidation struct {
 	diags        diag.Diagnostics
 }
 
-// children validates the attributes and blocks of one object; raw holds its values (nil
-// when the object is null or unknown: then each child is too, as the framework reads it).
-func (v *configValidation) children(p path.Path, attributes map[string]schema.Attribute, blocks map[string]schema.Block, raw map[string]tftypes.Value) bool {
+// children validates the attributes and blocks of one object. raw holds its values, as
+// Terraform values (the configuration's top level) or framework values (nested objects,
+// converted once with their parent); a value missing there is null, or unknown when
+// unknown is set, as the framework reads the attributes of a null or unknown block.
+func (v *configValidation) children(p path.Path, attributes map[string]schema.Attribute, blocks map[string]schema.Block, raw func(name string, typ attr.Type) (attr.Value, bool)) bool {
 	for name, a := range attributes {
-		if !v.attribute(p.AtName(name), a, childValue(raw, name, a.GetType())) {
+		value, ok := raw(name, a.GetType())
+		if ok && !v.attribute(p.AtName(name), a, value) {
 			return false
 		}
 	}
 	for name, b := range blocks {
-		if !v.block(p.AtName(name), b, childValue(raw, name, b.Type())) {
+		value, ok := raw(name, b.Type())
+		if ok && !v.block(p.AtName(name), b, value) {
 			return false
 		}
 	}
 	return true
 }
 
-func childValue(raw map[string]tftypes.Value, name string, typ attr.Type) tftypes.Value {
-	if v, ok := raw[name]; ok {
-		return v
-	}
-	return tftypes.NewValue(typ.TerraformType(context.Background()), nil)
-}
-
-// value is what the framework's ValueAtPath gives: the attribute's value, checked by its
-// type when the type validates (jsontypes checks JSON syntax). ok is false when that
-// check failed, which ends the attribute's validation as in the framework.
-func (v *configValidation) value(p path.Path, typ attr.Type, raw tftypes.Value) (attr.Value, bool) {
-	value, err := typ.ValueFromTerraform(v.ctx, raw)
-	if err != nil {
-		v.diags.AddAttributeError(p, "Value Conversion Error", "An unexpected error was encountered trying to convert "+
-			"the configuration value: "+err.Error())
-		return nil, false
-	}
-	if va, ok := value.(xattr.ValidateableAttribute); ok {
-		var resp xattr.ValidateAttributeResponse
-		va.ValidateAttribute(v.ctx, xattr.ValidateAttributeRequest{Path: p}, &resp)
-		v.diags.Append(resp.Diagnostics...)
-		if resp.Diagnostics.HasError() {
+// fromTerraform reads children from Terraform values: the configuration's top level.
+func (v *configValidation) fromTerraform(p path.Path, values map[string]tftypes.Value) func(string, attr.Type) (attr.Value, bool) {
+	return func(name string, typ attr.Type) (attr.Value, bool) {
+		raw, ok := values[name]
+		if !ok {
+			raw = tftypes.NewValue(typ.TerraformType(v.ctx), nil)
+		}
+		value, err := typ.ValueFromTerraform(v.ctx, raw)
+		if err != nil {
+			v.diags.AddAttributeError(p.AtName(name), "Value Conversion Error", "An unexpected error was encountered trying to convert "+
+				"the configuration value: "+err.Error())
 			return nil, false
 		}
+		return value, true
 	}
-	return value, true
 }
 
-func (v *configValidation) attribute(p path.Path, a schema.Attribute, raw tftypes.Value) bool {
-	value, ok := v.value(p, a.GetType(), raw)
+// fromObject reads children from an object already converted, or makes null or unknown
+// ones (known false) for a null or unknown object.
+func (v *configValidation) fromObject(p path.Path, values map[string]attr.Value, null bool) func(string, attr.Type) (attr.Value, bool) {
+	return func(name string, typ attr.Type) (attr.Value, bool) {
+		if value, ok := values[name]; ok {
+			return value, true
+		}
+		raw := tftypes.NewValue(typ.TerraformType(v.ctx), tftypes.UnknownValue)
+		if null {
+			raw = tftypes.NewValue(typ.TerraformType(v.ctx), nil)
+		}
+		value, err := typ.ValueFromTerraform(v.ctx, raw)
+		if err != nil {
+			v.diags.AddAttributeError(p.AtName(name), "Value Conversion Error", err.Error())
+			return nil, false
+		}
+		return value, true
+	}
+}
+
+// selfValidates is the check the framework makes whenever it reads a value: a type that
+// validates itself (jsontypes checks JSON syntax) does so. false ends the attribute's
+// validation, as in the framework.
+func (v *configValidation) selfValidates(p path.Path, value attr.Value) bool {
+	va, ok := value.(xattr.ValidateableAttribute)
 	if !ok {
 		return true
 	}
-	if a.IsComputed() && !a.IsOptional() && !raw.IsNull() {
+	var resp xattr.ValidateAttributeResponse
+	va.ValidateAttribute(v.ctx, xattr.ValidateAttributeRequest{Path: p}, &resp)
+	v.diags.Append(resp.Diagnostics...)
+	return !resp.Diagnostics.HasError()
+}
+
+func (v *configValidation) attribute(p path.Path, a schema.Attribute, value attr.Value) bool {
+	if !v.selfValidates(p, value) {
+		return true
+	}
+	if a.IsComputed() && !a.IsOptional() && !value.IsNull() {
 		v.diags.AddAttributeError(p, "Invalid Configuration for Read-Only Attribute",
 			"Cannot set value for this attribute as the provider has marked it as read-only. Remove the configuration line setting the value.\n\n"+
 				"Refer to the provider documentation or contact the provider developers for additional information about configurable and read-only attributes that are supported.")
 	}
-	if a.IsRequired() && raw.IsNull() {
+	if a.IsRequired() && value.IsNull() {
 		v.diags.AddAttributeError(p, "Missing Configuration for Required Attribute",
 			fmt.Sprintf("Must set a configuration value for the %s attribute as the provider has marked it as required.\n\n", p.String())+
 				"Refer to the provider documentation or contact the provider developers for additional information about configurable attributes that are required.")
@@ -167,24 +193,19 @@ func (v *configValidation) attribute(p path.Path, a schema.Attribute, raw tftype
 		if ov.IsNull() || ov.IsUnknown() {
 			return true
 		}
-		var raws map[string]tftypes.Value
-		if raw.As(&raws) != nil {
-			return false
-		}
-		return v.children(p, a.Attributes, nil, raws)
+		return v.children(p, a.Attributes, nil, v.fromObject(p, ov.Attributes(), false))
 	default:
 		return false
 	}
 	return true
 }
 
-func (v *configValidation) block(p path.Path, b schema.Block, raw tftypes.Value) bool {
+func (v *configValidation) block(p path.Path, b schema.Block, value attr.Value) bool {
 	single, ok := b.(schema.SingleNestedBlock)
 	if !ok || single.GetDeprecationMessage() != "" {
 		return false
 	}
-	value, ok := v.value(p, b.Type(), raw)
-	if !ok {
+	if !v.selfValidates(p, value) {
 		return true
 	}
 	ov, d := value.(basetypes.ObjectValuable).ToObjectValue(v.ctx)
@@ -193,21 +214,7 @@ func (v *configValidation) block(p path.Path, b schema.Block, raw tftypes.Value)
 	}
 	v.objectValidators(p, single.Validators, ov)
 	// A null or unknown block still has its attributes validated, as null or unknown.
-	var raws map[string]tftypes.Value
-	if raw.IsKnown() && !raw.IsNull() {
-		if raw.As(&raws) != nil {
-			return false
-		}
-	} else if !raw.IsKnown() {
-		raws = map[string]tftypes.Value{}
-		for name, a := range single.Attributes {
-			raws[name] = tftypes.NewValue(a.GetType().TerraformType(v.ctx), tftypes.UnknownValue)
-		}
-		for name, nb := range single.Blocks {
-			raws[name] = tftypes.NewValue(nb.Type().TerraformType(v.ctx), tftypes.UnknownValue)
-		}
-	}
-	return v.children(p, single.Attributes, single.Blocks, raws)
+	return v.children(p, single.Attributes, single.Blocks, v.fromObject(p, ov.Attributes(), ov.IsNull()))
 }
 
 func (v *configValidation) objectValidators(p path.Path, validators []validator.Object, ov basetypes.ObjectValue) {

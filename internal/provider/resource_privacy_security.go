@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -21,6 +20,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/marketplace-trust/terraform-provider-marketplace/internal/marketplace"
@@ -146,76 +146,89 @@ func (r *privacySecurityResource) Configure(_ context.Context, req resource.Conf
 }
 
 // ModifyPlan predicts version_state, which the configuration drives: publishing always
-// ends on the live version, and writing without publishing ends on the draft.
+// ends on the live version, and writing without publishing ends on the draft. It works on
+// the plan's values directly: Terraform asks for a plan of every resource in every run,
+// and reading the whole document into the model here was most of the RPC's cost.
 func (r *privacySecurityResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return // destroy
 	}
-	plan, diags := modelFromValue(ctx, req.Plan.Raw)
-	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
+	plan, ok := attributes(req.Plan.Raw)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected plan", "The plan of the resource is not a known object.")
 		return
 	}
-	var state *privacySecurityResourceModel
-	if !req.State.Raw.IsNull() {
-		state, diags = modelFromValue(ctx, req.State.Raw)
-		if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
-			return
-		}
-	}
+	state, hasState := attributes(req.State.Raw)
 
-	planned := types.StringUnknown()
+	planned := tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
+	var publish bool
 	switch {
-	case plan.Publish.IsUnknown():
-	case plan.Publish.ValueBool():
-		planned = types.StringValue(string(marketplace.Live))
-	case state == nil:
-		planned = types.StringValue(string(marketplace.Draft))
+	case !plan["publish"].IsKnown() || plan["publish"].As(&publish) != nil:
+	case publish:
+		planned = tftypes.NewValue(tftypes.String, string(marketplace.Live))
+	case !hasState:
+		planned = tftypes.NewValue(tftypes.String, string(marketplace.Draft))
 	default:
-		changed, known := documentChanged(ctx, plan, state)
+		changed, known := documentChanged(ctx, documentOf(plan), documentOf(state))
 		switch {
 		case !known:
 		case changed:
-			planned = types.StringValue(string(marketplace.Draft))
+			planned = tftypes.NewValue(tftypes.String, string(marketplace.Draft))
 		default:
-			planned = state.VersionState
+			planned = state["version_state"]
 		}
 	}
+
 	// properties changes with every write, and with a publish (formStatus). When nothing
 	// else in the plan moves, the framework keeps the old value; say it will change.
-	propertiesChange := state != nil && !planned.Equal(state.VersionState)
-	if planned.Equal(plan.VersionState) && !propertiesChange {
+	propertiesChange := hasState && !planned.Equal(state["version_state"])
+	if planned.Equal(plan["version_state"]) && !propertiesChange {
 		return // the plan already says so (a plan with no change: the common case)
 	}
-	plan.VersionState = planned
+	plan["version_state"] = planned
 	if propertiesChange {
-		plan.Properties = types.ObjectUnknown(propertiesAttrTypes)
+		plan["properties"] = tftypes.NewValue(plan["properties"].Type(), tftypes.UnknownValue)
 	}
-	resp.Plan.Raw, diags = plan.value(ctx)
-	resp.Diagnostics.Append(diags...)
+	resp.Plan.Raw = tftypes.NewValue(req.Plan.Raw.Type(), plan)
+}
+
+// document is the two attributes that hold the document, as Terraform values.
+type document struct{ typed, json tftypes.Value }
+
+func documentOf(attrs map[string]tftypes.Value) document {
+	return document{typed: attrs["common_cloud"], json: attrs["common_cloud_json"]}
+}
+
+func (m *privacySecurityResourceModel) document(ctx context.Context) document {
+	typed, _ := m.CommonCloud.ToTerraformValue(ctx)
+	json, _ := m.CommonCloudJSON.ToTerraformValue(ctx)
+	return document{typed: typed, json: json}
 }
 
 // documentChanged reports whether the planned document differs from the one in state,
-// and whether that is known yet.
-func documentChanged(ctx context.Context, plan, state *privacySecurityResourceModel) (changed, known bool) {
-	if !fullyKnown(ctx, plan.CommonCloud) || plan.CommonCloudJSON.IsUnknown() {
+// and whether that is known yet. The JSON form compares by meaning, not text.
+func documentChanged(ctx context.Context, plan, state document) (changed, known bool) {
+	if !plan.typed.IsFullyKnown() || !plan.json.IsKnown() {
 		return false, false
 	}
-	if !plan.CommonCloud.Equal(state.CommonCloud) {
+	if !plan.typed.Equal(state.typed) {
 		return true, true
 	}
-	if plan.CommonCloudJSON.IsNull() != state.CommonCloudJSON.IsNull() {
+	if plan.json.IsNull() != state.json.IsNull() {
 		return true, true
 	}
-	if plan.CommonCloudJSON.IsNull() {
+	if plan.json.IsNull() {
 		return false, true
 	}
-	equal, _ := plan.CommonCloudJSON.StringSemanticEquals(ctx, state.CommonCloudJSON)
+	var planJSON, stateJSON string
+	if plan.json.As(&planJSON) != nil || state.json.As(&stateJSON) != nil {
+		return true, true
+	}
+	if planJSON == stateJSON {
+		return false, true
+	}
+	equal, _ := jsontypes.NewNormalizedValue(planJSON).StringSemanticEquals(ctx, jsontypes.NewNormalizedValue(stateJSON))
 	return !equal, true
-}
-
-func fullyKnown(ctx context.Context, v attr.Value) bool {
-	tv, err := v.ToTerraformValue(ctx)
-	return err == nil && tv.IsFullyKnown()
 }
 
 func (r *privacySecurityResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -272,7 +285,7 @@ func (r *privacySecurityResource) write(ctx context.Context, plan, state *privac
 
 	docChanged := true
 	if state != nil {
-		docChanged, _ = documentChanged(ctx, plan, state)
+		docChanged, _ = documentChanged(ctx, plan.document(ctx), state.document(ctx))
 	}
 	if docChanged {
 		if d := r.putDraft(ctx, plan); d.HasError() {
@@ -326,7 +339,7 @@ func (r *privacySecurityResource) write(ctx context.Context, plan, state *privac
 				"may have discarded it. Apply again to write it.", productID))
 		return nil, diags
 	}
-	if changed, _ := documentChanged(ctx, plan, newState); changed {
+	if changed, _ := documentChanged(ctx, plan.document(ctx), newState.document(ctx)); changed {
 		diags.AddError("The Marketplace holds a different document",
 			fmt.Sprintf("After writing the %s version of product %s, reading it back gave a document that differs from "+
 				"the configuration. Another writer may have changed it at the same time; run terraform plan to see the "+
