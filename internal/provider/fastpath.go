@@ -170,7 +170,7 @@ func (e *encoder) path(p path.Path) *tftypes.AttributePath {
 		case path.PathStepElementKeyString:
 			out = out.WithElementKeyString(string(s))
 		case path.PathStepElementKeyValue:
-			v, err := s.Value.ToTerraformValue(e.ctx)
+			v, err := s.ToTerraformValue(e.ctx)
 			if err != nil {
 				return out
 			}

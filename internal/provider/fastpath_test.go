@@ -211,8 +211,8 @@ func (tw *twin) describe(answer any) string {
 		return fmt.Sprintf("state=%s private=%q identity=%s deferred=%v diags=%s",
 			value(a.NewState, tw.stateType), a.Private, identity(a.NewIdentity), a.Deferred, diags(a.Diagnostics))
 	case *tfprotov6.ApplyResourceChangeResponse:
-		return fmt.Sprintf("state=%s private=%q identity=%s legacy=%v diags=%s",
-			value(a.NewState, tw.stateType), a.Private, identity(a.NewIdentity), a.UnsafeToUseLegacyTypeSystem, diags(a.Diagnostics))
+		return fmt.Sprintf("state=%s private=%q identity=%s diags=%s",
+			value(a.NewState, tw.stateType), a.Private, identity(a.NewIdentity), diags(a.Diagnostics))
 	}
 	return fmt.Sprintf("%#v", answer)
 }

@@ -4,7 +4,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"os"
 	"sync/atomic"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
@@ -48,13 +47,6 @@ type providerModel struct {
 	APIToken       types.String         `tfsdk:"api_token"`
 	MaxRetries     types.Int64          `tfsdk:"max_retries"`
 	RequestTimeout timetypes.GoDuration `tfsdk:"request_timeout"`
-}
-
-// New returns the provider constructor that main serves.
-func New(version string) func() provider.Provider {
-	return func() provider.Provider {
-		return &marketplaceProvider{version: version, getenv: os.Getenv}
-	}
 }
 
 func (p *marketplaceProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {

@@ -58,10 +58,6 @@ type privacySecurityResourceModel struct {
 	Timeouts        timeouts.Value       `tfsdk:"timeouts"`
 }
 
-type privacySecurityIdentityModel struct {
-	ProductID types.String `tfsdk:"product_id"`
-}
-
 func (r *privacySecurityResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_privacy_security"
 }

@@ -59,7 +59,8 @@ func modelFromValue(ctx context.Context, v tftypes.Value) (*privacySecurityResou
 	m.VersionState, okVersion = value("version_state").(types.String)
 	m.Properties, okProps = value("properties").(types.Object)
 	m.Timeouts, okTimeouts = value("timeouts").(timeouts.Value)
-	if !diags.HasError() && !(okID && okProduct && okPublish && okCC && okJSON && okVersion && okProps && okTimeouts) {
+	allHeld := okID && okProduct && okPublish && okCC && okJSON && okVersion && okProps && okTimeouts
+	if !diags.HasError() && !allHeld {
 		diags.AddError("Unexpected resource value", "An attribute has a type the model does not hold.")
 	}
 	if diags.HasError() {
