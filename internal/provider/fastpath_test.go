@@ -23,7 +23,7 @@ import (
 // the requests the mock saw with the documents it holds afterwards.
 
 type twin struct {
-	t         *testing.T
+	t         testing.TB
 	mock      *mockmarketplace.Server
 	framework tfprotov6.ProviderServer
 	fast      tfprotov6.ProviderServer
@@ -31,7 +31,7 @@ type twin struct {
 	idType    tftypes.Object
 }
 
-func newTwin(t *testing.T) *twin {
+func newTwin(t testing.TB) *twin {
 	t.Helper()
 	clock := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
 	mock := mockmarketplace.Serve(t, mockmarketplace.New(mockmarketplace.Options{
