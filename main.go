@@ -54,11 +54,11 @@ func quietLogsUnlessAsked() {
 	}
 }
 
-// boundMemory trades a little GC work for a bounded footprint, unless GOGC or GOMEMLIMIT
-// say otherwise. The provider's live heap is small, but at hundreds of resources the
-// per-RPC garbage of the plugin libraries let the default GC settings grow it to about
-// 100 MiB; a 64 MiB soft limit holds the peak near 80 MiB, and GOGC=200 keeps the GC from
-// running more often than before while under it (make bench measures both).
+// boundMemory sets the GC for a process whose live heap is small (a few MiB) but which
+// allocates steadily, one request at a time, unless GOGC or GOMEMLIMIT say otherwise: the
+// 64 MiB soft limit bounds the heap (make bench measures the peak RSS under 80 MiB at 500
+// resources), and under it GOGC=800 lets the heap grow to 9x the live data between
+// collections, which halved the GC's CPU compared with GOGC=200.
 func boundMemory() {
 	if _, set := os.LookupEnv("GOGC"); !set {
 		debug.SetGCPercent(800)

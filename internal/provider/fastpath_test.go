@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"reflect"
 	"sort"
+	"sync"
 	"testing"
 	"time"
 
@@ -453,4 +454,72 @@ func FuzzFastValidationMatchesFramework(f *testing.F) {
 		}))
 		tw.validate("fuzzed JSON", tw.state(map[string]tftypes.Value{"product_id": tfStr(testProductID), "common_cloud_json": tfStr(s)}))
 	})
+}
+
+// delegations counts the hot RPCs the fast path hands to the framework.
+type delegations struct {
+	tfprotov6.ProviderServer
+	mu    sync.Mutex
+	calls map[string]int
+}
+
+func (d *delegations) count(rpc string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.calls[rpc]++
+}
+
+func (d *delegations) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
+	d.count("validate")
+	return d.ProviderServer.ValidateResourceConfig(ctx, req)
+}
+
+func (d *delegations) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
+	d.count("plan")
+	return d.ProviderServer.PlanResourceChange(ctx, req)
+}
+
+func (d *delegations) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
+	d.count("read")
+	return d.ProviderServer.ReadResource(ctx, req)
+}
+
+func (d *delegations) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
+	d.count("apply")
+	return d.ProviderServer.ApplyResourceChange(ctx, req)
+}
+
+// The fast path answers the common RPCs itself (its speed depends on it: answering them
+// through the framework would still be correct, so no other test would notice), and hands
+// a destroy to the framework.
+func TestFastPathAnswersTheCommonRPCsItself(t *testing.T) {
+	t.Parallel()
+	tw := newTwin(t)
+	fast := tw.fast.(*fastServer)
+	counted := &delegations{ProviderServer: fast.ProviderServer, calls: map[string]int{}}
+	fast.ProviderServer = counted
+	typed := tw.state(map[string]tftypes.Value{"product_id": tfStr(testProductID), "common_cloud": tw.document(twinDoc)})
+	none := tftypes.NewValue(tw.stateType, nil)
+	identity := tw.identityOf(testProductID)
+
+	tw.validate("typed", typed)
+	state := tw.apply("create", nil, typed, none, nil)
+	tw.plan("no change", typed, state, identity)
+	tw.read("no drift", nil, state, identity)
+	tw.apply("update", nil, tw.with(typed, map[string]tftypes.Value{"common_cloud": tw.document(twinChanged)}), state, identity)
+	if len(counted.calls) != 0 {
+		t.Errorf("handed to the framework: %v; want none", counted.calls)
+	}
+
+	ctx := context.Background()
+	_, err := tw.fast.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{
+		TypeName: "marketplace_privacy_security", Config: tw.dv(tw.stateType, none), ProposedNewState: tw.dv(tw.stateType, none),
+		PriorState: tw.dv(tw.stateType, state), PriorIdentity: identity,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counted.calls["plan"] != 1 {
+		t.Errorf("destroy plan: handed to the framework %d times, want 1", counted.calls["plan"])
+	}
 }
