@@ -295,7 +295,11 @@ func TestFastPathAnswersAsTheFramework(t *testing.T) {
 	none := tftypes.NewValue(tw.stateType, nil)
 	identity := tw.identityOf(testProductID)
 
-	// Create, then the plans and reads a created resource meets.
+	// A create the API refuses, then one that works, then the plans and reads a created
+	// resource meets.
+	tw.apply("create refused", func(m *mockmarketplace.Mock) {
+		m.InjectFault(mockmarketplace.RoutePut, mockmarketplace.Fault{Status: http.StatusBadRequest, Body: `{"message": "bad"}`})
+	}, typed, none, nil)
 	state := tw.apply("create", nil, typed, none, nil)
 	tw.plan("no change", typed, state, identity)
 	tw.plan("no change, identity missing (state from before identities)", typed, state, nil)
