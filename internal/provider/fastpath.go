@@ -4,6 +4,7 @@ import (
 	"context"
 	"maps"
 	"os"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
@@ -322,18 +323,22 @@ func (s *fastServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.App
 		diags, newState, newIdentity = updateResp.Diagnostics, updateResp.State.Raw, updateResp.Identity
 	}
 
-	operation := map[bool]string{true: "Create", false: "Update"}[creating]
+	// The framework's checks of what the resource returned (bugs of the provider if they fire).
+	operation := "Update"
+	if creating {
+		operation = "Create"
+	}
 	switch {
 	case diags.HasError():
 	case newState.IsNull():
 		diags.AddError("Missing Resource State After "+operation, "The Terraform Provider unexpectedly returned no "+
-			"resource state after having no errors in the resource "+map[bool]string{true: "creation", false: "update"}[creating]+".")
+			"resource state after having no errors in the resource "+strings.ToLower(operation)+".")
 	case !creating && !plannedIdentity.IsFullyNull() && !plannedIdentity.Equal(newIdentity.Raw):
 		diags.AddError("Unexpected Identity Change", "During the update operation, the Terraform Provider unexpectedly "+
 			"returned a different identity than the previously stored one.")
 	case newIdentity.Raw.IsFullyNull():
 		diags.AddError("Missing Resource Identity After "+operation, "The Terraform Provider unexpectedly returned no "+
-			"resource identity data after having no errors in the resource "+map[bool]string{true: "create", false: "update"}[creating]+".")
+			"resource identity data after having no errors in the resource "+strings.ToLower(operation)+".")
 	default:
 		newState = s.keepSemanticallyEqual(ctx, planned, newState)
 	}
