@@ -12,8 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -47,30 +45,23 @@ func NewServer(version string) func() tfprotov6.ProviderServer {
 }
 
 func newServer(p *marketplaceProvider) tfprotov6.ProviderServer {
-	ctx := context.Background()
-	s := &fastServer{
-		ProviderServer: providerserver.NewProtocol6(p)(),
-		provider:       p,
-		typeName:       "marketplace_privacy_security",
-		schema:         privacySecurityResourceSchema(ctx),
+	return &fastServer{
+		ProviderServer:   providerserver.NewProtocol6(p)(),
+		resourceShape:    privacySecurityShape(),
+		provider:         p,
+		typeName:         "marketplace_privacy_security",
+		configValidators: (&privacySecurityResource{}).ConfigValidators(context.Background()),
 	}
-	var idResp resource.IdentitySchemaResponse
-	(&privacySecurityResource{}).IdentitySchema(ctx, resource.IdentitySchemaRequest{}, &idResp)
-	s.identitySchema = idResp.IdentitySchema
-	s.stateType = s.schema.Type().TerraformType(ctx).(tftypes.Object)
-	s.identityType = s.identitySchema.Type().TerraformType(ctx).(tftypes.Object)
-	return s
 }
 
 type fastServer struct {
 	tfprotov6.ProviderServer // the framework's server: everything not answered here
 
-	provider       *marketplaceProvider
-	typeName       string
-	schema         schema.Schema
-	identitySchema identityschema.Schema
-	stateType      tftypes.Object
-	identityType   tftypes.Object
+	*resourceShape // the resource's schemas and types
+
+	provider         *marketplaceProvider
+	typeName         string
+	configValidators []resource.ConfigValidator
 }
 
 // resource is the configured resource when req is for it, or nil to let the framework

@@ -27,22 +27,18 @@ func (s *fastServer) ValidateResourceConfig(ctx context.Context, req *tfprotov6.
 		return s.ProviderServer.ValidateResourceConfig(ctx, req)
 	}
 	config, ok := decode(req.Config, s.stateType)
-	if !ok {
+	attrs, isObject := attributes(config)
+	if !ok || !isObject {
 		return s.ProviderServer.ValidateResourceConfig(ctx, req)
 	}
 	v := configValidation{ctx: ctx, config: tfsdk.Config{Schema: s.schema, Raw: config}}
 	if req.ClientCapabilities != nil {
 		v.capabilities.WriteOnlyAttributesAllowed = req.ClientCapabilities.WriteOnlyAttributesAllowed
 	}
-	r := &privacySecurityResource{}
-	for _, cv := range r.ConfigValidators(ctx) {
+	for _, cv := range s.configValidators {
 		var resp resource.ValidateConfigResponse
 		cv.ValidateResource(ctx, resource.ValidateConfigRequest{Config: v.config}, &resp)
 		v.diags.Append(resp.Diagnostics...)
-	}
-	var attrs map[string]tftypes.Value
-	if !config.IsKnown() || config.IsNull() || config.As(&attrs) != nil {
-		return s.ProviderServer.ValidateResourceConfig(ctx, req)
 	}
 	if !v.children(path.Empty(), s.schema.Attributes, s.schema.Blocks, v.fromTerraform(path.Empty(), attrs)) {
 		return s.ProviderServer.ValidateResourceConfig(ctx, req) // a schema element not handled here

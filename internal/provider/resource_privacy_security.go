@@ -121,7 +121,11 @@ func privacySecurityResourceSchema(ctx context.Context) schema.Schema {
 }
 
 func (r *privacySecurityResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = identityschema.Schema{
+	resp.IdentitySchema = privacySecurityIdentitySchema()
+}
+
+func privacySecurityIdentitySchema() identityschema.Schema {
+	return identityschema.Schema{
 		Attributes: map[string]identityschema.Attribute{
 			"product_id": identityschema.StringAttribute{
 				RequiredForImport: true,

@@ -9,6 +9,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
@@ -19,24 +21,35 @@ import (
 // the largest cost left in the resource's own methods. resource_privacy_security_model_test.go
 // checks that both give the same model and the same value.
 
-// resourceTypes are the attribute types of the resource's schema, built once.
-var resourceTypes = sync.OnceValues(func() (map[string]attr.Type, tftypes.Object) {
+// resourceShape is what the resource's schemas imply, built once for the process: the
+// model conversion below and the fast path (fastpath.go) both read it.
+type resourceShape struct {
+	schema         schema.Schema
+	identitySchema identityschema.Schema
+	attrTypes      map[string]attr.Type // by attribute or block name
+	stateType      tftypes.Object
+	identityType   tftypes.Object
+}
+
+var privacySecurityShape = sync.OnceValue(func() *resourceShape {
 	ctx := context.Background()
-	s := privacySecurityResourceSchema(ctx)
-	out := make(map[string]attr.Type, len(s.Attributes)+len(s.Blocks))
-	for name, a := range s.Attributes {
-		out[name] = a.GetType()
+	sh := &resourceShape{schema: privacySecurityResourceSchema(ctx), identitySchema: privacySecurityIdentitySchema()}
+	sh.attrTypes = make(map[string]attr.Type, len(sh.schema.Attributes)+len(sh.schema.Blocks))
+	for name, a := range sh.schema.Attributes {
+		sh.attrTypes[name] = a.GetType()
 	}
-	for name, b := range s.Blocks {
-		out[name] = b.Type()
+	for name, b := range sh.schema.Blocks {
+		sh.attrTypes[name] = b.Type()
 	}
-	return out, s.Type().TerraformType(ctx).(tftypes.Object)
+	sh.stateType = sh.schema.Type().TerraformType(ctx).(tftypes.Object)
+	sh.identityType = sh.identitySchema.Type().TerraformType(ctx).(tftypes.Object)
+	return sh
 })
 
 // modelFromValue is the model of a plan or state value.
 func modelFromValue(ctx context.Context, v tftypes.Value) (*privacySecurityResourceModel, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	attrTypes, _ := resourceTypes()
+	attrTypes := privacySecurityShape().attrTypes
 	raw, ok := attributes(v)
 	if !ok {
 		diags.AddError("Unexpected resource value", fmt.Sprintf("Expected a known object, got %s.", v))
@@ -72,7 +85,7 @@ func modelFromValue(ctx context.Context, v tftypes.Value) (*privacySecurityResou
 // value is the model as a plan or state value.
 func (m *privacySecurityResourceModel) value(ctx context.Context) (tftypes.Value, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	_, typ := resourceTypes()
+	typ := privacySecurityShape().stateType
 	out := make(map[string]tftypes.Value, len(typ.AttributeTypes))
 	for name, v := range map[string]attr.Value{
 		"id": m.ID, "product_id": m.ProductID, "publish": m.Publish, "common_cloud": m.CommonCloud,
@@ -96,7 +109,6 @@ func (m *privacySecurityResourceModel) value(ctx context.Context) (tftypes.Value
 
 // identityValue is the resource's identity: its product ID.
 func identityValue(productID types.String) tftypes.Value {
-	typ := tftypes.Object{AttributeTypes: map[string]tftypes.Type{"product_id": tftypes.String}}
 	id, _ := productID.ToTerraformValue(context.Background())
-	return tftypes.NewValue(typ, map[string]tftypes.Value{"product_id": id})
+	return tftypes.NewValue(privacySecurityShape().identityType, map[string]tftypes.Value{"product_id": id})
 }
