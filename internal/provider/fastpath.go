@@ -4,6 +4,7 @@ import (
 	"context"
 	"maps"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
@@ -133,7 +134,7 @@ func (e *encoder) identity(typ tftypes.Type, id *tfsdk.ResourceIdentity) *tfprot
 }
 
 func (e *encoder) diagnostics(diags diag.Diagnostics) []*tfprotov6.Diagnostic {
-	all := append(diags, e.diags...)
+	all := append(slices.Clip(diags), e.diags...) // never into the caller's array
 	if len(all) == 0 {
 		return nil
 	}

@@ -445,7 +445,7 @@ func FuzzFastValidationMatchesFramework(f *testing.F) {
 		tw := newTwin(t)
 		doc, err := json.Marshal(map[string]any{
 			"logDetails":            map[string]any{"logRetention": s, "loggingEnabled": true},
-			"security":              map[string]any{"securityContact": s, "CAIQ": nil, "compliantCertifications": []string{s, "SOC2"}},
+			"security":              map[string]any{"securityContact": s, "compliantCertifications": []string{s, "SOC2"}},
 			"thirdPartyInformation": map[string]any{"dataSharing": s == "", "dataSharingDescription": s},
 		})
 		if err != nil {
