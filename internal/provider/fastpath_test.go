@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"reflect"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -15,10 +16,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
+	"github.com/marketplace-trust/terraform-provider-marketplace/internal/fastpath"
 	"github.com/marketplace-trust/terraform-provider-marketplace/internal/mockmarketplace"
 )
 
-// The fast path (fastpath.go) must answer exactly as the framework would. These tests send
+// The fast path (internal/fastpath) must answer exactly as the framework would. These tests send
 // the same requests to both servers, over the same mock started from the same documents,
 // and compare everything: the answer's values, diagnostics, identity, private state, and
 // the requests the mock saw with the documents it holds afterwards.
@@ -40,10 +42,10 @@ func newTwin(t testing.TB) *twin {
 	}))
 	mock.AddProduct(testProductID)
 	env := mockEnv(mock)
-	fast := newServer(newTestProvider(env)).(*fastServer)
+	shape := privacySecurityShape()
 	tw := &twin{
-		t: t, mock: mock, framework: providerserver.NewProtocol6(newTestProvider(env))(), fast: fast,
-		stateType: fast.stateType, idType: fast.identityType,
+		t: t, mock: mock, framework: providerserver.NewProtocol6(newTestProvider(env))(), fast: newServer(newTestProvider(env)),
+		stateType: shape.stateType, idType: shape.identityType,
 	}
 	ctx := context.Background()
 	providerType := providerSchema().Type().TerraformType(ctx)
@@ -499,7 +501,7 @@ func (d *delegations) ApplyResourceChange(ctx context.Context, req *tfprotov6.Ap
 func TestFastPathAnswersTheCommonRPCsItself(t *testing.T) {
 	t.Parallel()
 	tw := newTwin(t)
-	fast := tw.fast.(*fastServer)
+	fast := tw.fast.(*fastpath.Server)
 	counted := &delegations{ProviderServer: fast.ProviderServer, calls: map[string]int{}}
 	fast.ProviderServer = counted
 	typed := tw.state(map[string]tftypes.Value{"product_id": tfStr(testProductID), "common_cloud": tw.document(twinDoc)})
@@ -525,5 +527,35 @@ func TestFastPathAnswersTheCommonRPCsItself(t *testing.T) {
 	}
 	if counted.calls["plan"] != 1 {
 		t.Errorf("destroy plan: handed to the framework %d times, want 1", counted.calls["plan"])
+	}
+}
+
+// The fast path answers every per-resource RPC of marketplace_privacy_security itself. A
+// change to the resource that makes it hand one to the framework (a feature it does not
+// handle) is correct but slow: this says which change, and what to do.
+func TestFastPathHandlesEveryRPCOfTheResource(t *testing.T) {
+	t.Parallel()
+	s := newServer(newTestProvider(nil)).(*fastpath.Server)
+	for typeName, rpcs := range s.Unsupported() {
+		for rpc, reasons := range rpcs {
+			t.Errorf("%s: %s is answered by the framework, not the fast path, because %s.\n"+
+				"Either teach internal/fastpath to handle it (support.go lists what it handles; add a differential "+
+				"case in internal/fastpath and in fastpath_test.go here), or change the resource so it does not need it. "+
+				"Run make bench to see the cost.", typeName, rpc, strings.Join(reasons, "; "))
+		}
+	}
+	if got, want := s.Handled()["marketplace_privacy_security"], fastpath.RPCs; len(got) != len(want) {
+		t.Errorf("handled RPCs %v, want %v", got, want)
+	}
+}
+
+// EnvFastPath=off leaves every RPC to the framework.
+func TestFastPathCanBeTurnedOff(t *testing.T) {
+	t.Parallel()
+	for value, wantFast := range map[string]bool{"": true, "on": true, "off": false, "OFF": false, "false": false, "0": false} {
+		_, fast := newServer(newTestProvider(map[string]string{EnvFastPath: value})).(*fastpath.Server)
+		if fast != wantFast {
+			t.Errorf("%s=%q: fast path in front: %v, want %v", EnvFastPath, value, fast, wantFast)
+		}
 	}
 }

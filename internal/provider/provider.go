@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/marketplace-trust/terraform-provider-marketplace/internal/fastpath"
 	"github.com/marketplace-trust/terraform-provider-marketplace/internal/marketplace"
 )
 
@@ -29,6 +30,7 @@ const (
 var (
 	_ provider.Provider                   = &marketplaceProvider{}
 	_ provider.ProviderWithValidateConfig = &marketplaceProvider{}
+	_ fastpath.Provider                   = &marketplaceProvider{}
 )
 
 type marketplaceProvider struct {
@@ -36,9 +38,17 @@ type marketplaceProvider struct {
 	// getenv is os.Getenv in production; tests inject their own so that they can run in
 	// parallel, each against its own mock, without touching the process environment.
 	getenv func(string) string
-	// client is the one Configure built, for the RPCs that fastpath.go answers without
-	// the framework; nil until the provider is configured.
-	client atomic.Pointer[marketplace.Client]
+	// resourceData is what Configure gave resources, for the fast path (internal/fastpath),
+	// which calls their Configure itself; nil until the provider is configured.
+	resourceData atomic.Pointer[marketplace.Client]
+}
+
+// Configured is what the last Configure gave resources (the provider never defers).
+func (p *marketplaceProvider) Configured() (resourceData any, deferred bool) {
+	if c := p.resourceData.Load(); c != nil {
+		return c, false
+	}
+	return nil, false
 }
 
 type providerModel struct {
@@ -144,7 +154,7 @@ func (p *marketplaceProvider) Configure(ctx context.Context, req provider.Config
 	}
 	resp.ResourceData = client
 	resp.DataSourceData = client
-	p.client.Store(client)
+	p.resourceData.Store(client)
 }
 
 // clientConfig merges the configuration with the environment and the defaults, in that

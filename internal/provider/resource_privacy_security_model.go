@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
@@ -21,8 +22,8 @@ import (
 // the largest cost left in the resource's own methods. resource_privacy_security_model_test.go
 // checks that both give the same model and the same value.
 
-// resourceShape is what the resource's schemas imply, built once for the process: the
-// model conversion below and the fast path (fastpath.go) both read it.
+// resourceShape is what the resource's schemas imply, built once for the process, for the
+// model conversion below.
 type resourceShape struct {
 	schema         schema.Schema
 	identitySchema identityschema.Schema
@@ -105,6 +106,16 @@ func (m *privacySecurityResourceModel) value(ctx context.Context) (tftypes.Value
 		return tftypes.Value{}, diags
 	}
 	return tftypes.NewValue(typ, out), diags
+}
+
+// attributes returns a copy of the attributes of a known, non-null object value (As
+// shares the value's own map, which must not change under it).
+func attributes(v tftypes.Value) (map[string]tftypes.Value, bool) {
+	var shared map[string]tftypes.Value
+	if !v.IsKnown() || v.IsNull() || v.As(&shared) != nil {
+		return nil, false
+	}
+	return maps.Clone(shared), true
 }
 
 // identityValue is the resource's identity: its product ID.
