@@ -63,8 +63,7 @@ func TestEmulatorPersistsAcrossRestarts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	doc := &marketplace.AppTrustInformation{Security: &marketplace.Security{SecurityContact: "s@example.com"}}
-	if err := c.PutDraft(ctx, product, doc); err != nil {
+	if err := c.PutDraft(ctx, product, json.RawMessage(`{"security": {"securityContact": "s@example.com"}}`)); err != nil {
 		t.Fatal(err)
 	}
 	if err := c.Publish(ctx, product); err != nil {
@@ -89,8 +88,8 @@ func TestEmulatorPersistsAcrossRestarts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if live.Info.CommonCloud.Security.SecurityContact != "s@example.com" {
-		t.Errorf("after restart: %s", live.Raw)
+	if security, _ := live.CommonCloud["security"].(map[string]any); security["securityContact"] != "s@example.com" {
+		t.Errorf("after restart: %v", live.CommonCloud)
 	}
 }
 

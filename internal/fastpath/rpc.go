@@ -539,8 +539,12 @@ func attributes(v tftypes.Value) (map[string]tftypes.Value, bool) {
 	return maps.Clone(shared), true
 }
 
-func (rt *resourceType) state(v tftypes.Value) tfsdk.State { return tfsdk.State{Schema: rt.schema, Raw: v} }
-func (rt *resourceType) plan(v tftypes.Value) tfsdk.Plan   { return tfsdk.Plan{Schema: rt.schema, Raw: v} }
+func (rt *resourceType) state(v tftypes.Value) tfsdk.State {
+	return tfsdk.State{Schema: rt.schema, Raw: v}
+}
+func (rt *resourceType) plan(v tftypes.Value) tfsdk.Plan {
+	return tfsdk.Plan{Schema: rt.schema, Raw: v}
+}
 func (rt *resourceType) identity(v tftypes.Value) *tfsdk.ResourceIdentity {
 	return &tfsdk.ResourceIdentity{Schema: rt.identitySchema, Raw: v.Copy()}
 }

@@ -196,39 +196,53 @@ func sameHostRedirectsOnly(req *http.Request, via []*http.Request) error {
 	return nil
 }
 
-// Document is one version of an app's trust information as the API returned it.
-type Document struct {
-	Info TrustInfo
-	// Raw is the response body as received, unknown fields included.
-	Raw json.RawMessage
+// Version is one version (live or draft) of an app's trust information as the API
+// returned it, decoded once.
+type Version struct {
+	// CommonCloud is the value of commonCloud with every field the API sent, those this
+	// client does not know included, less the server-maintained properties. Numbers stay
+	// json.Number, so that fields nobody here knows survive a round trip exactly.
+	CommonCloud map[string]any
+	Properties  *Properties // nil when the answer has none
 }
 
-// CommonCloud returns the value of commonCloud as received, unknown fields included,
-// without the server-maintained properties, decoded once; numbers stay json.Number so
-// that fields this client does not know survive a round trip exactly.
-func (d *Document) CommonCloud() (map[string]any, error) {
-	dec := json.NewDecoder(bytes.NewReader(d.Raw))
+// Properties is what the Marketplace maintains about a version (commonCloud.properties).
+type Properties struct {
+	UpdatedBy  string
+	UpdatedAt  int64 // epoch milliseconds; 0 when absent
+	FormStatus string
+	JiraLinks  []string
+}
+
+func decodeVersion(body []byte) (*Version, error) {
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	var top struct {
 		CommonCloud map[string]any `json:"commonCloud"`
 	}
 	if err := dec.Decode(&top); err != nil {
-		return nil, fmt.Errorf("decoding commonCloud: %w", err)
-	}
-	if top.CommonCloud == nil {
-		return map[string]any{}, nil
-	}
-	delete(top.CommonCloud, "properties")
-	return top.CommonCloud, nil
-}
-
-// CommonCloudJSON is CommonCloud encoded.
-func (d *Document) CommonCloudJSON() (json.RawMessage, error) {
-	cc, err := d.CommonCloud()
-	if err != nil {
 		return nil, err
 	}
-	return json.Marshal(cc)
+	v := &Version{CommonCloud: top.CommonCloud}
+	if v.CommonCloud == nil {
+		v.CommonCloud = map[string]any{}
+	}
+	if p, ok := v.CommonCloud["properties"].(map[string]any); ok {
+		v.Properties = &Properties{}
+		v.Properties.UpdatedBy, _ = p["updatedBy"].(string)
+		v.Properties.FormStatus, _ = p["formStatus"].(string)
+		if n, ok := p["updatedAt"].(json.Number); ok {
+			v.Properties.UpdatedAt, _ = n.Int64()
+		}
+		links, _ := p["jiraLinks"].([]any)
+		for _, l := range links {
+			if s, ok := l.(string); ok {
+				v.Properties.JiraLinks = append(v.Properties.JiraLinks, s)
+			}
+		}
+	}
+	delete(v.CommonCloud, "properties")
+	return v, nil
 }
 
 // VersionState selects which version of the document a read returns.
@@ -241,7 +255,7 @@ const (
 
 // Get reads the live or draft version. Reading live needs no credentials; when the client
 // has them it sends them anyway, so that wrong credentials are reported, not ignored.
-func (c *Client) Get(ctx context.Context, productID string, state VersionState) (*Document, error) {
+func (c *Client) Get(ctx context.Context, productID string, state VersionState) (*Version, error) {
 	if state == Draft && !c.HasCredentials() {
 		return nil, ErrCredentialsRequired
 	}
@@ -253,29 +267,16 @@ func (c *Client) Get(ctx context.Context, productID string, state VersionState) 
 	if err != nil {
 		return nil, err
 	}
-	doc := &Document{Raw: body}
-	if err := json.Unmarshal(body, &doc.Info); err != nil {
+	version, err := decodeVersion(body)
+	if err != nil {
 		return nil, &RequestError{Method: http.MethodGet, Path: productPath(productID), Attempts: 1,
 			Err: fmt.Errorf("the answer is not the expected JSON document: %w", err)}
 	}
-	return doc, nil
+	return version, nil
 }
 
-// PutDraft creates or replaces the draft version with the typed document.
-func (c *Client) PutDraft(ctx context.Context, productID string, doc *AppTrustInformation) error {
-	// properties is server-maintained; sending it would only be ignored.
-	sent := *doc
-	sent.Properties = nil
-	body, err := json.Marshal(TrustInfo{CommonCloud: &sent})
-	if err != nil {
-		return err
-	}
-	return c.put(ctx, productID, body)
-}
-
-// PutDraftJSON creates or replaces the draft version with commonCloud given as raw JSON,
-// for fields the typed structs do not model.
-func (c *Client) PutDraftJSON(ctx context.Context, productID string, commonCloud json.RawMessage) error {
+// PutDraft creates or replaces the draft version with the value of commonCloud, as JSON.
+func (c *Client) PutDraft(ctx context.Context, productID string, commonCloud json.RawMessage) error {
 	if !json.Valid(commonCloud) {
 		return errors.New("commonCloud is not valid JSON")
 	}

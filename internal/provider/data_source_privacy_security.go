@@ -105,12 +105,7 @@ func (d *privacySecurityDataSource) Read(ctx context.Context, req datasource.Rea
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("reading the %s version of %s", version, productID), err)
 		return
 	}
-	commonCloud, err := doc.CommonCloud()
-	if err != nil {
-		resp.Diagnostics.AddError("Unexpected answer from the Marketplace API", err.Error())
-		return
-	}
-	raw, err := json.Marshal(commonCloud)
+	raw, err := json.Marshal(doc.CommonCloud)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot encode the document", err.Error())
 		return
@@ -118,10 +113,10 @@ func (d *privacySecurityDataSource) Read(ctx context.Context, req datasource.Rea
 	out := cfg
 	out.ID = types.StringValue(productID)
 	var diags diag.Diagnostics
-	out.CommonCloud, diags = documentFromAPI(commonCloud)
+	out.CommonCloud, diags = documentFromAPI(doc.CommonCloud)
 	resp.Diagnostics.Append(diags...)
 	out.CommonCloudJSON = jsontypes.NewNormalizedValue(string(raw))
-	out.Properties, diags = propertiesFromAPI(doc.Info.CommonCloud)
+	out.Properties, diags = propertiesFromAPI(doc.Properties)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

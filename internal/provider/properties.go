@@ -59,11 +59,10 @@ func propertiesDataSourceAttribute() dschema.Attribute {
 
 // propertiesFromAPI converts commonCloud.properties; updatedAt (epoch milliseconds) becomes
 // RFC 3339 in UTC.
-func propertiesFromAPI(cc *marketplace.AppTrustInformation) (types.Object, diag.Diagnostics) {
-	if cc == nil || cc.Properties == nil {
+func propertiesFromAPI(p *marketplace.Properties) (types.Object, diag.Diagnostics) {
+	if p == nil {
 		return types.ObjectNull(propertiesAttrTypes), nil
 	}
-	p := cc.Properties
 	updatedAt := timetypes.NewRFC3339Null()
 	if p.UpdatedAt != 0 {
 		updatedAt = timetypes.NewRFC3339TimeValue(time.UnixMilli(p.UpdatedAt).UTC())

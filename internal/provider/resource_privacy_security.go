@@ -353,7 +353,7 @@ func (r *privacySecurityResource) putDraft(ctx context.Context, plan *privacySec
 	productID := plan.ProductID.ValueString()
 	var err error
 	if !plan.CommonCloudJSON.IsNull() {
-		err = r.client.PutDraftJSON(ctx, productID, json.RawMessage(plan.CommonCloudJSON.ValueString()))
+		err = r.client.PutDraft(ctx, productID, json.RawMessage(plan.CommonCloudJSON.ValueString()))
 	} else {
 		body, d := documentToAPI(ctx, plan.CommonCloud)
 		if diags.Append(d...); diags.HasError() {
@@ -364,7 +364,7 @@ func (r *privacySecurityResource) putDraft(ctx context.Context, plan *privacySec
 			diags.AddError("Cannot encode the document", mErr.Error())
 			return diags
 		}
-		err = r.client.PutDraftJSON(ctx, productID, raw)
+		err = r.client.PutDraft(ctx, productID, raw)
 	}
 	if err != nil {
 		addAPIError(&diags, "writing the draft of "+productID, err)
@@ -393,14 +393,9 @@ func (r *privacySecurityResource) readInto(ctx context.Context, prior *privacySe
 		out.Publish = types.BoolValue(false)
 	}
 	var d diag.Diagnostics
-	out.Properties, d = propertiesFromAPI(doc.Info.CommonCloud)
+	out.Properties, d = propertiesFromAPI(doc.Properties)
 	diags.Append(d...)
-
-	commonCloud, err := doc.CommonCloud()
-	if err != nil {
-		diags.AddError("Unexpected answer from the Marketplace API", err.Error())
-		return nil, diags
-	}
+	commonCloud := doc.CommonCloud
 	if !prior.CommonCloudJSON.IsNull() && !prior.CommonCloudJSON.IsUnknown() {
 		out.CommonCloudJSON, d = commonCloudJSONFromAPI(commonCloud, prior.CommonCloudJSON.ValueString())
 		diags.Append(d...)

@@ -67,7 +67,7 @@ func TestAPIErrorDiagnosticsCarryNoSecret(t *testing.T) {
 		t.Fatal(err)
 	}
 	var diags diag.Diagnostics
-	addAPIError(&diags, "writing the draft", client.PutDraftJSON(ctx, testProductID, []byte(`{}`)))
+	addAPIError(&diags, "writing the draft", client.PutDraft(ctx, testProductID, []byte(`{}`)))
 	_, getErr := client.Get(ctx, testProductID, marketplace.Live)
 	addAPIError(&diags, "reading", getErr)
 	if len(diags) != 2 {
