@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/marketplace-trust/terraform-provider-marketplace/internal/mockmarketplace"
@@ -160,4 +161,12 @@ func smallDoc(logRetention string) map[string]any {
 func smallBody(logRetention string) []byte {
 	b, _ := json.Marshal(map[string]any{"commonCloud": smallDoc(logRetention)})
 	return b
+}
+
+// diagPath returns the attribute path of d as a string, or "" when it has none.
+func diagPath(d diag.Diagnostic) string {
+	if wp, ok := d.(diag.DiagnosticWithPath); ok {
+		return wp.Path().String()
+	}
+	return ""
 }

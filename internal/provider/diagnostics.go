@@ -23,14 +23,6 @@ func clientFrom(providerData any, diags *diag.Diagnostics) *marketplace.Client {
 	return client
 }
 
-// diagPath returns the attribute path of d as a string, or "" when it has none.
-func diagPath(d diag.Diagnostic) string {
-	if wp, ok := d.(diag.DiagnosticWithPath); ok {
-		return wp.Path().String()
-	}
-	return ""
-}
-
 // addAPIError turns a client error into a diagnostic that says what was being done, the
 // request, the status and the API's message, and what to check.
 func addAPIError(diags *diag.Diagnostics, action string, err error) {
@@ -62,4 +54,16 @@ func addAPIError(diags *diag.Diagnostics, action string, err error) {
 		}
 	}
 	diags.AddError("Marketplace API error", detail)
+}
+
+// maxEchoed is how much of a user's value a diagnostic repeats.
+const maxEchoed = 80
+
+// quoteCut quotes s for a diagnostic, cut to maxEchoed characters with its length said.
+func quoteCut(s string) string {
+	runes := []rune(s)
+	if len(runes) <= maxEchoed {
+		return fmt.Sprintf("%q", s)
+	}
+	return fmt.Sprintf("%q... (%d characters)", string(runes[:maxEchoed]), len(runes))
 }

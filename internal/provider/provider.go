@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -159,8 +160,8 @@ func (p *marketplaceProvider) Configure(ctx context.Context, req provider.Config
 
 // clientConfig merges the configuration with the environment and the defaults, in that
 // order, and reports each rule a merged value breaks against its attribute.
-func (p *marketplaceProvider) clientConfig(cfg providerModel, terraformVersion string) (marketplace.Config, diagDiagnostics) {
-	var diags diagDiagnostics
+func (p *marketplaceProvider) clientConfig(cfg providerModel, terraformVersion string) (marketplace.Config, diag.Diagnostics) {
+	var diags diag.Diagnostics
 	out := marketplace.Config{
 		BaseURL:   firstNonEmpty(cfg.BaseURL.ValueString(), p.getenv(EnvBaseURL), marketplace.DefaultBaseURL),
 		Email:     firstNonEmpty(cfg.Email.ValueString(), p.getenv(EnvEmail)),
@@ -185,7 +186,7 @@ func (p *marketplaceProvider) clientConfig(cfg providerModel, terraformVersion s
 	return out, diags
 }
 
-func addCredentialsPairError(diags *diagDiagnostics, emailSet bool) {
+func addCredentialsPairError(diags *diag.Diagnostics, emailSet bool) {
 	missing, set := "api_token", "email"
 	if !emailSet {
 		missing, set = "email", "api_token"

@@ -169,7 +169,7 @@ func (r *privacySecurityResource) ModifyPlan(ctx context.Context, req resource.M
 	case !hasState:
 		planned = tftypes.NewValue(tftypes.String, string(marketplace.Draft))
 	default:
-		changed, known := documentChanged(ctx, documentOf(plan), documentOf(state))
+		changed, known := documentChanged(ctx, documentFormsOf(plan), documentFormsOf(state))
 		switch {
 		case !known:
 		case changed:
@@ -192,22 +192,23 @@ func (r *privacySecurityResource) ModifyPlan(ctx context.Context, req resource.M
 	resp.Plan.Raw = tftypes.NewValue(req.Plan.Raw.Type(), plan)
 }
 
-// document is the two attributes that hold the document, as Terraform values.
-type document struct{ typed, json tftypes.Value }
+// documentForms is the two attributes that hold the trust document (common_cloud, the
+// typed form, and common_cloud_json), as Terraform values; one of them is null.
+type documentForms struct{ typed, json tftypes.Value }
 
-func documentOf(attrs map[string]tftypes.Value) document {
-	return document{typed: attrs["common_cloud"], json: attrs["common_cloud_json"]}
+func documentFormsOf(attrs map[string]tftypes.Value) documentForms {
+	return documentForms{typed: attrs["common_cloud"], json: attrs["common_cloud_json"]}
 }
 
-func (m *privacySecurityResourceModel) document(ctx context.Context) document {
+func (m *privacySecurityResourceModel) documentForms(ctx context.Context) documentForms {
 	typed, _ := m.CommonCloud.ToTerraformValue(ctx)
 	json, _ := m.CommonCloudJSON.ToTerraformValue(ctx)
-	return document{typed: typed, json: json}
+	return documentForms{typed: typed, json: json}
 }
 
 // documentChanged reports whether the planned document differs from the one in state,
 // and whether that is known yet. The JSON form compares by meaning, not text.
-func documentChanged(ctx context.Context, plan, state document) (changed, known bool) {
+func documentChanged(ctx context.Context, plan, state documentForms) (changed, known bool) {
 	if !plan.typed.IsFullyKnown() || !plan.json.IsKnown() {
 		return false, false
 	}
@@ -285,7 +286,7 @@ func (r *privacySecurityResource) write(ctx context.Context, plan, state *privac
 
 	docChanged := true
 	if state != nil {
-		docChanged, _ = documentChanged(ctx, plan.document(ctx), state.document(ctx))
+		docChanged, _ = documentChanged(ctx, plan.documentForms(ctx), state.documentForms(ctx))
 	}
 	if docChanged {
 		if d := r.putDraft(ctx, plan); d.HasError() {
@@ -339,7 +340,7 @@ func (r *privacySecurityResource) write(ctx context.Context, plan, state *privac
 				"may have discarded it. Apply again to write it.", productID))
 		return nil, diags
 	}
-	if changed, _ := documentChanged(ctx, plan.document(ctx), newState.document(ctx)); changed {
+	if changed, _ := documentChanged(ctx, plan.documentForms(ctx), newState.documentForms(ctx)); changed {
 		diags.AddError("The Marketplace holds a different document",
 			fmt.Sprintf("After writing the %s version of product %s, reading it back gave a document that differs from "+
 				"the configuration. Another writer may have changed it at the same time; run terraform plan to see the "+
@@ -486,9 +487,8 @@ func (r *privacySecurityResource) readBack(ctx context.Context, m *privacySecuri
 }
 
 func (r *privacySecurityResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state privacySecurityResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	state, diags := modelFromValue(ctx, req.State.Raw)
+	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
 		return
 	}
 	timeout, diags := state.Timeouts.Delete(ctx, defaultWriteTimeout)
@@ -512,18 +512,26 @@ func (r *privacySecurityResource) Delete(ctx context.Context, req resource.Delet
 	}
 }
 
+// ImportState starts the state of an imported app from its product ID, given as the
+// import ID or as the identity's product_id, checked alike before any request; the read
+// that follows fills the rest.
 func (r *privacySecurityResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if req.ID != "" && !uuidPattern.MatchString(req.ID) {
-		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("%q is not a product ID: import with the app's product ID, a UUID such as 12345678-1234-1234-1234-123456789abc.", req.ID))
+	productID, summary := req.ID, "Invalid import ID"
+	if req.ID == "" && req.Identity != nil {
+		summary = "Invalid import identity"
+		if identity, ok := attributes(req.Identity.Raw); ok {
+			_ = identity["product_id"].As(&productID)
+		}
+	}
+	if !uuidPattern.MatchString(productID) {
+		resp.Diagnostics.AddError(summary, fmt.Sprintf("%s is not a product ID: import with the app's product ID, a UUID "+
+			"such as 12345678-1234-1234-1234-123456789abc.", quoteCut(productID)))
 		return
 	}
-	resource.ImportStatePassthroughWithIdentity(ctx, path.Root("product_id"), path.Root("product_id"), req, resp)
-	if resp.Diagnostics.HasError() {
+	m, diags := modelFromValue(ctx, privacySecurityShape().nullState)
+	if resp.Diagnostics.Append(diags...); diags.HasError() {
 		return
 	}
-	var productID types.String
-	resp.Diagnostics.Append(resp.State.GetAttribute(ctx, path.Root("product_id"), &productID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), productID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("publish"), types.BoolValue(false))...)
+	m.ID, m.ProductID, m.Publish = types.StringValue(productID), types.StringValue(productID), types.BoolValue(false)
+	r.setState(ctx, m, &resp.State, resp.Identity, &resp.Diagnostics)
 }

@@ -1,9 +1,16 @@
 package provider
 
 import (
+	"context"
 	"os"
 	"regexp"
+	"strings"
 	"testing"
+
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -123,4 +130,51 @@ func checkImported(states []*terraformInstanceState, versionState string) error 
 		return nil
 	}
 	return errorf("no imported instance with ID %s", testProductID)
+}
+
+// An import by identity checks product_id exactly as an import by ID does, before any
+// request (the resource has no client here: a request would panic).
+func TestImportStateChecksTheProductIDOfEveryForm(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	shape := privacySecurityShape()
+	long := strings.Repeat("x", 20000)
+	for _, c := range []struct {
+		name, id, identity, wantError string
+	}{
+		{"ID", "not-a-uuid", "", "Invalid import ID"},
+		{"identity", "", "not-a-uuid", "Invalid import identity"},
+		{"long identity", "", long, "(20000 characters)"},
+		{"valid ID", testProductID, "", ""},
+		{"valid identity", "", testProductID, ""},
+	} {
+		req := fwresource.ImportStateRequest{ID: c.id}
+		resp := fwresource.ImportStateResponse{
+			State:    tfsdk.State{Schema: shape.schema, Raw: shape.nullState},
+			Identity: &tfsdk.ResourceIdentity{Schema: shape.identitySchema, Raw: tftypes.NewValue(shape.identityType, nil)},
+		}
+		if c.identity != "" {
+			req.Identity = &tfsdk.ResourceIdentity{Schema: shape.identitySchema, Raw: identityValue(types.StringValue(c.identity))}
+		}
+		(&privacySecurityResource{}).ImportState(ctx, req, &resp)
+		if c.wantError == "" {
+			if resp.Diagnostics.HasError() {
+				t.Errorf("%s: %v", c.name, resp.Diagnostics)
+			}
+			m, diags := modelFromValue(ctx, resp.State.Raw)
+			if diags.HasError() || m.ProductID.ValueString() != testProductID || m.ID.ValueString() != testProductID || m.Publish.ValueBool() {
+				t.Errorf("%s: state %v %v", c.name, resp.State.Raw, diags)
+			}
+			if !resp.Identity.Raw.Equal(identityValue(types.StringValue(testProductID))) {
+				t.Errorf("%s: identity %v", c.name, resp.Identity.Raw)
+			}
+			continue
+		}
+		if len(resp.Diagnostics) != 1 || !strings.Contains(resp.Diagnostics[0].Summary()+resp.Diagnostics[0].Detail(), c.wantError) {
+			t.Errorf("%s: diagnostics %v, want one with %q", c.name, resp.Diagnostics, c.wantError)
+		}
+		if detail := resp.Diagnostics[0].Detail(); len(detail) > 400 {
+			t.Errorf("%s: detail of %d characters echoes the value whole", c.name, len(detail))
+		}
+	}
 }

@@ -30,6 +30,7 @@ type resourceShape struct {
 	attrTypes      map[string]attr.Type // by attribute or block name
 	stateType      tftypes.Object
 	identityType   tftypes.Object
+	nullState      tftypes.Value // every attribute null
 }
 
 var privacySecurityShape = sync.OnceValue(func() *resourceShape {
@@ -44,6 +45,11 @@ var privacySecurityShape = sync.OnceValue(func() *resourceShape {
 	}
 	sh.stateType = sh.schema.Type().TerraformType(ctx).(tftypes.Object)
 	sh.identityType = sh.identitySchema.Type().TerraformType(ctx).(tftypes.Object)
+	nulls := make(map[string]tftypes.Value, len(sh.stateType.AttributeTypes))
+	for name, typ := range sh.stateType.AttributeTypes {
+		nulls[name] = tftypes.NewValue(typ, nil)
+	}
+	sh.nullState = tftypes.NewValue(sh.stateType, nulls)
 	return sh
 })
 

@@ -19,8 +19,6 @@ import (
 	"github.com/marketplace-trust/terraform-provider-marketplace/internal/marketplace"
 )
 
-type diagDiagnostics = diag.Diagnostics
-
 // baseURLValidator applies marketplace.ValidateBaseURL at plan time.
 type baseURLValidator struct{}
 
