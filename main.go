@@ -8,6 +8,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
+	"github.com/marketplace-trust/terraform-provider-marketplace/internal/profiling"
 	"github.com/marketplace-trust/terraform-provider-marketplace/internal/provider"
 )
 
@@ -20,7 +21,7 @@ func main() {
 	flag.Parse()
 	quietLogsUnlessAsked()
 	boundMemory()
-	stopProfile := startProfile()
+	stopProfile := profiling.Start()
 
 	var opts []tf6server.ServeOpt
 	if debugMode {

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 declare -A CLI
 while IFS='=' read -r name path; do CLI[$name]=$path; done < <(scripts/install-clis.sh all)
 echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(go version)"
-go run ./internal/bench -clis "tofu=${CLI[tofu]},terraform=${CLI[terraform]}" -n "${BENCH_N:-10,100,500}" \
+go run ./cmd/marketplace-bench -clis "tofu=${CLI[tofu]},terraform=${CLI[terraform]}" -n "${BENCH_N:-10,100,500}" \
   -csv "${BENCH_CSV:-bench.csv}" -parallelism "${BENCH_PARALLELISM:-10}" -repeat "${BENCH_REPEAT:-3}"
 echo
 go test -run '^$' -bench . -benchmem ./internal/provider

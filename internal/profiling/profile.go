@@ -1,6 +1,8 @@
 //go:build profile
 
-package main
+// Package profiling writes a CPU profile of the provider process when it is built with
+// -tags profile; otherwise it does nothing.
+package profiling
 
 import (
 	"fmt"
@@ -9,10 +11,10 @@ import (
 	"runtime/pprof"
 )
 
-// startProfile writes a CPU profile of this provider process to
+// Start writes a CPU profile of this provider process to
 // $MARKETPLACE_PROFILE_DIR/cpu.<pid> when built with -tags profile. The CLI starts one
 // provider process per phase, so each gets its own file; `go tool pprof` merges them.
-func startProfile() (stop func()) {
+func Start() (stop func()) {
 	dir := os.Getenv("MARKETPLACE_PROFILE_DIR")
 	if dir == "" {
 		return func() {}
