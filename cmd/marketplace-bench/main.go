@@ -41,6 +41,8 @@ func main() {
 	csvPath := flag.String("csv", "bench.csv", "where to write the results as CSV")
 	parallelism := flag.Int("parallelism", 10, "the CLI's -parallelism")
 	repeats := flag.Int("repeat", 3, "how many times to measure each CLI, N and variant")
+	padKiB := flag.Int("pad-kib", 0, "grow each document by this many KiB (in data_access_description), to measure memory on large documents")
+	providerEnv := flag.String("provider-env", "", "comma-separated NAME=value set for the CLI and the provider (e.g. GOMEMLIMIT=off)")
 	flag.Parse()
 	if *clis == "" {
 		log.Fatal("-clis is required, e.g. -clis tofu=/path/to/tofu,terraform=/path/to/terraform")
@@ -79,6 +81,7 @@ func main() {
 						work: filepath.Join(work, fmt.Sprintf("%s-%d-%s-%d", name, n, variant, repeat)), cli: path, cliName: cliName,
 						variant: variant, n: n, repeat: repeat, providerBin: providerBin,
 						emulatorBin: filepath.Join(bin, "marketplace-emulator"), parallelism: *parallelism,
+						padKiB: *padKiB, extraEnv: splitNonEmpty(*providerEnv),
 					})
 					if err != nil {
 						log.Fatalf("%s N=%d %s: %v", cliName, n, variant, err)
@@ -100,6 +103,15 @@ type scenario struct {
 	n, repeat                   int
 	providerBin, emulatorBin    string
 	parallelism                 int
+	padKiB                      int
+	extraEnv                    []string
+}
+
+func splitNonEmpty(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
 }
 
 func runScenario(ctx context.Context, s scenario) ([]result, error) {
@@ -110,7 +122,7 @@ func runScenario(ctx context.Context, s scenario) ([]result, error) {
 	for i := range ids {
 		ids[i] = fmt.Sprintf("00000000-0000-4000-8000-%012d", i)
 	}
-	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + s.work, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1"}
+	env := append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + s.work, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1"}, s.extraEnv...)
 
 	var requests func() int
 	if s.variant == "provider" {
@@ -136,7 +148,7 @@ func runScenario(ctx context.Context, s scenario) ([]result, error) {
 		env = append(env, "TF_CLI_CONFIG_FILE="+rc)
 		requests = func() int { return 0 }
 	}
-	doc, err := exampleDocument()
+	doc, err := exampleDocument(s.padKiB)
 	if err != nil {
 		return nil, err
 	}
@@ -175,8 +187,8 @@ func runScenario(ctx context.Context, s scenario) ([]result, error) {
 
 // exampleDocument is the common_cloud of the resource example (the API reference's
 // example app), with a description that varies with var.revision so that an apply can
-// change every resource.
-func exampleDocument() (string, error) {
+// change every resource, grown by padKiB KiB.
+func exampleDocument(padKiB int) (string, error) {
 	data, err := os.ReadFile("examples/resources/marketplace_privacy_security/resource.tf")
 	if err != nil {
 		return "", fmt.Errorf("run from the repository root: %w", err)
@@ -192,7 +204,11 @@ func exampleDocument() (string, error) {
 	if !strings.Contains(doc, description) {
 		return "", errors.New("the resource example's data_access_description changed; update the bench")
 	}
-	return strings.Replace(doc, description, description+" (revision ${var.revision})", 1), nil
+	grown := description + " (revision ${var.revision})"
+	if padKiB > 0 {
+		grown += fmt.Sprintf(`${join("", [for i in range(%d) : %q])}`, padKiB, strings.Repeat("x", 1024))
+	}
+	return strings.Replace(doc, description, grown, 1), nil
 }
 
 // configFor is the same N documents, either managed by the provider or held by
