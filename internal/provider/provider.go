@@ -4,6 +4,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync/atomic"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
@@ -118,8 +119,15 @@ func (p *marketplaceProvider) ValidateConfig(ctx context.Context, req provider.V
 	}
 	// Only a pair set in the configuration itself can be judged here; the environment may
 	// still complete it, which Configure checks.
-	if known(cfg.Email) && known(cfg.APIToken) && cfg.Email.IsNull() != cfg.APIToken.IsNull() {
-		addCredentialsPairError(&resp.Diagnostics, cfg.Email.ValueString() != "")
+	// The pair is judged as Configure will use it: each value from the configuration or,
+	// when unset there, from the environment (email in HCL, token in the environment is
+	// the recommended setup).
+	if known(cfg.Email) && known(cfg.APIToken) {
+		email := firstNonEmpty(cfg.Email.ValueString(), p.env(EnvEmail))
+		token := firstNonEmpty(cfg.APIToken.ValueString(), p.env(EnvAPIToken))
+		if (email == "") != (token == "") {
+			addCredentialsPairError(&resp.Diagnostics, email != "")
+		}
 	}
 }
 
@@ -163,9 +171,9 @@ func (p *marketplaceProvider) Configure(ctx context.Context, req provider.Config
 func (p *marketplaceProvider) clientConfig(cfg providerModel, terraformVersion string) (marketplace.Config, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	out := marketplace.Config{
-		BaseURL:   firstNonEmpty(cfg.BaseURL.ValueString(), p.getenv(EnvBaseURL), marketplace.DefaultBaseURL),
-		Email:     firstNonEmpty(cfg.Email.ValueString(), p.getenv(EnvEmail)),
-		APIToken:  firstNonEmpty(cfg.APIToken.ValueString(), p.getenv(EnvAPIToken)),
+		BaseURL:   firstNonEmpty(cfg.BaseURL.ValueString(), p.env(EnvBaseURL), marketplace.DefaultBaseURL),
+		Email:     firstNonEmpty(cfg.Email.ValueString(), p.env(EnvEmail)),
+		APIToken:  firstNonEmpty(cfg.APIToken.ValueString(), p.env(EnvAPIToken)),
 		UserAgent: userAgent(p.version, terraformVersion),
 	}
 	if _, err := marketplace.ValidateBaseURL(out.BaseURL); err != nil {
@@ -186,14 +194,18 @@ func (p *marketplaceProvider) clientConfig(cfg providerModel, terraformVersion s
 	return out, diags
 }
 
+// env is an environment variable trimmed of surrounding white space: a value set with
+// $(cat file) often ends with a newline.
+func (p *marketplaceProvider) env(name string) string { return strings.TrimSpace(p.getenv(name)) }
+
 func addCredentialsPairError(diags *diag.Diagnostics, emailSet bool) {
 	missing, set := "api_token", "email"
 	if !emailSet {
 		missing, set = "email", "api_token"
 	}
 	diags.AddAttributeError(path.Root(missing), "Incomplete Marketplace credentials",
-		fmt.Sprintf("%s is set but %s is not. Set both (in the provider block, or with %s and %s), or neither to "+
-			"read only live versions.", set, missing, EnvEmail, EnvAPIToken))
+		fmt.Sprintf("%s is set (in the provider block or the environment) but %s is not. Set both, each in the "+
+			"provider block or with %s and %s, or neither to read only live versions.", set, missing, EnvEmail, EnvAPIToken))
 }
 
 func userAgent(providerVersion, terraformVersion string) string {

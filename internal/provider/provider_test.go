@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -96,8 +97,8 @@ func TestConfigureRejects(t *testing.T) {
 	}{
 		{"http to a remote host", nil, map[string]tftypes.Value{"base_url": tfString("http://api.atlassian.com/marketplace")}, "base_url", "only allowed for a loopback host"},
 		{"http to a remote host from the environment", map[string]string{EnvBaseURL: "http://10.1.2.3"}, nil, "base_url", "MARKETPLACE_BASE_URL"},
-		{"email without token", nil, map[string]tftypes.Value{"email": tfString("a@example.com")}, "api_token", "email is set but api_token is not"},
-		{"token without email", map[string]string{EnvAPIToken: "t"}, nil, "email", "api_token is set but email is not"},
+		{"email without token", nil, map[string]tftypes.Value{"email": tfString("a@example.com")}, "api_token", "email is set (in the provider block or the environment) but api_token is not"},
+		{"token without email", map[string]string{EnvAPIToken: "t"}, nil, "email", "api_token is set (in the provider block or the environment) but email is not"},
 		{"unknown base_url", nil, map[string]tftypes.Value{"base_url": tftypes.NewValue(tftypes.String, tftypes.UnknownValue)}, "base_url", "unknown"},
 	}
 	for _, tc := range cases {
@@ -158,5 +159,90 @@ data "marketplace_privacy_security" "x" {
 	})
 	if n := mock.Count(mockmarketplace.RouteUnknown); n != 0 {
 		t.Errorf("a rejected configuration sent %d requests", n)
+	}
+}
+
+// Each credential may come from the configuration or the environment; the pair is judged
+// after merging, in ValidateConfig as in Configure, and the environment's values are
+// trimmed (a token set with $(cat file) ends with a newline).
+func TestCredentialsFromBothPlaces(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for _, c := range []struct {
+		name    string
+		env     map[string]string
+		attrs   map[string]tftypes.Value
+		wantErr string
+	}{
+		{"email in HCL, token in the environment", map[string]string{EnvAPIToken: "tok\n"}, map[string]tftypes.Value{"email": tfString("a@example.com")}, ""},
+		{"token in HCL, email in the environment", map[string]string{EnvEmail: " a@example.com "}, map[string]tftypes.Value{"api_token": tfString("tok")}, ""},
+		{"email only, anywhere", map[string]string{EnvEmail: "a@example.com"}, nil, "email is set"},
+		{"token only, blank email in the environment", map[string]string{EnvAPIToken: "tok", EnvEmail: " \n"}, nil, "api_token is set"},
+	} {
+		client, resp := configure(t, c.env, c.attrs)
+		validate := validateProvider(t, c.env, c.attrs)
+		for what, diags := range map[string]diag.Diagnostics{"Configure": resp.Diagnostics, "ValidateConfig": validate} {
+			switch {
+			case c.wantErr == "" && diags.HasError():
+				t.Errorf("%s: %s refused: %v", c.name, what, diags)
+			case c.wantErr != "" && (!diags.HasError() || !strings.Contains(diags.Errors()[0].Detail(), c.wantErr)):
+				t.Errorf("%s: %s: %v, want an error with %q", c.name, what, diags, c.wantErr)
+			}
+		}
+		if c.wantErr == "" && (client == nil || !client.HasCredentials()) {
+			t.Errorf("%s: no credentials in the client", c.name)
+		}
+	}
+	// The trimmed values are the ones sent.
+	mock := mockmarketplace.Start(t)
+	mock.AddProduct(testProductID)
+	client, resp := configure(t, map[string]string{EnvBaseURL: mock.URL, EnvEmail: mockmarketplace.TestEmail + "\n", EnvAPIToken: " " + mockmarketplace.TestAPIToken + "\n"}, nil)
+	if resp.Diagnostics.HasError() {
+		t.Fatal(resp.Diagnostics)
+	}
+	if err := client.PutDraft(ctx, testProductID, []byte(`{}`)); err != nil {
+		t.Errorf("trimmed credentials refused: %v", err)
+	}
+}
+
+func validateProvider(t *testing.T, env map[string]string, attrs map[string]tftypes.Value) diag.Diagnostics {
+	t.Helper()
+	p := newTestProvider(env)
+	ctx := context.Background()
+	typ := providerSchema().Type().TerraformType(ctx).(tftypes.Object)
+	values := map[string]tftypes.Value{}
+	for name, attrType := range typ.AttributeTypes {
+		values[name] = tftypes.NewValue(attrType, nil)
+	}
+	for name, v := range attrs {
+		values[name] = v
+	}
+	var resp provider.ValidateConfigResponse
+	p.ValidateConfig(ctx, provider.ValidateConfigRequest{Config: tfsdk.Config{Schema: providerSchema(), Raw: tftypes.NewValue(typ, values)}}, &resp)
+	return resp.Diagnostics
+}
+
+// The setup the docs recommend, on the real CLIs: email in the provider block, the token
+// only in the environment.
+func TestAccProviderEmailInConfigurationTokenInEnvironment(t *testing.T) {
+	mock := startMock(t)
+	env := mockEnv(mock)
+	delete(env, EnvEmail)
+	env[EnvAPIToken] += "\n"
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(env),
+		Steps: []resource.TestStep{{
+			Config: `
+provider "marketplace" {
+  email = "` + mockmarketplace.TestEmail + `"
+}
+resource "marketplace_privacy_security" "x" {
+  product_id        = "` + testProductID + `"
+  common_cloud_json = jsonencode({ logDetails = { loggingEnabled = true } })
+}`,
+		}},
+	})
+	if mock.Count(mockmarketplace.RoutePut) != 1 {
+		t.Errorf("PUTs: %d, want 1", mock.Count(mockmarketplace.RoutePut))
 	}
 }
