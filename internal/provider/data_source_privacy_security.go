@@ -36,6 +36,7 @@ type privacySecurityDataSourceModel struct {
 	CommonCloud     types.Object         `tfsdk:"common_cloud"`
 	CommonCloudJSON jsontypes.Normalized `tfsdk:"common_cloud_json"`
 	Properties      types.Object         `tfsdk:"properties"`
+	VersionState    types.String         `tfsdk:"version_state"`
 }
 
 func (d *privacySecurityDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -58,7 +59,9 @@ func privacySecurityDataSourceSchema() schema.Schema {
 				Validators:          []validator.String{uuidString()},
 			},
 			"state": schema.StringAttribute{
-				MarkdownDescription: "Which version to read: `live` (the default) or `draft` (needs credentials).",
+				MarkdownDescription: "Which version to read: `live` (the default) or `draft` (needs credentials). " +
+					"With `draft`, an app that has no draft (right after a publish, say) answers its live version; " +
+					"`version_state` says which was read.",
 				Optional:            true,
 				Validators:          []validator.String{stringvalidator.OneOf(string(marketplace.Live), string(marketplace.Draft))},
 			},
@@ -75,6 +78,10 @@ func privacySecurityDataSourceSchema() schema.Schema {
 				CustomType: jsontypes.NormalizedType{},
 			},
 			"properties": propertiesDataSourceAttribute(),
+			"version_state": schema.StringAttribute{
+				MarkdownDescription: "Which version was read: `draft` or `live`.",
+				Computed:            true,
+			},
 		},
 	}
 }
@@ -96,9 +103,20 @@ func (d *privacySecurityDataSource) Read(ctx context.Context, req datasource.Rea
 	}
 
 	doc, err := d.client.Get(ctx, productID, version)
+	if version == marketplace.Draft && marketplace.IsNotFound(err) {
+		// No draft: after a publish there is none until the next change. The live version
+		// is then the current document.
+		version = marketplace.Live
+		doc, err = d.client.Get(ctx, productID, version)
+	}
 	if marketplace.IsNotFound(err) {
-		resp.Diagnostics.AddAttributeError(path.Root("product_id"), fmt.Sprintf("No %s version", version),
-			fmt.Sprintf("Product %s has no %s privacy and security information (the API answered 404: %s).", productID, version, err))
+		what := "live"
+		if cfg.State.ValueString() == string(marketplace.Draft) {
+			what = "draft nor live"
+		}
+		resp.Diagnostics.AddAttributeError(path.Root("product_id"), "No privacy and security information",
+			fmt.Sprintf("Product %s has no %s version of its privacy and security information (the API answered 404: %s).",
+				productID, what, err))
 		return
 	}
 	if err != nil {
@@ -112,6 +130,7 @@ func (d *privacySecurityDataSource) Read(ctx context.Context, req datasource.Rea
 	}
 	out := cfg
 	out.ID = types.StringValue(productID)
+	out.VersionState = types.StringValue(string(version))
 	var diags diag.Diagnostics
 	out.CommonCloud, diags = documentFromAPI(doc.CommonCloud)
 	resp.Diagnostics.Append(diags...)

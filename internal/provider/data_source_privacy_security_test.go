@@ -65,6 +65,22 @@ func TestAccDataSourceLiveAndDraft(t *testing.T) {
 						knownvalue.StringExact("7_DAYS")),
 					statecheck.ExpectKnownValue(dataAddr, tfjsonpath.New("common_cloud").AtMapKey("security"), knownvalue.Null()),
 					statecheck.ExpectKnownValue(dataAddr, tfjsonpath.New("properties").AtMapKey("form_status"), knownvalue.StringExact("DRAFT")),
+					statecheck.ExpectKnownValue(dataAddr, tfjsonpath.New("version_state"), knownvalue.StringExact("draft")),
+				},
+			},
+			{
+				// Published since: no draft. The draft data source answers the live version
+				// and says so.
+				PreConfig: func() {
+					if err := mock.Restore(map[string]mockmarketplace.ProductState{testProductID: {Live: mock.Live(testProductID)}}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: dataConfig("draft"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(dataAddr, tfjsonpath.New("version_state"), knownvalue.StringExact("live")),
+					statecheck.ExpectKnownValue(dataAddr, tfjsonpath.New("common_cloud").AtMapKey("security").AtMapKey("security_contact"),
+						knownvalue.StringExact("security@example.com")),
 				},
 			},
 		},
@@ -103,8 +119,9 @@ func TestAccDataSourceErrors(t *testing.T) {
 		ProtoV6ProviderFactories: providerFactories(mockEnv(mock)),
 		Steps: []resource.TestStep{
 			{
+				// Neither a draft nor a live version.
 				Config:      dataConfig("draft"),
-				ExpectError: regexp.MustCompile(`(?s)No draft version.*has no draft privacy and\s+security information`),
+				ExpectError: regexp.MustCompile(`(?s)No privacy and security information.*has no draft nor live\s+version`),
 			},
 			{
 				Config:      dataConfig("published"),
@@ -112,7 +129,7 @@ func TestAccDataSourceErrors(t *testing.T) {
 			},
 		},
 	})
-	if n := mock.Count(mockmarketplace.RouteGetDraft); n != 1 {
-		t.Errorf("draft reads = %d, want 1 (the invalid state must not reach the API)", n)
+	if n, live := mock.Count(mockmarketplace.RouteGetDraft), mock.Count(mockmarketplace.RouteGetLive); n != 1 || live != 1 {
+		t.Errorf("draft reads = %d, live reads = %d, want 1 each (the invalid state must not reach the API)", n, live)
 	}
 }
