@@ -4,7 +4,9 @@
 #   terraform plan -generate-config-out=generated.tf
 #   terraform apply
 #
-# generated.tf then holds the document as it is; commit it and manage it from here on.
+# generated.tf then holds the document as the typed form models it; commit it and manage it
+# from here on. Fields the typed form does not model are named in a plan warning and kept
+# as they are by every apply (see README.md).
 terraform {
   required_providers {
     marketplace = {

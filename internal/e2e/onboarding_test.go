@@ -25,6 +25,11 @@ func TestAccOnboardingGeneratedConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// ...with a field this provider does not model, as live answers carry.
+	seed = []byte(strings.Replace(string(seed), `"commonCloud": {`, `"commonCloud": {"hasRestAPIExtension": true, `, 1))
+	if !strings.Contains(string(seed), "hasRestAPIExtension") {
+		t.Fatal("could not add a field to the seed")
+	}
 	state, _ := json.Marshal(map[string]map[string]json.RawMessage{productID: {"live": seed}})
 	stateFile := filepath.Join(t.TempDir(), "emulator.json")
 	if err := os.WriteFile(stateFile, state, 0o600); err != nil {
@@ -45,6 +50,11 @@ func TestAccOnboardingGeneratedConfig(t *testing.T) {
 	out := w.mustRun("plan", "-input=false", "-generate-config-out=generated.tf")
 	if !strings.Contains(out, "1 to import") {
 		t.Errorf("plan does not import:\n%s", out)
+	}
+	// The plan says what the generated configuration cannot hold, and where to go for it.
+	if flat := strings.Join(strings.Fields(out), " "); !strings.Contains(flat, "The imported document has fields common_cloud cannot express") ||
+		!strings.Contains(flat, "hasRestAPIExtension") || !strings.Contains(flat, "common_cloud_json") {
+		t.Errorf("the onboarding plan does not name the field the typed form cannot express:\n%s", out)
 	}
 	generated, err := os.ReadFile(filepath.Join(w.dir, "generated.tf"))
 	if err != nil {

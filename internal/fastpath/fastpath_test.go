@@ -32,7 +32,6 @@ import (
 
 // toy is a resource whose behaviour each case sets.
 type toy struct {
-	configured     *bool // set by Configure when it receives the provider's data
 	schema         func() schema.Schema
 	mutable        bool
 	validateConfig func(resource.ValidateConfigRequest, *resource.ValidateConfigResponse)
@@ -168,9 +167,8 @@ func (r *toyResource) Delete(context.Context, resource.DeleteRequest, *resource.
 
 // toyProvider serves one toy resource.
 type toyProvider struct {
-	toy      *toy
-	data     any
-	withMeta bool
+	toy  *toy
+	data any
 }
 
 func (p *toyProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {

@@ -62,8 +62,8 @@ func privacySecurityDataSourceSchema() schema.Schema {
 				MarkdownDescription: "Which version to read: `live` (the default) or `draft` (needs credentials). " +
 					"With `draft`, an app that has no draft (right after a publish, say) answers its live version; " +
 					"`version_state` says which was read.",
-				Optional:            true,
-				Validators:          []validator.String{stringvalidator.OneOf(string(marketplace.Live), string(marketplace.Draft))},
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.OneOf(string(marketplace.Live), string(marketplace.Draft))},
 			},
 			"common_cloud": schema.SingleNestedAttribute{
 				MarkdownDescription: commonCloudDoc.description + " Fields this provider does not model are in `common_cloud_json`.",

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -93,7 +94,8 @@ func privacySecurityResourceSchema(ctx context.Context) schema.Schema {
 			},
 			"common_cloud": schema.SingleNestedAttribute{
 				MarkdownDescription: commonCloudDoc.description + " Exactly one of `common_cloud` and " +
-					"`common_cloud_json` must be set.",
+					"`common_cloud_json` must be set. Fields of the Marketplace document that it does not model are " +
+					"kept as they are by every write, and named in the plan.",
 				Optional:   true,
 				CustomType: commonCloudDoc.objectType,
 				Attributes: commonCloudDoc.resourceAttributes(),
@@ -102,7 +104,9 @@ func privacySecurityResourceSchema(ctx context.Context) schema.Schema {
 			"common_cloud_json": schema.StringAttribute{
 				MarkdownDescription: "The value of `commonCloud` as a JSON string (use `jsonencode`), for fields this " +
 					"provider does not model yet. Compared semantically: whitespace and key order never show a " +
-					"difference. Fields the API adds on its own are ignored; `properties` cannot be set.",
+					"difference. Applied three ways, like `kubectl apply`: keys it holds are managed, a key removed from " +
+					"it is removed from the document, keys it never held are kept (and named in the plan of a write). " +
+					"`properties` cannot be set.",
 				Optional:   true,
 				CustomType: jsontypes.NormalizedType{},
 				Validators: []validator.String{commonCloudJSONValidator{}},
@@ -146,12 +150,17 @@ func (r *privacySecurityResource) Configure(_ context.Context, req resource.Conf
 }
 
 // ModifyPlan predicts version_state, which the configuration drives: publishing always
-// ends on the live version, and writing without publishing ends on the draft. It works on
-// the plan's values directly: Terraform asks for a plan of every resource in every run,
-// and reading the whole document into the model here was most of the RPC's cost.
+// ends on the live version, and writing without publishing ends on the draft. It also
+// makes the plan tell what the apply will do beyond the attributes: a plan that would write
+// without credentials fails, a create over an existing document and a write that keeps
+// fields the configuration does not manage are announced. It works on the plan's values
+// directly (the model would convert the whole document): Terraform asks for a plan of
+// every resource in every run.
 func (r *privacySecurityResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
-		return // destroy
+		// A destroy deletes the draft.
+		r.requireCredentials(&resp.Diagnostics, "destroy", req.State.Raw)
+		return
 	}
 	plan, ok := attributes(req.Plan.Raw)
 	if !ok {
@@ -160,23 +169,41 @@ func (r *privacySecurityResource) ModifyPlan(ctx context.Context, req resource.M
 	}
 	state, hasState := attributes(req.State.Raw)
 
+	docChanged, docKnown := true, true
+	if hasState {
+		docChanged, docKnown = documentChanged(ctx, documentFormsOf(plan), documentFormsOf(state))
+	}
 	planned := tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
 	var publish bool
+	publishKnown := plan["publish"].IsKnown() && plan["publish"].As(&publish) == nil
 	switch {
-	case !plan["publish"].IsKnown() || plan["publish"].As(&publish) != nil:
+	case !publishKnown:
 	case publish:
 		planned = tftypes.NewValue(tftypes.String, string(marketplace.Live))
 	case !hasState:
 		planned = tftypes.NewValue(tftypes.String, string(marketplace.Draft))
+	case !docKnown:
+	case docChanged:
+		planned = tftypes.NewValue(tftypes.String, string(marketplace.Draft))
 	default:
-		changed, known := documentChanged(ctx, documentFormsOf(plan), documentFormsOf(state))
-		switch {
-		case !known:
-		case changed:
-			planned = tftypes.NewValue(tftypes.String, string(marketplace.Draft))
-		default:
-			planned = state["version_state"]
+		planned = state["version_state"]
+	}
+
+	// What the apply will send: a PUT when the document changes (or is created), a publish
+	// when the live version is not what the configuration holds.
+	putting := !docKnown || docChanged
+	publishing := !publishKnown || (publish && (putting || !state["version_state"].Equal(tftypes.NewValue(tftypes.String, string(marketplace.Live)))))
+	if putting || publishing {
+		action := "change"
+		if !hasState {
+			action = "create"
 		}
+		if !r.requireCredentials(&resp.Diagnostics, action, req.Plan.Raw) {
+			return
+		}
+	}
+	if putting && docKnown {
+		r.announceWrite(ctx, plan, hasState, req, resp)
 	}
 
 	// properties changes with every write, and with a publish (formStatus). When nothing
@@ -190,6 +217,126 @@ func (r *privacySecurityResource) ModifyPlan(ctx context.Context, req resource.M
 		plan["properties"] = tftypes.NewValue(plan["properties"].Type(), tftypes.UnknownValue)
 	}
 	resp.Plan.Raw = tftypes.NewValue(req.Plan.Raw.Type(), plan)
+}
+
+// requireCredentials fails a plan that would write without credentials: the apply would
+// fail, after the merge of a pipeline's pull request. value is the plan or state, for the
+// product ID.
+func (r *privacySecurityResource) requireCredentials(diags *diag.Diagnostics, action string, value tftypes.Value) bool {
+	if r.client == nil || r.client.HasCredentials() {
+		return true
+	}
+	productID := "(not known yet)"
+	if attrs, ok := attributes(value); ok {
+		_ = attrs["product_id"].As(&productID)
+	}
+	what := map[string]string{
+		"create":  "write the draft of",
+		"change":  "write the draft of (or publish)",
+		"destroy": "delete the draft of",
+	}[action]
+	diags.AddError("Marketplace credentials required",
+		fmt.Sprintf("This plan would %s product %s, which needs an authenticated account, and no credentials are set. "+
+			"Set %s and %s (or email and api_token in the provider block) for plan and apply. Reading live versions "+
+			"needs none.", what, productID, EnvEmail, EnvAPIToken))
+	return false
+}
+
+// announceWrite warns, in the plan of a write, about what the apply does beyond the
+// attributes shown: on a create, the app's existing document it replaces (read now; nothing
+// is written at plan time); on every write, the fields it keeps because the configuration
+// does not manage them (from the last read's record).
+func (r *privacySecurityResource) announceWrite(ctx context.Context, plan map[string]tftypes.Value, hasState bool, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	var productID string
+	if !plan["product_id"].IsKnown() || plan["product_id"].As(&productID) != nil || productID == "" || r.client == nil {
+		return
+	}
+	m, diags := modelFromValue(ctx, req.Plan.Raw)
+	if diags.HasError() {
+		return
+	}
+	configured, diags := m.configuredDocument(ctx)
+	if diags.HasError() {
+		return // validation reports it
+	}
+	shape, attribute := m.shape(), path.Root("common_cloud")
+	if _, isJSON := shape.(jsonShape); isJSON {
+		attribute = path.Root("common_cloud_json")
+	}
+
+	var keptPaths []string
+	if !hasState {
+		current, version, err := r.current(ctx, productID)
+		if err != nil {
+			addAPIError(&resp.Diagnostics, "reading the current document of "+productID+" to plan its creation", err)
+			return
+		}
+		if current == nil {
+			return
+		}
+		_, keptPaths = splitUnmanaged(current.CommonCloud, shape)
+		if changed := changedPaths(managedPart(ctx, current.CommonCloud, shape), configured); len(changed) > 0 {
+			resp.Diagnostics.AddAttributeWarning(attribute, "Creating over an existing document",
+				fmt.Sprintf("Product %s already has %s. This apply replaces it with the configuration: %d field(s) would "+
+					"change: %s. Nothing has been written yet. To adopt the existing document instead, import it (an "+
+					"import block with id = %q, then terraform plan -generate-config-out=generated.tf) and change it from there.",
+					productID, describeVersion(current, version), len(changed), listPaths(changed), productID))
+		}
+	} else {
+		recorded, _ := req.Private.GetKey(ctx, privateUnmanaged)
+		if recorded == nil {
+			return // never read: the apply reads the document and keeps them all the same
+		}
+		kept, err := decodeObject(string(recorded))
+		if err != nil {
+			return
+		}
+		_, keptPaths = splitUnmanaged(kept, shape)
+	}
+	if len(keptPaths) == 0 {
+		return
+	}
+	detail := fmt.Sprintf("Product %s: the Marketplace document has %d field(s) that common_cloud does not model: %s. "+
+		"This apply writes the draft with them kept as they are (the typed form cannot change or remove them; "+
+		"common_cloud_json can).", productID, len(keptPaths), listPaths(keptPaths))
+	if attribute.Equal(path.Root("common_cloud_json")) {
+		detail = fmt.Sprintf("Product %s: the Marketplace document has %d key(s) that common_cloud_json has never held: %s. "+
+			"This apply writes the draft with them kept as they are. To remove one on purpose, add it to "+
+			"common_cloud_json and apply, then delete it from the configuration and apply again.",
+			productID, len(keptPaths), listPaths(keptPaths))
+	}
+	resp.Diagnostics.AddAttributeWarning(attribute, "Fields this configuration does not manage are kept", detail)
+}
+
+// managedPart is what of doc a configuration of the given shape shows: for the typed
+// form, the modelled fields as the provider reads them; for the JSON form, the keys the
+// configuration holds.
+func managedPart(ctx context.Context, doc map[string]any, shape managedShape) map[string]any {
+	if js, ok := shape.(jsonShape); ok {
+		out, _ := projectJSON(doc, js.keys).(map[string]any)
+		return out
+	}
+	typed, _ := documentFromAPI(doc)
+	out, _ := documentToAPI(ctx, typed)
+	return out
+}
+
+// describeVersion names a version for a plan: whose unpublished work a draft is.
+func describeVersion(doc *marketplace.Version, version marketplace.VersionState) string {
+	if version == marketplace.Live {
+		return "a published (live) version"
+	}
+	who := ""
+	if doc.Properties != nil && doc.Properties.UpdatedBy != "" {
+		who = " by " + doc.Properties.UpdatedBy
+		if doc.Properties.UpdatedAt != 0 {
+			who += " at " + time.UnixMilli(doc.Properties.UpdatedAt).UTC().Format(time.RFC3339)
+		}
+	}
+	if who == "" {
+		return "an unpublished draft, which this apply overwrites"
+	}
+	return "an unpublished draft (last changed" + who + "), which this apply overwrites"
 }
 
 // documentForms is the two attributes that hold the trust document (common_cloud, the
@@ -245,10 +392,15 @@ func (r *privacySecurityResource) Create(ctx context.Context, req resource.Creat
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	newState, diags := r.write(ctx, plan, nil)
+	// A create gets no private state from its plan (the framework does not pass it), so
+	// the fields to keep are read again here.
+	newState, unmanaged, diags := r.write(ctx, plan, nil, nil)
 	resp.Diagnostics.Append(diags...)
 	if newState != nil {
 		r.setState(ctx, newState, &resp.State, resp.Identity, &resp.Diagnostics)
+	}
+	if unmanaged != nil {
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateUnmanaged, unmanaged)...)
 	}
 }
 
@@ -267,20 +419,27 @@ func (r *privacySecurityResource) Update(ctx context.Context, req resource.Updat
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	newState, diags := r.write(ctx, plan, state)
+	recorded, diags := req.Private.GetKey(ctx, privateUnmanaged)
+	resp.Diagnostics.Append(diags...)
+	newState, unmanaged, diags := r.write(ctx, plan, state, recorded)
 	resp.Diagnostics.Append(diags...)
 	if newState == nil {
 		newState = state // nothing was written: the prior state is still the truth.
 	}
 	r.setState(ctx, newState, &resp.State, resp.Identity, &resp.Diagnostics)
+	if unmanaged != nil {
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateUnmanaged, unmanaged)...)
+	}
 }
 
 // write carries out a create (state nil) or an update: PUT the draft when the document
 // changed, publish when asked and there is something to publish, then read back the
 // version that state reflects. It returns the state to save, which is nil only when
 // nothing reached the API; when a step after PUT fails, the state describes the draft,
-// so that the next plan retries the publish instead of losing it.
-func (r *privacySecurityResource) write(ctx context.Context, plan, state *privacySecurityResourceModel) (*privacySecurityResourceModel, diag.Diagnostics) {
+// so that the next plan retries the publish instead of losing it. recorded is the private
+// record of the fields the configuration does not manage (nil when there is none); the
+// record of the version read back is returned (nil when nothing was read).
+func (r *privacySecurityResource) write(ctx context.Context, plan, state *privacySecurityResourceModel, recorded []byte) (*privacySecurityResourceModel, []byte, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	productID := plan.ProductID.ValueString()
 
@@ -289,8 +448,15 @@ func (r *privacySecurityResource) write(ctx context.Context, plan, state *privac
 		docChanged, _ = documentChanged(ctx, plan.documentForms(ctx), state.documentForms(ctx))
 	}
 	if docChanged {
-		if d := r.putDraft(ctx, plan); d.HasError() {
-			return nil, d
+		kept, d := r.keptFields(ctx, plan, state, recorded)
+		if diags.Append(d...); diags.HasError() {
+			return nil, nil, diags
+		}
+		if state != nil {
+			kept = dropRemovedKeys(kept, state.shape(), plan.shape())
+		}
+		if d := r.putDraft(ctx, plan, kept); d.HasError() {
+			return nil, nil, d
 		}
 	}
 
@@ -301,7 +467,7 @@ func (r *privacySecurityResource) write(ctx context.Context, plan, state *privac
 		// publish): the refreshed state is still the truth.
 		out := *state
 		out.Publish, out.Timeouts = plan.Publish, plan.Timeouts
-		return &out, diags
+		return &out, nil, diags
 	}
 	if publishing {
 		err := r.client.Publish(ctx, productID)
@@ -319,26 +485,26 @@ func (r *privacySecurityResource) write(ctx context.Context, plan, state *privac
 		default:
 			addAPIError(&diags, "publishing the draft of "+productID, err)
 			if !docChanged {
-				return nil, diags // nothing was written: the prior state still holds.
+				return nil, nil, diags // nothing was written: the prior state still holds.
 			}
 			// The draft holds the change; record it as such, so that the next plan
 			// (version_state draft, publish true) publishes it.
-			draft, d := r.readInto(ctx, plan, marketplace.Draft)
+			draft, doc, d := r.readInto(ctx, plan, marketplace.Draft)
 			diags.Append(d...)
-			return draft, diags
+			return draft, unmanagedRecord(doc, plan), diags
 		}
 	}
 
-	newState, d := r.readBack(ctx, plan)
+	newState, doc, d := r.readBack(ctx, plan)
 	diags.Append(d...)
 	if diags.HasError() {
-		return newState, diags
+		return newState, unmanagedRecord(doc, plan), diags
 	}
 	if newState == nil {
 		diags.AddError("The document disappeared",
 			fmt.Sprintf("Product %s has neither a draft nor a live version right after this apply: another writer "+
 				"may have discarded it. Apply again to write it.", productID))
-		return nil, diags
+		return nil, nil, diags
 	}
 	if changed, _ := documentChanged(ctx, plan.documentForms(ctx), newState.documentForms(ctx)); changed {
 		diags.AddError("The Marketplace holds a different document",
@@ -346,46 +512,130 @@ func (r *privacySecurityResource) write(ctx context.Context, plan, state *privac
 				"the configuration. Another writer may have changed it at the same time; run terraform plan to see the "+
 				"difference, then apply again.", newState.VersionState.ValueString(), productID))
 	}
-	return newState, diags
+	return newState, unmanagedRecord(doc, plan), diags
 }
 
-func (r *privacySecurityResource) putDraft(ctx context.Context, plan *privacySecurityResourceModel) diag.Diagnostics {
+// unmanagedRecord is the private record of the fields of doc that m's configuration does
+// not manage; nil when doc is nil.
+func unmanagedRecord(doc *marketplace.Version, m *privacySecurityResourceModel) []byte {
+	if doc == nil {
+		return nil
+	}
+	kept, _ := splitUnmanaged(doc.CommonCloud, m.shape())
+	return encodeUnmanaged(kept)
+}
+
+// shape is what m's document attributes manage.
+func (m *privacySecurityResourceModel) shape() managedShape {
+	if m.CommonCloudJSON.IsNull() || m.CommonCloudJSON.IsUnknown() {
+		return shapeOf(nil)
+	}
+	text := m.CommonCloudJSON.ValueString()
+	return shapeOf(&text)
+}
+
+// keptFields is what the PUT must keep of the current document: the record the last read
+// left, or, without one (a create, or a state written before records), the current
+// document read now, less what the configuration of state (else of plan) manages.
+func (r *privacySecurityResource) keptFields(ctx context.Context, plan, state *privacySecurityResourceModel, recorded []byte) (map[string]any, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if recorded != nil {
+		kept, err := decodeObject(string(recorded))
+		if err == nil {
+			return kept, nil
+		}
+	}
+	productID := plan.ProductID.ValueString()
+	current, _, err := r.current(ctx, productID)
+	if err != nil {
+		addAPIError(&diags, "reading the current document of "+productID+" (to keep the fields the configuration does not manage)", err)
+		return nil, diags
+	}
+	if current == nil {
+		return nil, nil
+	}
+	owner := plan
+	if state != nil {
+		owner = state
+	}
+	kept, _ := splitUnmanaged(current.CommonCloud, owner.shape())
+	return kept, nil
+}
+
+// current reads the app's current document: its draft, else its live version; nil when
+// it has neither. Without credentials only the live version can be read.
+func (r *privacySecurityResource) current(ctx context.Context, productID string) (*marketplace.Version, marketplace.VersionState, error) {
+	for _, version := range []marketplace.VersionState{marketplace.Draft, marketplace.Live} {
+		if version == marketplace.Draft && !r.client.HasCredentials() {
+			continue
+		}
+		doc, err := r.client.Get(ctx, productID, version)
+		if marketplace.IsNotFound(err) {
+			continue
+		}
+		return doc, version, err
+	}
+	return nil, "", nil
+}
+
+// putDraft writes the configured document, merged into the fields to keep: those the
+// configuration now manages are left to it.
+func (r *privacySecurityResource) putDraft(ctx context.Context, plan *privacySecurityResourceModel, kept map[string]any) diag.Diagnostics {
 	var diags diag.Diagnostics
 	productID := plan.ProductID.ValueString()
-	var err error
-	if !plan.CommonCloudJSON.IsNull() {
-		err = r.client.PutDraft(ctx, productID, json.RawMessage(plan.CommonCloudJSON.ValueString()))
-	} else {
-		body, d := documentToAPI(ctx, plan.CommonCloud)
-		if diags.Append(d...); diags.HasError() {
-			return diags
-		}
-		raw, mErr := json.Marshal(body)
-		if mErr != nil {
-			diags.AddError("Cannot encode the document", mErr.Error())
-			return diags
-		}
-		err = r.client.PutDraft(ctx, productID, raw)
+	configured, d := plan.configuredDocument(ctx)
+	if diags.Append(d...); diags.HasError() {
+		return diags
 	}
+	kept, _ = splitUnmanaged(kept, plan.shape())
+	body, err := marshalDocument(mergeInto(kept, configured))
 	if err != nil {
+		diags.AddError("Cannot encode the document", err.Error())
+		return diags
+	}
+	if err := r.client.PutDraft(ctx, productID, body); err != nil {
 		addAPIError(&diags, "writing the draft of "+productID, err)
 	}
 	return diags
 }
 
+// configuredDocument is the value of commonCloud that m's configuration holds.
+func (m *privacySecurityResourceModel) configuredDocument(ctx context.Context) (map[string]any, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if !m.CommonCloudJSON.IsNull() {
+		doc, err := decodeObject(m.CommonCloudJSON.ValueString())
+		if err != nil {
+			diags.AddAttributeError(path.Root("common_cloud_json"), "Invalid common_cloud_json", err.Error())
+		}
+		return doc, diags
+	}
+	return documentToAPI(ctx, m.CommonCloud)
+}
+
+// marshalDocument encodes a document as JSON, leaving <, > and & as they are.
+func marshalDocument(doc map[string]any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(doc); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSpace(buf.Bytes()), nil
+}
+
 // readInto GETs one version and returns prior with the document, version_state and
-// properties replaced by what the API holds; nil with no error when that version does not
-// exist.
-func (r *privacySecurityResource) readInto(ctx context.Context, prior *privacySecurityResourceModel, state marketplace.VersionState) (*privacySecurityResourceModel, diag.Diagnostics) {
+// properties replaced by what the API holds, and the version read; nil with no error when
+// that version does not exist.
+func (r *privacySecurityResource) readInto(ctx context.Context, prior *privacySecurityResourceModel, state marketplace.VersionState) (*privacySecurityResourceModel, *marketplace.Version, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	productID := prior.ProductID.ValueString()
 	doc, err := r.client.Get(ctx, productID, state)
 	if marketplace.IsNotFound(err) {
-		return nil, nil
+		return nil, nil, nil
 	}
 	if err != nil {
 		addAPIError(&diags, fmt.Sprintf("reading the %s version of %s", state, productID), err)
-		return nil, diags
+		return nil, nil, diags
 	}
 	out := *prior
 	out.ID = types.StringValue(productID)
@@ -396,17 +646,16 @@ func (r *privacySecurityResource) readInto(ctx context.Context, prior *privacySe
 	var d diag.Diagnostics
 	out.Properties, d = propertiesFromAPI(doc.Properties)
 	diags.Append(d...)
-	commonCloud := doc.CommonCloud
 	if !prior.CommonCloudJSON.IsNull() && !prior.CommonCloudJSON.IsUnknown() {
-		out.CommonCloudJSON, d = commonCloudJSONFromAPI(commonCloud, prior.CommonCloudJSON.ValueString())
+		out.CommonCloudJSON, d = commonCloudJSONFromAPI(doc.CommonCloud, prior.CommonCloudJSON.ValueString())
 		diags.Append(d...)
 		out.CommonCloud = types.ObjectNull(commonCloudDoc.childTypes())
 	} else {
-		out.CommonCloud, d = documentFromAPI(commonCloud)
+		out.CommonCloud, d = documentFromAPI(doc.CommonCloud)
 		diags.Append(d...)
 		out.CommonCloudJSON = jsontypes.NewNormalizedNull()
 	}
-	return &out, diags
+	return &out, doc, diags
 }
 
 // commonCloudJSONFromAPI is the API's commonCloud as common_cloud_json, reduced to the
@@ -437,7 +686,7 @@ func (r *privacySecurityResource) Read(ctx context.Context, req resource.ReadReq
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	newState, diags := r.readBack(ctx, state)
+	newState, doc, diags := r.readBack(ctx, state)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -455,6 +704,20 @@ func (r *privacySecurityResource) Read(ctx context.Context, req resource.ReadReq
 		return
 	}
 	r.setState(ctx, newState, &resp.State, nil, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateUnmanaged, unmanagedRecord(doc, state))...)
+
+	// Onboarding: say what generated configuration cannot hold.
+	if imported, _ := resp.Private.GetKey(ctx, privateImported); imported != nil {
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, nil)...)
+		if _, paths := splitUnmanaged(doc.CommonCloud, shapeOf(nil)); len(paths) > 0 {
+			resp.Diagnostics.AddAttributeWarning(path.Root("common_cloud"), "The imported document has fields common_cloud cannot express",
+				fmt.Sprintf("Product %s holds %d field(s) this provider does not model: %s. Configuration generated from this "+
+					"import (plan -generate-config-out) leaves them out; applies of the typed form keep them on the "+
+					"Marketplace as they are, and each plan that writes says so. To manage them, use common_cloud_json "+
+					"instead of common_cloud (the data source's common_cloud_json shows the whole document).",
+					state.ProductID.ValueString(), len(paths), listPaths(paths)))
+		}
+	}
 }
 
 // setState records m as the resource's state, and its identity when asked.
@@ -472,18 +735,18 @@ func (r *privacySecurityResource) setState(ctx context.Context, m *privacySecuri
 // readBack reads the version that m's publish setting reflects, and the other one only
 // when that one is missing (a draft published or discarded elsewhere, or never
 // published). It returns nil, without error, when neither exists.
-func (r *privacySecurityResource) readBack(ctx context.Context, m *privacySecurityResourceModel) (*privacySecurityResourceModel, diag.Diagnostics) {
+func (r *privacySecurityResource) readBack(ctx context.Context, m *privacySecurityResourceModel) (*privacySecurityResourceModel, *marketplace.Version, diag.Diagnostics) {
 	order := []marketplace.VersionState{marketplace.Draft, marketplace.Live}
 	if m.Publish.ValueBool() {
 		order = []marketplace.VersionState{marketplace.Live, marketplace.Draft}
 	}
 	for _, version := range order {
-		newState, diags := r.readInto(ctx, m, version)
+		newState, doc, diags := r.readInto(ctx, m, version)
 		if newState != nil || diags.HasError() {
-			return newState, diags
+			return newState, doc, diags
 		}
 	}
-	return nil, nil
+	return nil, nil, nil
 }
 
 func (r *privacySecurityResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -534,4 +797,5 @@ func (r *privacySecurityResource) ImportState(ctx context.Context, req resource.
 	}
 	m.ID, m.ProductID, m.Publish = types.StringValue(productID), types.StringValue(productID), types.BoolValue(false)
 	r.setState(ctx, m, &resp.State, resp.Identity, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, []byte(`true`))...)
 }

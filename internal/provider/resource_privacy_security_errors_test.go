@@ -26,13 +26,15 @@ func TestAccResourceAPIErrors(t *testing.T) {
 		want  string
 	}{
 		{"401", wrongToken, nil,
-			`PUT /rest/3/privacy-and-security/products/` + testProductID + ` answered 401 Unauthorized: UNAUTHORIZED.*check email and api_token.*MARKETPLACE_EMAIL and MARKETPLACE_API_TOKEN`},
+			// The plan of the create reads the app's current document first.
+			`reading the current document of ` + testProductID + ` to plan its creation: GET /rest/3/privacy-and-security/products/` + testProductID + `\?state=draft answered 401 Unauthorized: UNAUTHORIZED.*check email and api_token.*MARKETPLACE_EMAIL and MARKETPLACE_API_TOKEN`},
 		{"403", mockEnv(mock), func() { mock.InjectFault(mockmarketplace.RoutePut, mockmarketplace.Fault{Status: 403, Times: 1}) },
 			`writing the draft of ` + testProductID + `.*answered 403 Forbidden.*lacks permission on this app`},
 		{"404", mockEnv(mock), func() { mock.InjectFault(mockmarketplace.RoutePut, mockmarketplace.Fault{Status: 404, Times: 1}) },
 			`answered 404 Not Found.*does not exist, or is not visible to this account`},
 		{"no credentials", noCredentials, nil,
-			`Marketplace credentials required.*writing the draft.*MARKETPLACE_EMAIL and MARKETPLACE_API_TOKEN`},
+			// At plan time, before any request.
+			`Marketplace credentials required.*This plan would write the draft of product ` + testProductID + `.*MARKETPLACE_EMAIL and MARKETPLACE_API_TOKEN`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

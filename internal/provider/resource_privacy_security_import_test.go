@@ -153,6 +153,7 @@ func TestImportStateChecksTheProductIDOfEveryForm(t *testing.T) {
 			State:    tfsdk.State{Schema: shape.schema, Raw: shape.nullState},
 			Identity: &tfsdk.ResourceIdentity{Schema: shape.identitySchema, Raw: tftypes.NewValue(shape.identityType, nil)},
 		}
+		resp.Private = emptyPrivate(resp.Private)
 		if c.identity != "" {
 			req.Identity = &tfsdk.ResourceIdentity{Schema: shape.identitySchema, Raw: identityValue(types.StringValue(c.identity))}
 		}
@@ -178,3 +179,6 @@ func TestImportStateChecksTheProductIDOfEveryForm(t *testing.T) {
 		}
 	}
 }
+
+// emptyPrivate is an empty private state of the framework's (internal) type.
+func emptyPrivate[T any](_ *T) *T { return new(T) }

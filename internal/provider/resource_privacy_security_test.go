@@ -41,7 +41,8 @@ func TestAccResourceCreateDraftFromSeedExample(t *testing.T) {
 					checkStored(t, "draft", func() []byte { return mock.Draft(testProductID) }, seed),
 					checkStored(t, "live", func() []byte { return mock.Live(testProductID) }, nil),
 					checkCalls(mock, map[mockmarketplace.Route]int{
-						mockmarketplace.RoutePut: 1, mockmarketplace.RoutePublish: 0, mockmarketplace.RouteGetDraft: 1,
+						mockmarketplace.RoutePut: 1, mockmarketplace.RoutePublish: 0, mockmarketplace.RouteGetDraft: createReads + 1,
+						mockmarketplace.RouteGetLive: createReads,
 					}),
 				),
 			},
@@ -134,7 +135,8 @@ func TestAccResourcePublishOnCreate(t *testing.T) {
 					checkStored(t, "live", liveOf(mock), seed),
 					checkStored(t, "draft", draftOf(mock), nil),
 					checkCalls(mock, map[mockmarketplace.Route]int{
-						mockmarketplace.RoutePut: 1, mockmarketplace.RoutePublish: 1, mockmarketplace.RouteGetLive: 1, mockmarketplace.RouteGetDraft: 0,
+						mockmarketplace.RoutePut: 1, mockmarketplace.RoutePublish: 1, mockmarketplace.RouteGetLive: createReads + 1,
+						mockmarketplace.RouteGetDraft: createReads,
 					}),
 				),
 			},

@@ -1,0 +1,102 @@
+package e2e
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// What an apply will do beyond the attributes shows in the plan, in the CLI's own output:
+// a plan that cannot apply for want of credentials fails; a create over an app that has
+// someone's unpublished draft says so and writes nothing; a write that keeps fields the
+// configuration does not manage names them; a plan with no change warns of nothing.
+func TestAccPlanTellsWhatTheApplyWillDo(t *testing.T) {
+	t.Parallel()
+	c := testCLI(t)
+	providerBin, emulatorBin := binaries(t)
+
+	seed := map[string]map[string]json.RawMessage{productID: {"draft": json.RawMessage(`{"commonCloud": {
+		"logDetails": {"loggingEnabled": false, "logRetention": "7_DAYS"}, "hasRestAPIExtension": true,
+		"properties": {"updatedBy": "colleague@example.com", "updatedAt": 1642233600000, "formStatus": "DRAFT"}}}`)}}
+	state, _ := json.Marshal(seed)
+	stateFile := filepath.Join(t.TempDir(), "emulator.json")
+	if err := os.WriteFile(stateFile, state, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	creds := []string{"MARKETPLACE_EMAIL=vendor@example.com", "MARKETPLACE_API_TOKEN=plan-token"}
+	url := startEmulator(t, emulatorBin, stateFile, baseEnv(creds...))
+	config := func(retention string) string {
+		return `
+terraform {
+  required_providers {
+    marketplace = { source = "marketplace-trust/marketplace" }
+  }
+}
+resource "marketplace_privacy_security" "app" {
+  product_id = "` + productID + `"
+  common_cloud = {
+    log_details = {
+      logging_enabled = true
+      log_retention   = "` + retention + `"
+    }
+  }
+}
+`
+	}
+	write := func(w *workspace, retention string) {
+		if err := os.WriteFile(filepath.Join(w.dir, "main.tf"), []byte(config(retention)), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stored := func() string {
+		data, err := os.ReadFile(stateFile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(data)
+	}
+	before := stored()
+
+	// Without credentials: the plan fails, naming the variables to set.
+	anonymous := newWorkspace(t, c, providerBin, baseEnv("MARKETPLACE_BASE_URL="+url))
+	write(anonymous, "30_DAYS")
+	out, code := anonymous.run("plan", "-input=false", "-no-color")
+	if code != 1 || !strings.Contains(out, "Marketplace credentials required") ||
+		!strings.Contains(out, "MARKETPLACE_EMAIL") || !strings.Contains(out, "MARKETPLACE_API_TOKEN") {
+		t.Errorf("plan without credentials: exit %d, want 1 naming MARKETPLACE_EMAIL and MARKETPLACE_API_TOKEN:\n%s", code, out)
+	}
+
+	// With them: the create announces the draft it would overwrite, and what it keeps.
+	w := newWorkspace(t, c, providerBin, baseEnv(append(creds, "MARKETPLACE_BASE_URL="+url)...))
+	write(w, "30_DAYS")
+	out = w.mustRun("plan", "-input=false", "-no-color")
+	for _, want := range []string{"Creating over an existing document", "unpublished draft", "colleague@example.com",
+		"logDetails.logRetention", "Fields this configuration does not manage are kept", "hasRestAPIExtension"} {
+		if !strings.Contains(strings.Join(strings.Fields(out), " "), want) {
+			t.Errorf("the plan of the create lacks %q:\n%s", want, out)
+		}
+	}
+	if after := stored(); after != before {
+		t.Errorf("the plan wrote to the Marketplace:\n%s", after)
+	}
+
+	w.mustRun("apply", "-input=false", "-auto-approve")
+	if after := stored(); !strings.Contains(after, "hasRestAPIExtension") || !strings.Contains(after, "30_DAYS") {
+		t.Errorf("after the apply the draft lost a field or lacks the change:\n%s", after)
+	}
+
+	// No change: no warning of the provider's.
+	if out, code := w.run("plan", "-input=false", "-no-color", "-detailed-exitcode"); code != 0 ||
+		strings.Contains(out, "does not manage") || strings.Contains(out, "existing document") {
+		t.Errorf("a plan with no change: exit %d, or a warning:\n%s", code, out)
+	}
+	// A change: the fields kept are named again.
+	write(w, "90_DAYS")
+	out = w.mustRun("plan", "-input=false", "-no-color")
+	if !strings.Contains(out, "Fields this configuration does not manage are kept") || !strings.Contains(out, "hasRestAPIExtension") ||
+		strings.Contains(out, "Creating over an existing document") {
+		t.Errorf("the plan of a change does not name the fields kept:\n%s", out)
+	}
+}

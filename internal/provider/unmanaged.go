@@ -1,0 +1,250 @@
+package provider
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+)
+
+// Nothing the configuration does not manage is changed by an apply. The Marketplace
+// document may hold fields that a configuration does not manage: fields this provider
+// does not model (the typed form, common_cloud), or keys that a common_cloud_json
+// configuration never held. Every PUT sends the configuration merged into those fields of
+// the app's current document, so that they stay as they are; plans that write say which
+// fields are kept. They are learnt from the document each refresh reads, and remembered in
+// the resource's private state (privateUnmanaged) until the write.
+
+const (
+	// privateUnmanaged holds the fields of the document read last that the configuration
+	// of that time did not manage, as a JSON object: absent when nothing was read yet.
+	privateUnmanaged = "unmanaged"
+	// privateImported marks a state just imported, until the read that follows.
+	privateImported = "imported"
+)
+
+// managedShape says, one object level at a time, which keys of the document a
+// configuration manages.
+type managedShape interface {
+	// field reports whether key is managed, and the shape below it when its value is an
+	// object managed key by key (nil when the value is managed whole).
+	field(key string) (below managedShape, managed bool)
+}
+
+// typedShape: the typed form manages what the document tree models.
+type typedShape struct{ node *docNode }
+
+func (s typedShape) field(key string) (managedShape, bool) {
+	for i := range s.node.children {
+		if c := &s.node.children[i]; c.json == key {
+			if c.kind == kindObject {
+				return typedShape{c}, true
+			}
+			return nil, true
+		}
+	}
+	return nil, false
+}
+
+// jsonShape: the JSON form manages the keys the configuration holds, at every level.
+type jsonShape struct{ keys map[string]any }
+
+func (s jsonShape) field(key string) (managedShape, bool) {
+	v, ok := s.keys[key]
+	if m, isObject := v.(map[string]any); isObject {
+		return jsonShape{m}, true
+	}
+	return nil, ok
+}
+
+// shapeOf is the shape a configuration's document attributes manage: common_cloud_json's
+// keys when it is set (and decodable), else what the typed form models.
+func shapeOf(commonCloudJSON *string) managedShape {
+	if commonCloudJSON != nil {
+		if m, err := decodeObject(*commonCloudJSON); err == nil {
+			return jsonShape{m}
+		}
+	}
+	return typedShape{&commonCloudDoc}
+}
+
+// splitUnmanaged returns the parts of doc that shape does not manage (nil when none), and
+// their JSON paths, sorted.
+func splitUnmanaged(doc map[string]any, shape managedShape) (map[string]any, []string) {
+	var kept map[string]any
+	var paths []string
+	var walk func(doc map[string]any, shape managedShape, prefix string) map[string]any
+	walk = func(doc map[string]any, shape managedShape, prefix string) map[string]any {
+		var out map[string]any
+		for k, v := range doc {
+			below, managed := shape.field(k)
+			switch {
+			case !managed:
+				paths = append(paths, prefix+k)
+			case below != nil:
+				sub, ok := v.(map[string]any)
+				if !ok {
+					continue
+				}
+				below := walk(sub, below, prefix+k+".")
+				if below == nil {
+					continue
+				}
+				v = below
+			default:
+				continue
+			}
+			if out == nil {
+				out = map[string]any{}
+			}
+			out[k] = v
+		}
+		return out
+	}
+	kept = walk(doc, shape, "")
+	sort.Strings(paths)
+	return kept, paths
+}
+
+// dropRemovedKeys removes from kept the keys that the previously applied JSON
+// configuration held and the new one no longer does, with everything below them: the
+// three-way rule of kubectl apply (a key removed from the configuration is removed from
+// the document). Only JSON forms hold such keys; the typed form never keeps a modelled one.
+func dropRemovedKeys(kept map[string]any, prior, next managedShape) map[string]any {
+	p, ok1 := prior.(jsonShape)
+	n, ok2 := next.(jsonShape)
+	if !ok1 || !ok2 || kept == nil {
+		return kept
+	}
+	out := make(map[string]any, len(kept))
+	for k, v := range kept {
+		pv, wasManaged := p.keys[k]
+		nv, isManaged := n.keys[k]
+		switch {
+		case wasManaged && !isManaged:
+			continue // removed from the configuration: removed from the document
+		case wasManaged:
+			pm, ok1 := pv.(map[string]any)
+			nm, ok2 := nv.(map[string]any)
+			km, ok3 := v.(map[string]any)
+			if ok1 && ok2 && ok3 {
+				v = dropRemovedKeys(km, jsonShape{pm}, jsonShape{nm})
+			}
+		}
+		out[k] = v
+	}
+	return out
+}
+
+// mergeInto returns base with over laid on top, object by object: over wins on every key
+// it has.
+func mergeInto(base, over map[string]any) map[string]any {
+	out := make(map[string]any, len(base)+len(over))
+	for k, v := range base {
+		out[k] = v
+	}
+	for k, v := range over {
+		bm, ok1 := out[k].(map[string]any)
+		om, ok2 := v.(map[string]any)
+		if ok1 && ok2 {
+			out[k] = mergeInto(bm, om)
+			continue
+		}
+		out[k] = v
+	}
+	return out
+}
+
+// changedPaths lists the JSON paths whose values differ between two documents, sorted;
+// arrays of strings compare as sets, as the Marketplace treats them.
+func changedPaths(before, after map[string]any) []string {
+	var paths []string
+	var walk func(a, b any, prefix string)
+	walk = func(a, b any, prefix string) {
+		am, ok1 := a.(map[string]any)
+		bm, ok2 := b.(map[string]any)
+		if ok1 && ok2 {
+			keys := map[string]bool{}
+			for k := range am {
+				keys[k] = true
+			}
+			for k := range bm {
+				keys[k] = true
+			}
+			for k := range keys {
+				walk(am[k], bm[k], prefix+k+".")
+			}
+			return
+		}
+		if !reflect.DeepEqual(normalised(a), normalised(b)) {
+			paths = append(paths, strings.TrimSuffix(prefix, "."))
+		}
+	}
+	walk(before, after, "")
+	sort.Strings(paths)
+	return paths
+}
+
+// normalised makes values from different decoders comparable: numbers as text, string
+// arrays sorted.
+func normalised(v any) any {
+	switch v := v.(type) {
+	case json.Number:
+		return v.String()
+	case float64:
+		return json.Number(fmt.Sprint(v)).String()
+	case []string:
+		items := make([]any, len(v))
+		for i, s := range v {
+			items[i] = s
+		}
+		return normalised(items)
+	case []any:
+		out := make([]string, 0, len(v))
+		for _, item := range v {
+			out = append(out, fmt.Sprint(normalised(item)))
+		}
+		sort.Strings(out)
+		return out
+	}
+	return v
+}
+
+// decodeObject decodes a JSON object, numbers kept as json.Number.
+func decodeObject(s string) (map[string]any, error) {
+	dec := json.NewDecoder(strings.NewReader(s))
+	dec.UseNumber()
+	var m map[string]any
+	if err := dec.Decode(&m); err != nil {
+		return nil, err
+	}
+	if m == nil {
+		return nil, fmt.Errorf("not a JSON object")
+	}
+	return m, nil
+}
+
+// encodeUnmanaged is what privateUnmanaged holds: a JSON object, {} when nothing is kept.
+func encodeUnmanaged(kept map[string]any) []byte {
+	if kept == nil {
+		kept = map[string]any{}
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(kept); err != nil {
+		return []byte(`{}`)
+	}
+	return bytes.TrimSpace(buf.Bytes())
+}
+
+// listPaths names paths for a diagnostic, at most 20.
+func listPaths(paths []string) string {
+	const most = 20
+	if len(paths) <= most {
+		return strings.Join(paths, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(paths[:most], ", "), len(paths)-most)
+}
