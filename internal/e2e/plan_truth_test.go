@@ -100,3 +100,37 @@ resource "marketplace_privacy_security" "app" {
 		t.Errorf("the plan of a change does not name the fields kept:\n%s", out)
 	}
 }
+
+// A key of common_cloud_json the provider does not know is sent, with a warning in the
+// plan that suggests the likely key.
+func TestAccPlanWarnsOfUnknownJSONKeys(t *testing.T) {
+	t.Parallel()
+	c := testCLI(t)
+	providerBin, emulatorBin := binaries(t)
+	stateFile := filepath.Join(t.TempDir(), "emulator.json")
+	creds := []string{"MARKETPLACE_EMAIL=vendor@example.com", "MARKETPLACE_API_TOKEN=plan-token"}
+	url := startEmulator(t, emulatorBin, stateFile, baseEnv(creds...), productID)
+	w := newWorkspace(t, c, providerBin, baseEnv(append(creds, "MARKETPLACE_BASE_URL="+url)...))
+	config := `
+terraform {
+  required_providers {
+    marketplace = { source = "marketplace-trust/marketplace" }
+  }
+}
+resource "marketplace_privacy_security" "app" {
+  product_id        = "` + productID + `"
+  common_cloud_json = jsonencode({ security = { securityContactt = "security@example.com" } })
+}
+`
+	if err := os.WriteFile(filepath.Join(w.dir, "main.tf"), []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := w.mustRun("plan", "-input=false", "-no-color")
+	flat := strings.Join(strings.Fields(out), " ")
+	for _, want := range []string{"Unknown key in common_cloud_json", "security.securityContactt is not a key this provider knows",
+		"Did you mean securityContact?", "1 to add"} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("the plan lacks %q:\n%s", want, out)
+		}
+	}
+}

@@ -132,9 +132,10 @@ func checkCalls(mock *mockmarketplace.Server, want map[mockmarketplace.Route]int
 
 // createReads is how many times a create step reads an app that has no document (a GET of
 // the draft and one of the live version, each 404): in each plan of the create (the test
-// harness plans once, then the apply plans again) and once more before the PUT, to keep
-// the fields the configuration does not manage.
-const createReads = 3
+// harness plans once, then the apply plans the resource again right before applying it).
+// The create itself uses the second plan's read (recentReads) to keep the fields the
+// configuration does not manage.
+const createReads = 2
 
 // smallConfig is a resource with a short document whose log_retention varies.
 func smallConfig(publish bool, logRetention string) string {

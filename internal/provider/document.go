@@ -209,6 +209,7 @@ func (n docNode) resourceAttribute() rschema.Attribute {
 			MarkdownDescription: n.description, Optional: true, ElementType: types.StringType,
 			Validators: []validator.Set{
 				setvalidator.SizeAtLeast(1),
+				noNullElements(),
 				setvalidator.ValueStringsAre(append([]validator.String{notEmpty()}, n.stringValidators...)...),
 			},
 		}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -49,14 +48,14 @@ type privacySecurityResource struct {
 }
 
 type privacySecurityResourceModel struct {
-	ID              types.String         `tfsdk:"id"`
-	ProductID       types.String         `tfsdk:"product_id"`
-	Publish         types.Bool           `tfsdk:"publish"`
-	CommonCloud     types.Object         `tfsdk:"common_cloud"`
-	CommonCloudJSON jsontypes.Normalized `tfsdk:"common_cloud_json"`
-	VersionState    types.String         `tfsdk:"version_state"`
-	Properties      types.Object         `tfsdk:"properties"`
-	Timeouts        timeouts.Value       `tfsdk:"timeouts"`
+	ID              types.String    `tfsdk:"id"`
+	ProductID       types.String    `tfsdk:"product_id"`
+	Publish         types.Bool      `tfsdk:"publish"`
+	CommonCloud     types.Object    `tfsdk:"common_cloud"`
+	CommonCloudJSON commonCloudJSON `tfsdk:"common_cloud_json"`
+	VersionState    types.String    `tfsdk:"version_state"`
+	Properties      types.Object    `tfsdk:"properties"`
+	Timeouts        timeouts.Value  `tfsdk:"timeouts"`
 }
 
 func (r *privacySecurityResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -108,7 +107,7 @@ func privacySecurityResourceSchema(ctx context.Context) schema.Schema {
 					"it is removed from the document, keys it never held are kept (and named in the plan of a write). " +
 					"`properties` cannot be set.",
 				Optional:   true,
-				CustomType: jsontypes.NormalizedType{},
+				CustomType: commonCloudJSONType{},
 				Validators: []validator.String{commonCloudJSONValidator{}},
 			},
 			"version_state": schema.StringAttribute{
@@ -207,15 +206,20 @@ func (r *privacySecurityResource) ModifyPlan(ctx context.Context, req resource.M
 	}
 
 	// properties changes with every write, and with a publish (formStatus). When nothing
-	// else in the plan moves, the framework keeps the old value; say it will change.
-	propertiesChange := hasState && !planned.Equal(state["version_state"])
-	if planned.Equal(plan["version_state"]) && !propertiesChange {
+	// else in the plan moves, the framework keeps the old value; say it will change. When
+	// nothing will be sent (the JSON text only laid out anew, timeouts changed), it stays.
+	propertiesChange := hasState && (putting || publishing || !planned.Equal(state["version_state"]))
+	properties := plan["properties"]
+	switch {
+	case propertiesChange:
+		properties = tftypes.NewValue(plan["properties"].Type(), tftypes.UnknownValue)
+	case hasState:
+		properties = state["properties"]
+	}
+	if planned.Equal(plan["version_state"]) && properties.Equal(plan["properties"]) {
 		return // the plan already says so (a plan with no change: the common case)
 	}
-	plan["version_state"] = planned
-	if propertiesChange {
-		plan["properties"] = tftypes.NewValue(plan["properties"].Type(), tftypes.UnknownValue)
-	}
+	plan["version_state"], plan["properties"] = planned, properties
 	resp.Plan.Raw = tftypes.NewValue(req.Plan.Raw.Type(), plan)
 }
 
@@ -251,30 +255,48 @@ func (r *privacySecurityResource) announceWrite(ctx context.Context, plan map[st
 	if !plan["product_id"].IsKnown() || plan["product_id"].As(&productID) != nil || productID == "" || r.client == nil {
 		return
 	}
+	// What there is to announce first: most plans have nothing, and converting the
+	// configured document is the larger part of the work.
+	var current *marketplace.Version
+	var version marketplace.VersionState
+	var kept map[string]any
+	if !hasState {
+		var err error
+		current, version, err = r.current(ctx, productID)
+		if err != nil {
+			addAPIError(&resp.Diagnostics, "reading the current document of "+productID+" to plan its creation", err)
+			return
+		}
+		recentReads.remember(r.client, productID, current)
+		if current == nil {
+			return
+		}
+		kept = current.CommonCloud
+	} else {
+		recorded, _ := req.Private.GetKey(ctx, privateUnmanaged)
+		if recorded == nil {
+			return // never read: the apply reads the document and keeps them all the same
+		}
+		var err error
+		if kept, err = decodeObject(string(recorded)); err != nil || len(kept) == 0 {
+			return
+		}
+	}
+
 	m, diags := modelFromValue(ctx, req.Plan.Raw)
 	if diags.HasError() {
 		return
-	}
-	configured, diags := m.configuredDocument(ctx)
-	if diags.HasError() {
-		return // validation reports it
 	}
 	shape, attribute := m.shape(), path.Root("common_cloud")
 	if _, isJSON := shape.(jsonShape); isJSON {
 		attribute = path.Root("common_cloud_json")
 	}
-
-	var keptPaths []string
-	if !hasState {
-		current, version, err := r.current(ctx, productID)
-		if err != nil {
-			addAPIError(&resp.Diagnostics, "reading the current document of "+productID+" to plan its creation", err)
-			return
+	_, keptPaths := splitUnmanaged(kept, shape)
+	if current != nil {
+		configured, diags := m.configuredDocument(ctx)
+		if diags.HasError() {
+			return // validation reports it
 		}
-		if current == nil {
-			return
-		}
-		_, keptPaths = splitUnmanaged(current.CommonCloud, shape)
 		if changed := changedPaths(managedPart(ctx, current.CommonCloud, shape), configured); len(changed) > 0 {
 			resp.Diagnostics.AddAttributeWarning(attribute, "Creating over an existing document",
 				fmt.Sprintf("Product %s already has %s. This apply replaces it with the configuration: %d field(s) would "+
@@ -282,16 +304,6 @@ func (r *privacySecurityResource) announceWrite(ctx context.Context, plan map[st
 					"import block with id = %q, then terraform plan -generate-config-out=generated.tf) and change it from there.",
 					productID, describeVersion(current, version), len(changed), listPaths(changed), productID))
 		}
-	} else {
-		recorded, _ := req.Private.GetKey(ctx, privateUnmanaged)
-		if recorded == nil {
-			return // never read: the apply reads the document and keeps them all the same
-		}
-		kept, err := decodeObject(string(recorded))
-		if err != nil {
-			return
-		}
-		_, keptPaths = splitUnmanaged(kept, shape)
 	}
 	if len(keptPaths) == 0 {
 		return
@@ -375,8 +387,7 @@ func documentChanged(ctx context.Context, plan, state documentForms) (changed, k
 	if planJSON == stateJSON {
 		return false, true
 	}
-	equal, _ := jsontypes.NewNormalizedValue(planJSON).StringSemanticEquals(ctx, jsontypes.NewNormalizedValue(stateJSON))
-	return !equal, true
+	return !sameDocumentJSON(planJSON, stateJSON), true
 }
 
 func (r *privacySecurityResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -546,7 +557,11 @@ func (r *privacySecurityResource) keptFields(ctx context.Context, plan, state *p
 		}
 	}
 	productID := plan.ProductID.ValueString()
-	current, _, err := r.current(ctx, productID)
+	current, fresh := recentReads.take(r.client, productID)
+	var err error
+	if !fresh {
+		current, _, err = r.current(ctx, productID)
+	}
 	if err != nil {
 		addAPIError(&diags, "reading the current document of "+productID+" (to keep the fields the configuration does not manage)", err)
 		return nil, diags
@@ -653,14 +668,14 @@ func (r *privacySecurityResource) readInto(ctx context.Context, prior *privacySe
 	} else {
 		out.CommonCloud, d = documentFromAPI(doc.CommonCloud)
 		diags.Append(d...)
-		out.CommonCloudJSON = jsontypes.NewNormalizedNull()
+		out.CommonCloudJSON = commonCloudJSONNull()
 	}
 	return &out, doc, diags
 }
 
 // commonCloudJSONFromAPI is the API's commonCloud as common_cloud_json, reduced to the
 // keys that the user's JSON has.
-func commonCloudJSONFromAPI(got map[string]any, shapeJSON string) (jsontypes.Normalized, diag.Diagnostics) {
+func commonCloudJSONFromAPI(got map[string]any, shapeJSON string) (commonCloudJSON, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	var shape any
 	if err := json.Unmarshal([]byte(shapeJSON), &shape); err != nil {
@@ -670,7 +685,7 @@ func commonCloudJSONFromAPI(got map[string]any, shapeJSON string) (jsontypes.Nor
 	if err != nil {
 		diags.AddError("Cannot encode the document", err.Error())
 	}
-	return jsontypes.NewNormalizedValue(string(out)), diags
+	return newCommonCloudJSON(string(out)), diags
 }
 
 func (r *privacySecurityResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

@@ -6,7 +6,6 @@ import (
 	"maps"
 	"sync"
 
-	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -75,7 +74,7 @@ func modelFromValue(ctx context.Context, v tftypes.Value) (*privacySecurityResou
 	m.ProductID, okProduct = value("product_id").(types.String)
 	m.Publish, okPublish = value("publish").(types.Bool)
 	m.CommonCloud, okCC = value("common_cloud").(types.Object)
-	m.CommonCloudJSON, okJSON = value("common_cloud_json").(jsontypes.Normalized)
+	m.CommonCloudJSON, okJSON = value("common_cloud_json").(commonCloudJSON)
 	m.VersionState, okVersion = value("version_state").(types.String)
 	m.Properties, okProps = value("properties").(types.Object)
 	m.Timeouts, okTimeouts = value("timeouts").(timeouts.Value)

@@ -7,6 +7,10 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"sync"
+	"time"
+
+	"github.com/marketplace-trust/terraform-provider-marketplace/internal/marketplace"
 )
 
 // Nothing the configuration does not manage is changed by an apply. The Marketplace
@@ -247,4 +251,61 @@ func listPaths(paths []string) string {
 		return strings.Join(paths, ", ")
 	}
 	return fmt.Sprintf("%s and %d more", strings.Join(paths[:most], ", "), len(paths)-most)
+}
+
+// recentReads hands the current document read by the plan of a create to the create that
+// follows in the same provider process: Terraform plans each resource again right before
+// applying it, and the plugin framework gives a create no private state from its plan, so
+// without this the create would read the same document a second time. An entry serves
+// once, within recentReadTTL; a create without one reads the document itself.
+var recentReads = &readCache{entries: map[readKey]readEntry{}}
+
+const recentReadTTL = 5 * time.Second
+
+type readKey struct {
+	client    *marketplace.Client
+	productID string
+}
+
+type readEntry struct {
+	doc *marketplace.Version // nil: the app had no document
+	at  time.Time
+}
+
+type readCache struct {
+	mu      sync.Mutex
+	entries map[readKey]readEntry
+	now     func() time.Time // for tests; time.Now when nil
+}
+
+func (c *readCache) clock() time.Time {
+	if c.now != nil {
+		return c.now()
+	}
+	return time.Now()
+}
+
+func (c *readCache) remember(client *marketplace.Client, productID string, doc *marketplace.Version) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := c.clock()
+	for k, e := range c.entries { // few entries: one per create in flight
+		if now.Sub(e.at) > recentReadTTL {
+			delete(c.entries, k)
+		}
+	}
+	c.entries[readKey{client, productID}] = readEntry{doc: doc, at: now}
+}
+
+// take returns the entry for productID when there is a fresh one, and forgets it.
+func (c *readCache) take(client *marketplace.Client, productID string) (*marketplace.Version, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	key := readKey{client, productID}
+	e, ok := c.entries[key]
+	delete(c.entries, key)
+	if !ok || c.clock().Sub(e.at) > recentReadTTL {
+		return nil, false
+	}
+	return e.doc, true
 }

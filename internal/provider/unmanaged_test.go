@@ -1,9 +1,21 @@
 package provider
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"reflect"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/marketplace-trust/terraform-provider-marketplace/internal/marketplace"
+	"github.com/marketplace-trust/terraform-provider-marketplace/internal/mockmarketplace"
 )
 
 func mustObject(t *testing.T, s string) map[string]any {
@@ -76,5 +88,67 @@ func TestChangedPaths(t *testing.T) {
 	after := map[string]any{"a": map[string]any{"b": json.Number("2"), "c": []string{"Y", "X"}}, "d": "same", "new": "v"}
 	if got := changedPaths(before, after); !reflect.DeepEqual(got, []string{"a.b", "gone", "new"}) {
 		t.Errorf("changed %v", got)
+	}
+}
+
+// A create with no read of its plan at hand (another process planned it, or too long ago)
+// reads the current document itself, and keeps what the configuration does not manage.
+func TestCreateWithoutThePlansReadReadsTheDocument(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	mock := startMock(t)
+	mock.SetLive(testProductID, []byte(`{"commonCloud": {"hasRestAPIExtension": true, "logDetails": {"loggingEnabled": false}}}`))
+	client, err := marketplace.New(marketplace.Config{BaseURL: mock.URL, Email: mockmarketplace.TestEmail, APIToken: mockmarketplace.TestAPIToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	shape := privacySecurityShape()
+	m, diags := modelFromValue(ctx, shape.nullState)
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	m.ProductID, m.Publish = types.StringValue(testProductID), types.BoolValue(false)
+	m.CommonCloudJSON = newCommonCloudJSON(`{"logDetails": {"loggingEnabled": true}}`)
+	plan, diags := m.value(ctx)
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	resp := resource.CreateResponse{
+		State:    tfsdk.State{Schema: shape.schema, Raw: shape.nullState},
+		Identity: &tfsdk.ResourceIdentity{Schema: shape.identitySchema, Raw: tftypes.NewValue(shape.identityType, nil)},
+	}
+	resp.Private = emptyPrivate(resp.Private)
+	(&privacySecurityResource{client: client}).Create(ctx, resource.CreateRequest{Plan: tfsdk.Plan{Schema: shape.schema, Raw: plan}}, &resp)
+	if resp.Diagnostics.HasError() {
+		t.Fatal(resp.Diagnostics)
+	}
+	draft := string(mock.Draft(testProductID))
+	if !strings.Contains(draft, `"hasRestAPIExtension":true`) || !strings.Contains(draft, `"loggingEnabled":true`) {
+		t.Errorf("draft %s: the unmanaged field was lost or the change not written", draft)
+	}
+	if got := fmt.Sprint(mock.Requests()[:3]); !strings.Contains(got, "GET draft") || !strings.Contains(got, "GET live") || !strings.Contains(got, "PUT") {
+		t.Errorf("requests %s: want the current document read before the PUT", got)
+	}
+}
+
+func TestRecentReadsServeOnceAndExpire(t *testing.T) {
+	t.Parallel()
+	now := time.Unix(1000, 0)
+	c := &readCache{entries: map[readKey]readEntry{}, now: func() time.Time { return now }}
+	client := &marketplace.Client{}
+	c.remember(client, "a", nil)
+	if _, ok := c.take(client, "a"); !ok {
+		t.Error("a fresh entry was not served")
+	}
+	if _, ok := c.take(client, "a"); ok {
+		t.Error("an entry was served twice")
+	}
+	c.remember(client, "b", nil)
+	now = now.Add(recentReadTTL + time.Second)
+	if _, ok := c.take(client, "b"); ok {
+		t.Error("an expired entry was served")
+	}
+	if _, ok := c.take(&marketplace.Client{}, "a"); ok {
+		t.Error("another client's entry was served")
 	}
 }

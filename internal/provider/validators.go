@@ -94,7 +94,7 @@ func uuidString() validator.String {
 		if uuidPattern.MatchString(s) {
 			return ""
 		}
-		return fmt.Sprintf("%q is not a UUID. The product ID of a Marketplace app looks like 12345678-1234-1234-1234-123456789abc.", s)
+		return fmt.Sprintf("%s is not a UUID. The product ID of a Marketplace app looks like 12345678-1234-1234-1234-123456789abc.", quoteCut(s))
 	}}
 }
 
@@ -112,7 +112,7 @@ func upperSnake() validator.String {
 		if s == "" || upperSnakePattern.MatchString(s) {
 			return ""
 		}
-		return fmt.Sprintf("%q is not a code: codes are UPPER_SNAKE_CASE, such as %q.", s, suggestUpperSnake(s))
+		return fmt.Sprintf("%s is not a code: codes are UPPER_SNAKE_CASE, such as %s.", quoteCut(s), quoteCut(suggestUpperSnake(s)))
 	}}
 }
 
@@ -126,7 +126,7 @@ func httpURL() validator.String {
 		if s == "" || isHTTPURL(s) {
 			return ""
 		}
-		return fmt.Sprintf("%q is not an absolute http(s) URL, such as https://example.com/page.", s)
+		return fmt.Sprintf("%s is not an absolute http(s) URL, such as https://example.com/page.", quoteCut(s))
 	}}
 }
 
@@ -135,7 +135,7 @@ func emailOrURL() validator.String {
 		if s == "" || isHTTPURL(s) || emailPattern.MatchString(s) {
 			return ""
 		}
-		return fmt.Sprintf("%q is neither an email address nor an absolute http(s) URL.", s)
+		return fmt.Sprintf("%s is neither an email address nor an absolute http(s) URL.", quoteCut(s))
 	}}
 }
 
@@ -144,11 +144,37 @@ func isHTTPURL(s string) bool {
 	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" && !strings.ContainsAny(s, " \t\n")
 }
 
-// objectCheck is an object validator over the attributes of a known object.
+// noNullElements refuses a null set element, naming the attribute (Terraform shows errors
+// of nested attributes at the enclosing block).
+func noNullElements() validator.Set { return nullElements{} }
+
+type nullElements struct{}
+
+func (nullElements) Description(context.Context) string               { return "must not hold null elements" }
+func (v nullElements) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (nullElements) ValidateSet(_ context.Context, req validator.SetRequest, resp *validator.SetResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	for _, e := range req.ConfigValue.Elements() {
+		if e.IsNull() {
+			resp.Diagnostics.AddAttributeError(req.Path, "Null set element",
+				req.Path.String()+": a set may not hold null: remove it.")
+			return
+		}
+	}
+}
+
+// objectCheck is an object validator over the attributes of a known object. name gives
+// the name an attribute has in messages: itself for the typed form, its JSON name for
+// common_cloud_json (document_json.go runs the same checks there).
 type objectCheck struct {
 	description string
-	check       func(p path.Path, attrs map[string]attr.Value, diags *diag.Diagnostics)
+	check       func(p path.Path, attrs map[string]attr.Value, name func(string) string, diags *diag.Diagnostics)
 }
+
+func sameName(s string) string { return s }
 
 func (v objectCheck) Description(context.Context) string         { return v.description }
 func (v objectCheck) MarkdownDescription(context.Context) string { return v.description }
@@ -157,11 +183,11 @@ func (v objectCheck) ValidateObject(_ context.Context, req validator.ObjectReque
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	v.check(req.Path, req.ConfigValue.Attributes(), &resp.Diagnostics)
+	v.check(req.Path, req.ConfigValue.Attributes(), sameName, &resp.Diagnostics)
 }
 
 func notEmptyObject() validator.Object {
-	return objectCheck{"must set at least one attribute", func(p path.Path, attrs map[string]attr.Value, diags *diag.Diagnostics) {
+	return objectCheck{"must set at least one attribute", func(p path.Path, attrs map[string]attr.Value, _ func(string) string, diags *diag.Diagnostics) {
 		for _, v := range attrs {
 			if !v.IsNull() {
 				return
@@ -175,35 +201,35 @@ func notEmptyObject() validator.Object {
 // available") without the thing claimed (its URL) would be rejected by reviewers.
 func requiredWhenTrue(flagAttr, valueAttr string) validator.Object {
 	return objectCheck{fmt.Sprintf("%s is required when %s is true", valueAttr, flagAttr),
-		func(p path.Path, attrs map[string]attr.Value, diags *diag.Diagnostics) {
+		func(p path.Path, attrs map[string]attr.Value, name func(string) string, diags *diag.Diagnostics) {
 			f, ok := attrs[flagAttr].(types.Bool)
 			if !ok || f.IsUnknown() || !f.ValueBool() {
 				return
 			}
 			if v := attrs[valueAttr]; v != nil && v.IsNull() {
-				diags.AddAttributeError(p.AtName(valueAttr), "Missing "+valueAttr,
-					fmt.Sprintf("%s: %s is true, so %s must be set.", p.AtName(valueAttr), flagAttr, valueAttr))
+				diags.AddAttributeError(p.AtName(name(valueAttr)), "Missing "+name(valueAttr),
+					fmt.Sprintf("%s: %s is true, so %s must be set.", p.AtName(name(valueAttr)), name(flagAttr), name(valueAttr)))
 			}
 		}}
 }
 
 func certificationsAgree() validator.Object {
 	return objectCheck{"has_compliant_certifications must agree with compliant_certifications",
-		func(p path.Path, attrs map[string]attr.Value, diags *diag.Diagnostics) {
+		func(p path.Path, attrs map[string]attr.Value, name func(string) string, diags *diag.Diagnostics) {
 			has, ok := attrs["has_compliant_certifications"].(types.Bool)
 			certs, ok2 := attrs["compliant_certifications"].(types.Set)
 			if !ok || !ok2 || has.IsNull() || has.IsUnknown() || certs.IsUnknown() {
 				return
 			}
 			some := !certs.IsNull() && len(certs.Elements()) > 0
+			hasName, certsName := name("has_compliant_certifications"), name("compliant_certifications")
 			switch {
 			case has.ValueBool() && !some:
-				diags.AddAttributeError(p.AtName("compliant_certifications"), "Missing compliant_certifications",
-					p.AtName("compliant_certifications").String()+": has_compliant_certifications is true, so compliant_certifications must list them.")
+				diags.AddAttributeError(p.AtName(certsName), "Missing "+certsName,
+					p.AtName(certsName).String()+": "+hasName+" is true, so "+certsName+" must list them.")
 			case !has.ValueBool() && some:
-				diags.AddAttributeError(p.AtName("has_compliant_certifications"), "Contradictory certifications",
-					p.AtName("has_compliant_certifications").String()+": has_compliant_certifications is false, but "+
-						"compliant_certifications lists some: set it to true, or remove the list.")
+				diags.AddAttributeError(p.AtName(hasName), "Contradictory certifications",
+					p.AtName(hasName).String()+": "+hasName+" is false, but "+certsName+" lists some: set it to true, or remove the list.")
 			}
 		}}
 }
@@ -222,9 +248,20 @@ func (commonCloudJSONValidator) ValidateString(_ context.Context, req validator.
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
+	text := req.ConfigValue.ValueString()
+	if err := scanJSON(text); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid common_cloud_json", "common_cloud_json: "+err.Error()+".")
+		return
+	}
+	dec := json.NewDecoder(strings.NewReader(text))
+	dec.UseNumber()
 	var v any
-	if err := json.Unmarshal([]byte(req.ConfigValue.ValueString()), &v); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid JSON", err.Error())
+	if err := dec.Decode(&v); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid JSON", "common_cloud_json is not valid JSON: "+err.Error())
+		return
+	}
+	if dec.More() {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid JSON", "common_cloud_json holds more than one JSON value: keep one object.")
 		return
 	}
 	m, ok := v.(map[string]any)
@@ -240,5 +277,9 @@ func (commonCloudJSONValidator) ValidateString(_ context.Context, req validator.
 	if _, ok := m["properties"]; ok {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid common_cloud_json",
 			"properties is maintained by the Marketplace and cannot be set: remove it.")
+	}
+	if _, ok := m["commonCloud"]; !ok {
+		// The same checks as the typed form, by JSON path.
+		resp.Diagnostics.Append(checkDocumentJSON(req.Path, m)...)
 	}
 }

@@ -1,0 +1,387 @@
+package provider
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// The JSON form (common_cloud_json) is checked by the same document tree and the same
+// checks as the typed form: each node's kind, its string checks (stringCheck) and its
+// object checks (objectCheck), run on the JSON values with JSON names in the messages.
+// Errors are reported at common_cloud_json, their detail starting with the JSON path:
+// "common_cloud_json: privacy.dataProcessingAgreement.dpaUrl: ...".
+
+// maxJSONDepth is how deeply common_cloud_json may nest objects and arrays: the document
+// nests four levels; anything near this limit is a mistake or an attack.
+const maxJSONDepth = 32
+
+// scanJSON finds what encoding/json accepts silently: a key given twice in one object (the
+// last would win, and a reader of the configuration may see the first), and nesting
+// deeper than maxJSONDepth. Syntax errors are left to the decoder.
+func scanJSON(s string) error {
+	type level struct {
+		object    bool
+		keys      map[string]bool
+		expectKey bool
+		key       string
+	}
+	var stack []*level
+	where := func() string {
+		var parts []string
+		for _, l := range stack {
+			if l.object && l.key != "" {
+				parts = append(parts, l.key)
+			}
+		}
+		if len(parts) == 0 {
+			return "the top level"
+		}
+		return strings.Join(parts, ".")
+	}
+	dec := json.NewDecoder(strings.NewReader(s))
+	dec.UseNumber()
+	valueDone := func() {
+		if len(stack) > 0 && stack[len(stack)-1].object {
+			stack[len(stack)-1].expectKey = true
+		}
+	}
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			// The end, or a syntax error, which the decoder that follows reports.
+			return ignoreSyntaxError(err)
+		}
+		top := (*level)(nil)
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		switch t := tok.(type) {
+		case json.Delim:
+			switch t {
+			case '{', '[':
+				if len(stack) >= maxJSONDepth {
+					return fmt.Errorf("it nests deeper than %d levels (at %s): the document nests four", maxJSONDepth, where())
+				}
+				if top != nil && top.object {
+					top.expectKey = false
+				}
+				stack = append(stack, &level{object: t == '{', keys: map[string]bool{}, expectKey: t == '{'})
+			default:
+				stack = stack[:len(stack)-1]
+				valueDone()
+			}
+		case string:
+			if top != nil && top.object && top.expectKey {
+				if top.keys[t] {
+					top.key = t
+					return fmt.Errorf("the key %s appears twice at %s: JSON readers disagree on which one counts; keep one",
+						quoteCut(t), strings.TrimSuffix(where(), "."+t))
+				}
+				top.keys[t] = true
+				top.key = t
+				top.expectKey = false
+				continue
+			}
+			valueDone()
+		default:
+			valueDone()
+		}
+	}
+}
+
+// ignoreSyntaxError is nil for io.EOF and syntax errors: scanJSON reports only what the
+// decoder accepts.
+func ignoreSyntaxError(err error) error {
+	var syntax *json.SyntaxError
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &syntax) {
+		return nil
+	}
+	return fmt.Errorf("it is not valid JSON: %w", err)
+}
+
+// checkDocumentJSON checks a decoded common_cloud_json (numbers as json.Number), reporting
+// at the attribute at.
+func checkDocumentJSON(at path.Path, doc map[string]any) diag.Diagnostics {
+	c := &jsonCheck{at: at}
+	commonCloudDoc.checkJSON(c, nil, doc)
+	return c.diags
+}
+
+// jsonCheck collects the diagnostics of one common_cloud_json, at its attribute.
+type jsonCheck struct {
+	at    path.Path
+	diags diag.Diagnostics
+}
+
+func (c *jsonCheck) error(names []string, summary, msg string) {
+	c.diags.AddAttributeError(c.at, summary, "common_cloud_json: "+jsonAt(names)+": "+msg)
+}
+
+func jsonAt(names []string) string {
+	if len(names) == 0 {
+		return "the document"
+	}
+	return strings.Join(names, ".")
+}
+
+// checkJSON checks an object node's JSON value as the framework checks the typed form:
+// unknown keys first (warned: they are sent), then the object itself (not empty, its
+// object checks), and its children only when the object passed, as the framework does not
+// validate the attributes of an object its own validators refused.
+func (n docNode) checkJSON(c *jsonCheck, names []string, obj map[string]any) {
+	keys := make([]string, 0, len(obj))
+	for k := range obj {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	anySet := false
+	var known []string
+	for _, k := range keys {
+		v := obj[k]
+		at := append(append([]string(nil), names...), k)
+		if _, ok := n.childByJSON(k); ok {
+			if v != nil { // null is absent
+				anySet = true
+				known = append(known, k)
+			}
+			continue
+		}
+		if k == "properties" && len(names) == 0 {
+			continue // reported by commonCloudJSONValidator
+		}
+		detail := fmt.Sprintf("common_cloud_json: %s is not a key this provider knows; it is sent as it is "+
+			"(the JSON form carries fields the provider does not model).", jsonAt(at))
+		if guess := n.closestKey(k); guess != "" {
+			detail += fmt.Sprintf(" Did you mean %s?", guess)
+		}
+		c.diags.AddAttributeWarning(c.at, "Unknown key in common_cloud_json", detail)
+		anySet = anySet || v != nil
+	}
+	if !anySet {
+		c.error(names, "Empty object", "this object sets nothing: omit it instead.")
+		return
+	}
+	if len(n.objectValidators) > 0 {
+		attrs := n.attributesFromJSON(obj)
+		refused := false
+		for _, v := range n.objectValidators {
+			check, ok := v.(objectCheck)
+			if !ok {
+				continue // every object check of the tree is an objectCheck (document_test.go checks)
+			}
+			var found diag.Diagnostics
+			check.check(pathOfNames(names), attrs, n.jsonName, &found)
+			for _, d := range found {
+				c.diags.AddAttributeError(c.at, d.Summary(), "common_cloud_json: "+d.Detail())
+			}
+			refused = refused || found.HasError()
+		}
+		if refused {
+			return
+		}
+	}
+	for _, k := range known {
+		child, _ := n.childByJSON(k)
+		child.checkJSONValue(c, append(append([]string(nil), names...), k), obj[k])
+	}
+}
+
+func (n docNode) checkJSONValue(c *jsonCheck, names []string, v any) {
+	mismatch := func() {
+		c.error(names, "Wrong type in common_cloud_json",
+			fmt.Sprintf("this is %s, but %s holds %s.", describeJSON(v), n.json, n.kindName()))
+	}
+	switch n.kind {
+	case kindString:
+		s, ok := v.(string)
+		if !ok {
+			mismatch()
+			return
+		}
+		n.checkJSONString(c, names, s)
+	case kindBool:
+		if _, ok := v.(bool); !ok {
+			mismatch()
+		}
+	case kindStringSet:
+		items, ok := v.([]any)
+		if !ok {
+			mismatch()
+			return
+		}
+		if len(items) == 0 {
+			c.error(names, "Empty set", "this list is empty: omit it instead.")
+		}
+		for i, item := range items {
+			at := append(append([]string(nil), names...), fmt.Sprint(i))
+			switch s := item.(type) {
+			case nil:
+				c.error(at, "Null set element", "a list may not hold null: remove it.")
+			case string:
+				n.checkJSONString(c, at, s)
+			default:
+				c.error(at, "Wrong type in common_cloud_json",
+					fmt.Sprintf("this is %s, but %s holds strings.", describeJSON(item), n.json))
+			}
+		}
+	case kindObject:
+		m, ok := v.(map[string]any)
+		if !ok {
+			mismatch()
+			return
+		}
+		n.checkJSON(c, names, m)
+	}
+}
+
+// checkJSONString runs the string checks the typed form runs on this field: not empty,
+// then the node's own.
+func (n docNode) checkJSONString(c *jsonCheck, names []string, s string) {
+	for _, v := range append([]any{notEmpty()}, anySlice(n.stringValidators)...) {
+		check, ok := v.(stringCheck)
+		if !ok {
+			continue // every string check of the tree is a stringCheck (document_test.go checks)
+		}
+		if msg := check.problem(s); msg != "" {
+			c.error(names, check.summary, msg)
+			return // one problem per value, as the typed form reports the first that applies
+		}
+	}
+}
+
+func anySlice[T any](in []T) []any {
+	out := make([]any, len(in))
+	for i, v := range in {
+		out[i] = v
+	}
+	return out
+}
+
+func pathOfNames(names []string) path.Path {
+	p := path.Empty()
+	for _, n := range names {
+		p = p.AtName(n)
+	}
+	return p
+}
+
+func (n docNode) childByJSON(key string) (docNode, bool) {
+	for _, c := range n.children {
+		if c.json == key {
+			return c, true
+		}
+	}
+	return docNode{}, false
+}
+
+// jsonName maps a child's attribute name to its JSON name, for object checks' messages.
+func (n docNode) jsonName(tfName string) string {
+	for _, c := range n.children {
+		if c.tfName() == tfName {
+			return c.json
+		}
+	}
+	return tfName
+}
+
+// closestKey is the known key at this level that key most likely misspells: within two
+// edits, ignoring case, and closer than any other.
+func (n docNode) closestKey(key string) string {
+	best, bestDistance := "", 3
+	for _, c := range n.children {
+		if d := editDistance(strings.ToLower(key), strings.ToLower(c.json)); d < bestDistance {
+			best, bestDistance = c.json, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance of two strings.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur := make([]int, len(rb)+1)
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(rb)]
+}
+
+// attributesFromJSON is an object's JSON value as the attributes its object checks read,
+// exactly as written (an empty string stays empty), keyed by attribute name.
+func (n docNode) attributesFromJSON(obj map[string]any) map[string]attr.Value {
+	out := make(map[string]attr.Value, len(n.children))
+	for _, c := range n.children {
+		out[c.tfName()] = c.exactValueFromJSON(obj[c.json])
+	}
+	return out
+}
+
+// exactValueFromJSON converts a JSON value as written, for checks (and tests): values of
+// the wrong kind become null (their error is reported elsewhere).
+func (n docNode) exactValueFromJSON(v any) attr.Value {
+	switch n.kind {
+	case kindString:
+		if s, ok := v.(string); ok {
+			return types.StringValue(s)
+		}
+		return types.StringNull()
+	case kindBool:
+		if b, ok := v.(bool); ok {
+			return types.BoolValue(b)
+		}
+		return types.BoolNull()
+	case kindStringSet:
+		items, ok := v.([]any)
+		if !ok {
+			return types.SetNull(types.StringType)
+		}
+		seen := map[string]bool{}
+		elems := make([]attr.Value, 0, len(items))
+		for _, item := range items {
+			switch s := item.(type) {
+			case string:
+				if !seen[s] {
+					seen[s] = true
+					elems = append(elems, types.StringValue(s))
+				}
+			case nil:
+				elems = append(elems, types.StringNull())
+			}
+		}
+		set, diags := types.SetValue(types.StringType, elems)
+		if diags.HasError() {
+			return types.SetNull(types.StringType)
+		}
+		return set
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return types.ObjectNull(n.childTypes())
+	}
+	obj, diags := types.ObjectValue(n.childTypes(), n.attributesFromJSON(m))
+	if diags.HasError() {
+		return types.ObjectNull(n.childTypes())
+	}
+	return obj
+}
