@@ -32,6 +32,7 @@ type result struct {
 	n, repeat        int
 	wall             time.Duration
 	calls            int
+	limited          int // answered 429
 	peakRSSKiB       int64
 }
 
@@ -43,6 +44,8 @@ func main() {
 	repeats := flag.Int("repeat", 3, "how many times to measure each CLI, N and variant")
 	padKiB := flag.Int("pad-kib", 0, "grow each document by this many KiB (in data_access_description), to measure memory on large documents")
 	providerEnv := flag.String("provider-env", "", "comma-separated NAME=value set for the CLI and the provider (e.g. GOMEMLIMIT=off)")
+	emulatorArgs := flag.String("emulator-args", "", "extra emulator flags, space-separated (e.g. \"-rate-limit 10 -rate-burst 5\")")
+	variants := flag.String("variants", "provider,floor", "which variants to measure: provider, floor or both")
 	flag.Parse()
 	if *clis == "" {
 		log.Fatal("-clis is required, e.g. -clis tofu=/path/to/tofu,terraform=/path/to/terraform")
@@ -75,13 +78,13 @@ func main() {
 				log.Fatal(err)
 			}
 			for repeat := 1; repeat <= *repeats; repeat++ {
-				for _, variant := range []string{"provider", "floor"} {
+				for _, variant := range strings.Split(*variants, ",") {
 					log.Printf("%s, N=%d, %s, run %d of %d", cliName, n, variant, repeat, *repeats)
 					rs, err := runScenario(ctx, scenario{
 						work: filepath.Join(work, fmt.Sprintf("%s-%d-%s-%d", name, n, variant, repeat)), cli: path, cliName: cliName,
 						variant: variant, n: n, repeat: repeat, providerBin: providerBin,
 						emulatorBin: filepath.Join(bin, "marketplace-emulator"), parallelism: *parallelism,
-						padKiB: *padKiB, extraEnv: splitNonEmpty(*providerEnv),
+						padKiB: *padKiB, extraEnv: splitNonEmpty(*providerEnv), emulatorArgs: strings.Fields(*emulatorArgs),
 					})
 					if err != nil {
 						log.Fatalf("%s N=%d %s: %v", cliName, n, variant, err)
@@ -91,7 +94,12 @@ func main() {
 			}
 		}
 	}
-	printTable(results)
+	if strings.Contains(*variants, "floor") {
+		printTable(results)
+	}
+	if strings.Contains(*emulatorArgs, "-rate-limit") {
+		printRateLimitTable(results, strings.Fields(*emulatorArgs))
+	}
 	if err := writeCSV(*csvPath, results); err != nil {
 		log.Fatal(err)
 	}
@@ -105,6 +113,7 @@ type scenario struct {
 	parallelism                 int
 	padKiB                      int
 	extraEnv                    []string
+	emulatorArgs                []string
 }
 
 func splitNonEmpty(s string) []string {
@@ -124,15 +133,15 @@ func runScenario(ctx context.Context, s scenario) ([]result, error) {
 	}
 	env := append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + s.work, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1"}, s.extraEnv...)
 
-	var requests func() int
+	var requests, limited func() int
 	if s.variant == "provider" {
 		email, token := "bench@example.com", "bench-token"
-		emu, err := startEmulator(ctx, s.emulatorBin, s.work, ids, email, token)
+		emu, err := startEmulator(ctx, s.emulatorBin, s.work, ids, email, token, s.emulatorArgs)
 		if err != nil {
 			return nil, err
 		}
 		defer emu.stop()
-		requests = emu.requests
+		requests, limited = emu.requests, emu.limitedCount
 		rc := filepath.Join(s.work, "cli.tfrc")
 		config := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"marketplace-trust/marketplace\" = %q\n  }\n  direct {}\n}\n",
 			filepath.Dir(s.providerBin))
@@ -147,6 +156,7 @@ func runScenario(ctx context.Context, s scenario) ([]result, error) {
 		}
 		env = append(env, "TF_CLI_CONFIG_FILE="+rc)
 		requests = func() int { return 0 }
+		limited = requests
 	}
 	doc, err := exampleDocument(s.padKiB)
 	if err != nil {
@@ -168,7 +178,7 @@ func runScenario(ctx context.Context, s scenario) ([]result, error) {
 	}
 	var out []result
 	for _, op := range ops {
-		before := requests()
+		before, limitedBefore := requests(), limited()
 		watcher := watchPeakRSS(s.providerBin)
 		start := time.Now()
 		cmd := exec.CommandContext(ctx, s.cli, op.args...)
@@ -180,7 +190,7 @@ func runScenario(ctx context.Context, s scenario) ([]result, error) {
 			return nil, fmt.Errorf("%s: %w\n%s", op.name, err, tail(string(output), 30))
 		}
 		out = append(out, result{cli: s.cliName, variant: s.variant, op: op.name, n: s.n, repeat: s.repeat, wall: wall,
-			calls: requests() - before, peakRSSKiB: peak})
+			calls: requests() - before, limited: limited() - limitedBefore, peakRSSKiB: peak})
 	}
 	return out, nil
 }
@@ -250,13 +260,15 @@ resource "marketplace_privacy_security" "app" {
 }
 
 type emulator struct {
-	url   string
-	cmd   *exec.Cmd
-	lines atomic.Int64
-	done  chan struct{}
+	url     string
+	cmd     *exec.Cmd
+	lines   atomic.Int64
+	limited atomic.Int64
+	done    chan struct{}
 }
 
-func (e *emulator) requests() int { return int(e.lines.Load()) }
+func (e *emulator) requests() int     { return int(e.lines.Load()) }
+func (e *emulator) limitedCount() int { return int(e.limited.Load()) }
 
 func (e *emulator) stop() {
 	_ = e.cmd.Process.Signal(os.Interrupt)
@@ -264,10 +276,11 @@ func (e *emulator) stop() {
 }
 
 // startEmulator runs the emulator and counts the request lines it logs.
-func startEmulator(ctx context.Context, bin, dir string, ids []string, email, token string) (*emulator, error) {
+func startEmulator(ctx context.Context, bin, dir string, ids []string, email, token string, extra []string) (*emulator, error) {
 	urlFile := filepath.Join(dir, "emulator.url")
-	cmd := exec.CommandContext(ctx, bin, "-addr", "127.0.0.1:0", "-url-file", urlFile, "-product", strings.Join(ids, ","),
-		"-email", email, "-api-token", token)
+	args := append([]string{"-addr", "127.0.0.1:0", "-url-file", urlFile, "-product", strings.Join(ids, ","),
+		"-email", email, "-api-token", token}, extra...)
+	cmd := exec.CommandContext(ctx, bin, args...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		return nil, err
@@ -282,6 +295,7 @@ func startEmulator(ctx context.Context, bin, dir string, ids []string, email, to
 		for {
 			n, err := stderr.Read(buf)
 			e.lines.Add(int64(strings.Count(string(buf[:n]), `"/rest/`)))
+			e.limited.Add(int64(strings.Count(string(buf[:n]), `" 429 `)))
 			if err != nil {
 				_ = cmd.Wait()
 				return
@@ -406,6 +420,30 @@ func printTable(results []result) {
 	}
 }
 
+// printRateLimitTable shows, run by run, how the provider fared against the emulator's
+// rate limit: requests sent, those answered 429, and the wall time against the least the
+// limit allows for the requests that were needed (those not answered 429).
+func printRateLimitTable(results []result, emulatorArgs []string) {
+	limit := 0.0
+	for i, a := range emulatorArgs {
+		if a == "-rate-limit" && i+1 < len(emulatorArgs) {
+			limit, _ = strconv.ParseFloat(emulatorArgs[i+1], 64)
+		}
+	}
+	fmt.Printf("\n| CLI | N | operation | run | wall | requests | answered 429 | share 429 | needed | least time at %g/s | wall / least |\n", limit)
+	fmt.Printf("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+	for _, r := range results {
+		if r.variant != "provider" {
+			continue
+		}
+		needed := r.calls - r.limited
+		least := time.Duration(float64(needed) / limit * float64(time.Second))
+		fmt.Printf("| %s | %d | %s | %d | %.2fs | %d | %d | %.1f%% | %d | %.2fs | %.2fx |\n", r.cli, r.n, r.op, r.repeat,
+			r.wall.Seconds(), r.calls, r.limited, 100*float64(r.limited)/float64(max(r.calls, 1)), needed, least.Seconds(),
+			r.wall.Seconds()/least.Seconds())
+	}
+}
+
 func runs(walls []time.Duration) string {
 	out := make([]string, len(walls))
 	for i, w := range walls {
@@ -420,10 +458,10 @@ func writeCSV(path string, results []result) error {
 		return err
 	}
 	w := csv.NewWriter(f)
-	_ = w.Write([]string{"cli", "n", "variant", "run", "operation", "wall_seconds", "api_calls", "api_calls_per_resource", "provider_peak_rss_kib"})
+	_ = w.Write([]string{"cli", "n", "variant", "run", "operation", "wall_seconds", "api_calls", "api_calls_per_resource", "answered_429", "provider_peak_rss_kib"})
 	for _, r := range results {
 		_ = w.Write([]string{r.cli, strconv.Itoa(r.n), r.variant, strconv.Itoa(r.repeat), r.op, fmt.Sprintf("%.3f", r.wall.Seconds()),
-			strconv.Itoa(r.calls), fmt.Sprintf("%.2f", float64(r.calls)/float64(r.n)), strconv.FormatInt(r.peakRSSKiB, 10)})
+			strconv.Itoa(r.calls), fmt.Sprintf("%.2f", float64(r.calls)/float64(r.n)), strconv.Itoa(r.limited), strconv.FormatInt(r.peakRSSKiB, 10)})
 	}
 	w.Flush()
 	if err := w.Error(); err != nil {

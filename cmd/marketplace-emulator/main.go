@@ -34,7 +34,11 @@ func (p *productList) Set(v string) error { *p = append(*p, strings.Split(v, ","
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Getenv); err != nil {
+	err := run(ctx, os.Args[1:], os.Getenv)
+	if exitCode(err) == 0 {
+		return
+	}
+	{
 		log.Printf("marketplace-emulator: %v", err)
 		stop()
 		os.Exit(1)
@@ -43,6 +47,15 @@ func main() {
 }
 
 // run serves until ctx is done.
+// exitCode is the command's exit status for run's result: -h is no failure (the usage is
+// printed, as asked).
+func exitCode(err error) int {
+	if err == nil || errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	return 1
+}
+
 func run(ctx context.Context, args []string, getenv func(string) string) error {
 	fs := flag.NewFlagSet("marketplace-emulator", flag.ContinueOnError)
 	addr := fs.String("addr", "127.0.0.1:8080", "loopback address to listen on (port 0 picks a free one)")
@@ -64,10 +77,14 @@ func run(ctx context.Context, args []string, getenv func(string) string) error {
 	}
 
 	store := &stateStore{path: *stateFile}
-	mock := mockmarketplace.New(mockmarketplace.Options{Email: *email, APIToken: *token, OnChange: store.save})
+	mock := mockmarketplace.New(mockmarketplace.Options{Email: *email, APIToken: *token, Persist: store.persist})
 	store.mock = mock
 	if err := store.load(); err != nil {
 		return err
+	}
+	// A state file that cannot be written would lose every change: refuse to start.
+	if err := store.persist(mock.Snapshot()); err != nil {
+		return fmt.Errorf("-state-file %s cannot be written (%w): choose a writable folder", *stateFile, err)
 	}
 	for _, id := range products {
 		if id = strings.TrimSpace(id); id != "" {
@@ -126,6 +143,9 @@ func listenLoopback(ctx context.Context, addr string) (net.Listener, error) {
 }
 
 // logRequests writes one line per request: method, path and query, status, duration.
+// maxLoggedTarget is how much of a request's path and query the log shows.
+const maxLoggedTarget = 200
+
 func logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -136,6 +156,9 @@ func logRequests(next http.Handler) http.Handler {
 			target += "?" + r.URL.RawQuery
 		}
 		// Quoted, so that a request cannot forge log lines.
+		if len(target) > maxLoggedTarget { // an ID of 20 000 characters is not worth a screen
+			target = target[:maxLoggedTarget] + fmt.Sprintf("...(%d characters)", len(target))
+		}
 		line := strconv.Quote(r.Method) + " " + strconv.Quote(target)
 		log.Printf("%s %d %s", line, rec.status, time.Since(start).Round(time.Microsecond))
 	})

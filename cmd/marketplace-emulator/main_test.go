@@ -1,8 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"io"
+	"log"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -119,5 +125,109 @@ func TestWriteFileAtomicReplaces(t *testing.T) {
 	entries, _ := os.ReadDir(filepath.Dir(path))
 	if len(entries) != 1 {
 		t.Errorf("directory holds %d entries, want 1", len(entries))
+	}
+}
+
+func TestEmulatorHelpExitsZero(t *testing.T) {
+	t.Parallel()
+	err := run(context.Background(), []string{"-h"}, func(string) string { return "" })
+	if code := exitCode(err); code != 0 {
+		t.Errorf("-h: %v, exit %d, want 0", err, code)
+	}
+	if code := exitCode(errors.New("boom")); code != 1 {
+		t.Errorf("an error exits %d, want 1", code)
+	}
+}
+
+// A state file whose folder cannot be written is refused at start; a write that cannot be
+// persisted later is answered 500 and not made.
+func TestEmulatorNeverAcknowledgesALostWrite(t *testing.T) {
+	t.Parallel()
+	missing := filepath.Join(t.TempDir(), "no-such-folder", "state.json")
+	if err := run(context.Background(), []string{"-addr", "127.0.0.1:0", "-email", "e", "-api-token", "t", "-state-file", missing},
+		func(string) string { return "" }); err == nil || !strings.Contains(err.Error(), "cannot be written") {
+		t.Errorf("state file in a missing folder: %v, want a refusal", err)
+	}
+
+	dir := filepath.Join(t.TempDir(), "state")
+	if err := os.Mkdir(dir, 0o750); err != nil {
+		t.Fatal(err)
+	}
+	url, stop := startEmulator(t, "-product", product, "-state-file", filepath.Join(dir, "state.json"))
+	defer stop()
+	c, err := marketplace.New(marketplace.Config{BaseURL: url, Email: "e@example.com", APIToken: "tok"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(dir); err != nil { // the folder goes away under the emulator
+		t.Fatal(err)
+	}
+	err = c.PutDraft(context.Background(), product, json.RawMessage(`{"security": {"securityContact": "s@example.com"}}`))
+	if marketplace.StatusCode(err) != http.StatusInternalServerError || !strings.Contains(err.Error(), "could not be saved") {
+		t.Errorf("PUT that cannot be saved: %v, want 500", err)
+	}
+	if _, err := c.Get(context.Background(), product, marketplace.Draft); !marketplace.IsNotFound(err) {
+		t.Errorf("the unsaved draft was kept: %v", err)
+	}
+}
+
+// Wrong methods get 405 with Allow, bodies over the cap 413 naming it, and a PUT that is
+// not JSON 415.
+func TestEmulatorAnswersBadRequestsPrecisely(t *testing.T) {
+	t.Parallel()
+	url, stop := startEmulator(t, "-product", product)
+	defer stop()
+	// do returns the status and Allow header of a request.
+	do := func(method, path, contentType, body string) (int, string) {
+		req, err := http.NewRequestWithContext(context.Background(), method, url+path, strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.SetBasicAuth("e@example.com", "tok")
+		if contentType != "" {
+			req.Header.Set("Content-Type", contentType)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = resp.Body.Close()
+		return resp.StatusCode, resp.Header.Get("Allow")
+	}
+	productPath := "/rest/3/privacy-and-security/products/" + product
+	if status, allow := do(http.MethodPost, productPath, "", ""); status != 405 || allow != "GET, PUT, DELETE" {
+		t.Errorf("POST to a product: %d, Allow %q", status, allow)
+	}
+	if status, allow := do(http.MethodGet, productPath+"/publish", "", ""); status != 405 || allow != "POST" {
+		t.Errorf("GET publish: %d, Allow %q", status, allow)
+	}
+	big := `{"commonCloud": {"x": "` + strings.Repeat("a", 1<<20) + `"}}`
+	req, _ := http.NewRequestWithContext(context.Background(), http.MethodPut, url+productPath, strings.NewReader(big))
+	req.SetBasicAuth("e@example.com", "tok")
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	if resp.StatusCode != 413 || !strings.Contains(string(body), "1048576 bytes") {
+		t.Errorf("over-cap body: %d %s", resp.StatusCode, body)
+	}
+	if status, _ := do(http.MethodPut, productPath, "text/plain", `{"commonCloud": {}}`); status != 415 {
+		t.Errorf("PUT as text/plain: %d, want 415", status)
+	}
+}
+
+// The log cuts what a request names: an ID of 20 000 characters is not repeated whole.
+func TestEmulatorLogCutsLongTargets(t *testing.T) {
+	var logs bytes.Buffer
+	log.SetOutput(&logs)
+	defer log.SetOutput(os.Stderr)
+	h := logRequests(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(404) }))
+	req := httptest.NewRequestWithContext(context.Background(), http.MethodGet, "/rest/3/privacy-and-security/products/"+strings.Repeat("x", 20000), nil)
+	h.ServeHTTP(httptest.NewRecorder(), req)
+	if logs.Len() > 500 || !strings.Contains(logs.String(), "characters)") {
+		t.Errorf("log line of %d bytes: %.300s", logs.Len(), logs.String())
 	}
 }

@@ -38,19 +38,22 @@ func (s *stateStore) load() error {
 	return s.mock.Restore(state)
 }
 
-func (s *stateStore) save() {
+// persist writes the documents as a change would leave them; the mock makes the change
+// only when this succeeds.
+func (s *stateStore) persist(state map[string]mockmarketplace.ProductState) error {
 	if s.path == "" {
-		return
+		return nil
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	data, err := json.MarshalIndent(s.mock.Snapshot(), "", "  ")
+	data, err := json.MarshalIndent(state, "", "  ")
 	if err == nil {
 		err = writeFileAtomic(s.path, data)
 	}
 	if err != nil {
 		log.Printf("saving %s: %v", s.path, err)
 	}
+	return err
 }
 
 // writeFileAtomic writes data to a temporary file beside path, syncs it and renames it

@@ -35,7 +35,13 @@ func TestBackoff(t *testing.T) {
 	t.Parallel()
 	minWait, maxWait := 100*time.Millisecond, 2*time.Second
 	withHeader := func(v string) *http.Response {
-		return &http.Response{StatusCode: 429, Header: http.Header{"Retry-After": {v}}, Body: http.NoBody}
+		return &http.Response{StatusCode: 503, Header: http.Header{"Retry-After": {v}}, Body: http.NoBody}
+	}
+	// A 429 is waited out by the pacer, which holds every request until Retry-After:
+	// backoff adds only jitter.
+	rateLimited := &http.Response{StatusCode: 429, Header: http.Header{"Retry-After": {"5"}}, Body: http.NoBody}
+	if got := backoff(minWait, maxWait, 0, rateLimited); got > minWait/10 {
+		t.Errorf("429 backoff %v, want at most %v (the pacer waits)", got, minWait/10)
 	}
 	oneSecond, anHour := withHeader("1"), withHeader("3600")
 	defer oneSecond.Body.Close()

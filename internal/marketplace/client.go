@@ -14,6 +14,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -63,7 +64,9 @@ type Client struct {
 	basicAuthValue   string
 	userAgent        string
 	maxResponseBytes int64
+	maxRetries       int
 	http             *retryablehttp.Client
+	pacer            *pacer // one for the process: the provider shares its client
 }
 
 // ValidateBaseURL checks that raw is an absolute http(s) URL, and https unless the host is
@@ -145,6 +148,8 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Transport != nil {
 		httpClient.Transport = cfg.Transport
 	}
+	c.pacer = newPacer()
+	httpClient.Transport = &pacedTransport{base: httpClient.Transport, pacer: c.pacer}
 	// Timeout bounds one attempt; the caller's context bounds the whole call, retries included.
 	httpClient.Timeout = timeout
 	httpClient.CheckRedirect = sameHostRedirectsOnly
@@ -156,7 +161,11 @@ func New(cfg Config) (*Client, error) {
 	rc := retryablehttp.NewClient()
 	rc.HTTPClient = httpClient
 	rc.Logger = nil // logging goes through tflog in the hooks, where the context is.
-	rc.RetryMax = retries
+	c.maxRetries = retries
+	// Retries of answers other than 429 are counted against max_retries per request in
+	// checkRetry; waits for the rate limit are not (the pacer spaces them, the caller's
+	// context bounds them). This is only a backstop.
+	rc.RetryMax = retries + maxRateLimitWaits
 	rc.RetryWaitMin = cfg.RetryWaitMin
 	rc.RetryWaitMax = cfg.RetryWaitMax
 	if rc.RetryWaitMin <= 0 {
@@ -356,6 +365,7 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 	req.SetResponseHandler(func(resp *http.Response) error {
 		data, err := io.ReadAll(io.LimitReader(resp.Body, c.maxResponseBytes+1))
 		_ = resp.Body.Close()
+		data = c.mask(data) // everything the server sends goes through here first
 		resp.Body = io.NopCloser(bytes.NewReader(data))
 		switch {
 		case err != nil:
@@ -368,11 +378,12 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 		return nil
 	})
 
+	budget := &retryBudget{left: c.maxRetries}
+	req = req.WithContext(context.WithValue(req.Context(), retryBudgetKey{}, budget))
 	resp, err := c.http.Do(req)
-	attempts := 1
+	attempts := budget.attempts + 1
 	var exhausted *exhaustedError
 	if errors.As(err, &exhausted) {
-		attempts = exhausted.attempts
 		if resp != nil && isAnswerError(exhausted.err) {
 			err = exhausted.err
 		} else if resp != nil {
@@ -428,15 +439,42 @@ func scrubURLError(err error) error {
 	return err
 }
 
+// masked replaces a secret in anything the server sends back.
+const masked = "[masked]"
+
+// mask removes from a server's answer every form in which it may echo the credentials:
+// the token, the Authorization value (the base64 of email:token, with or without padding,
+// with JSON's escaped slashes), before the answer reaches an error, a log line or state.
+func (c *Client) mask(data []byte) []byte {
+	if c.apiToken == "" {
+		return data
+	}
+	for _, secret := range c.secrets() {
+		if bytes.Contains(data, []byte(secret)) {
+			data = bytes.ReplaceAll(data, []byte(secret), []byte(masked))
+		}
+	}
+	return data
+}
+
+// secrets lists the forms of the credentials to mask, longest first.
+func (c *Client) secrets() []string {
+	b64 := c.basicAuthValue
+	out := []string{strings.ReplaceAll(b64, "/", `\/`), b64, strings.TrimRight(b64, "="), c.apiToken}
+	sort.Slice(out, func(i, j int) bool { return len(out[i]) > len(out[j]) })
+	return out
+}
+
 func (c *Client) loggingContext(ctx context.Context) context.Context {
 	ctx = tflog.NewSubsystem(ctx, logSubsystem)
 	// The token is never put in a log field on purpose; masking is the second line of
 	// defence should any library log a header or a URL.
 	if c.apiToken != "" {
-		ctx = tflog.SubsystemMaskAllFieldValuesStrings(ctx, logSubsystem, c.apiToken, c.basicAuthValue)
-		ctx = tflog.SubsystemMaskMessageStrings(ctx, logSubsystem, c.apiToken, c.basicAuthValue)
-		ctx = tflog.MaskAllFieldValuesStrings(ctx, c.apiToken, c.basicAuthValue)
-		ctx = tflog.MaskMessageStrings(ctx, c.apiToken, c.basicAuthValue)
+		secrets := c.secrets()
+		ctx = tflog.SubsystemMaskAllFieldValuesStrings(ctx, logSubsystem, secrets...)
+		ctx = tflog.SubsystemMaskMessageStrings(ctx, logSubsystem, secrets...)
+		ctx = tflog.MaskAllFieldValuesStrings(ctx, secrets...)
+		ctx = tflog.MaskMessageStrings(ctx, secrets...)
 	}
 	return ctx
 }
@@ -488,10 +526,37 @@ type exhaustedError struct {
 func (e *exhaustedError) Error() string { return e.err.Error() }
 func (e *exhaustedError) Unwrap() error { return e.err }
 
+// maxRateLimitWaits bounds how many 429s one request waits out, as a backstop: the
+// resource's timeouts are the real bound.
+const maxRateLimitWaits = 1000
+
+// retryBudget is one request's retries left (of max_retries) and attempts made so far,
+// carried in its context.
+type retryBudget struct{ left, attempts int }
+
+type retryBudgetKey struct{}
+
 // checkRetry retries what the API may answer differently a moment later: 429 (rate
-// limit), 502/503/504 (gateway or overload), and requests that got no answer. 500 and
-// other 4xx are final: repeating them would only repeat the failure.
+// limit; not counted against max_retries), 502/503/504 (gateway or overload), and
+// requests that got no answer. 500 and other 4xx are final: repeating them would only
+// repeat the failure.
 func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	retry, checkErr := checkRetryKind(ctx, resp, err)
+	budget, _ := ctx.Value(retryBudgetKey{}).(*retryBudget)
+	if !retry || budget == nil {
+		return retry, checkErr
+	}
+	if resp == nil || resp.StatusCode != http.StatusTooManyRequests {
+		if budget.left == 0 {
+			return false, checkErr
+		}
+		budget.left--
+	}
+	budget.attempts++
+	return true, checkErr
+}
+
+func checkRetryKind(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if ctx.Err() != nil {
 		return false, ctx.Err()
 	}
@@ -520,6 +585,11 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 // otherwise backs off exponentially from min with full jitter, so that many resources
 // retrying at once do not hit the API in lockstep.
 func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
+	if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
+		// The pacer holds every request of the process until Retry-After and spaces them
+		// after: only a little jitter here.
+		return rand.N(minWait/10 + 1) //nolint:gosec // jitter needs no cryptographic randomness
+	}
 	if resp != nil {
 		if wait, ok := retryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
 			// At least what the server asked, plus a little jitter so that the clients it

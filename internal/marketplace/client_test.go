@@ -548,3 +548,54 @@ func TestConnectionsAreReused(t *testing.T) {
 		t.Errorf("%d concurrent calls from %d workers opened %d connections", workers*rounds, workers, n)
 	}
 }
+
+// A server that echoes the credentials (in an error body, in a document) has them masked
+// before they reach an error, a log line at TRACE, or the caller.
+func TestEchoedSecretsAreMasked(t *testing.T) {
+	t.Parallel()
+	mock := mockmarketplace.Start(t)
+	mock.AddProduct(productID)
+	b64 := base64.StdEncoding.EncodeToString([]byte(mockmarketplace.TestEmail + ":" + mockmarketplace.TestAPIToken))
+	escaped := strings.ReplaceAll(b64, "/", `\/`)
+	echo := fmt.Sprintf(`{"code": "BAD", "message": "got Authorization: Basic %s, token %s, escaped %s, unpadded %s"}`,
+		b64, mockmarketplace.TestAPIToken, escaped, strings.TrimRight(b64, "="))
+	mock.InjectFault(mockmarketplace.RoutePut, mockmarketplace.Fault{Status: 400, Body: echo})
+	mock.SetLive(productID, []byte(`{"commonCloud": {"security": {"securityContact": "`+mockmarketplace.TestAPIToken+`@example.com"}}}`))
+
+	var logs bytes.Buffer
+	ctx := tflogtest.RootLogger(context.Background(), &logs)
+	c := newClient(t, mock.URL)
+	err := c.PutDraft(ctx, productID, sampleDoc())
+	live, getErr := c.Get(ctx, productID, marketplace.Live)
+	if err == nil || getErr != nil {
+		t.Fatalf("put: %v, get: %v", err, getErr)
+	}
+	doc, _ := json.Marshal(live.CommonCloud)
+	for what, text := range map[string]string{"error": err.Error(), "logs": logs.String(), "document": string(doc)} {
+		for _, secret := range []string{mockmarketplace.TestAPIToken, b64, strings.TrimRight(b64, "=")} {
+			if strings.Contains(text, secret) {
+				t.Errorf("%s carries a secret: %s", what, text)
+			}
+		}
+	}
+	if !strings.Contains(err.Error(), "[masked]") || !strings.Contains(logs.String(), "response body") {
+		t.Errorf("error %q / logs %q: want the masked echo, and the TRACE body logged", err, logs.String())
+	}
+}
+
+// Waits for the rate limit do not use up max_retries; other retries do.
+func TestRateLimitWaitsDoNotUseUpRetries(t *testing.T) {
+	t.Parallel()
+	mock := mockmarketplace.Start(t)
+	mock.SetLive(productID, []byte(`{"commonCloud":{}}`))
+	c := newClient(t, mock.URL, retries(1))
+	mock.InjectFault(mockmarketplace.RouteGetLive, mockmarketplace.Fault{Status: 429, Header: http.Header{"Retry-After": {"0"}}, Times: 4})
+	if _, err := c.Get(context.Background(), productID, marketplace.Live); err != nil {
+		t.Errorf("four 429s with max_retries 1: %v", err)
+	}
+	mock.InjectFault(mockmarketplace.RouteGetLive, mockmarketplace.Fault{Status: 503, Times: 4})
+	_, err := c.Get(context.Background(), productID, marketplace.Live)
+	if marketplace.StatusCode(err) != 503 || !strings.Contains(err.Error(), "after 2 attempts") {
+		t.Errorf("four 503s with max_retries 1: %v, want a 503 after 2 attempts", err)
+	}
+}

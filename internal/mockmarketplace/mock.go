@@ -42,9 +42,17 @@ type Options struct {
 	// Now replaces the clock that stamps properties.updatedAt.
 	Now func() time.Time
 	// OnChange, if set, is called after every request that changed a document, outside
-	// the mock's lock (the emulator saves its state there).
+	// the mock's lock.
 	OnChange func()
+	// Persist, if set, is called with the documents as a change would leave them, before
+	// the change is made and answered (the emulator saves its state there). An error
+	// leaves everything as it was and answers 500: a write is never acknowledged and
+	// then lost.
+	Persist func(map[string]ProductState) error
 }
+
+// MaxBodyBytes is the largest request body the mock reads; a larger one is answered 413.
+const MaxBodyBytes = 1 << 20
 
 // Request is one request the mock answered.
 type Request struct {
@@ -293,6 +301,11 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rec := &statusRecorder{ResponseWriter: w}
 	defer func() { m.record(r, route, productID, rec.status) }()
 	if !ok {
+		if allow := allowedMethods(r.URL.Path); allow != "" {
+			rec.Header().Set("Allow", allow)
+			writeError(rec, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", fmt.Sprintf("%s is not allowed here; allowed: %s", r.Method, allow))
+			return
+		}
 		writeError(rec, http.StatusNotFound, "NOT_FOUND", "no such resource: "+r.Method+" "+r.URL.Path)
 		return
 	}
@@ -367,6 +380,24 @@ func (m *Mock) applyFault(w *statusRecorder, f *Fault) {
 	}
 }
 
+// allowedMethods is the Allow header of a path the API has, or "" for a path it has not.
+func allowedMethods(urlPath string) string {
+	rest, ok := strings.CutPrefix(urlPath, productsPrefix)
+	if !ok || rest == "" {
+		return ""
+	}
+	id, action, hasAction := strings.Cut(rest, "/")
+	switch {
+	case id == "":
+		return ""
+	case !hasAction:
+		return "GET, PUT, DELETE"
+	case action == "publish":
+		return "POST"
+	}
+	return ""
+}
+
 func classify(r *http.Request) (Route, string, bool) {
 	rest, ok := strings.CutPrefix(r.URL.Path, productsPrefix)
 	if !ok || rest == "" {
@@ -423,9 +454,19 @@ func (m *Mock) credentialsMatch(email, token string) bool {
 func (m *Mock) handle(w http.ResponseWriter, r *http.Request, route Route, id string) {
 	var body map[string]any
 	if route == RoutePut {
-		data, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+		if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(strings.ToLower(strings.TrimSpace(ct)), "application/json") {
+			writeError(w, http.StatusUnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE",
+				fmt.Sprintf("the body must be JSON (Content-Type: application/json), not %.80q", ct))
+			return
+		}
+		data, err := io.ReadAll(io.LimitReader(r.Body, MaxBodyBytes+1))
 		if err != nil {
 			writeError(w, http.StatusBadRequest, "BAD_REQUEST", "could not read the body")
+			return
+		}
+		if len(data) > MaxBodyBytes {
+			writeError(w, http.StatusRequestEntityTooLarge, "BODY_TOO_LARGE",
+				fmt.Sprintf("the body is larger than the %d bytes (1 MiB) this server accepts", MaxBodyBytes))
 			return
 		}
 		if body, err = validatePutBody(data); err != nil {
@@ -440,6 +481,19 @@ func (m *Mock) handle(w http.ResponseWriter, r *http.Request, route Route, id st
 	if !ok {
 		writeError(w, http.StatusNotFound, "PRODUCT_NOT_FOUND", fmt.Sprintf("product %s not found", id))
 		return
+	}
+	// A write that cannot be persisted is undone and answered 500.
+	priorLive, priorDraft := p.live, p.draft
+	persisted := func() bool {
+		if m.opts.Persist == nil {
+			return true
+		}
+		if err := m.opts.Persist(m.snapshotLocked()); err != nil {
+			p.live, p.draft = priorLive, priorDraft
+			writeError(w, http.StatusInternalServerError, "NOT_SAVED", "the change could not be saved, and was not made: "+err.Error())
+			return false
+		}
+		return true
 	}
 	switch route {
 	case RouteGetLive, RouteGetDraft:
@@ -461,6 +515,9 @@ func (m *Mock) handle(w http.ResponseWriter, r *http.Request, route Route, id st
 			"formStatus": "DRAFT",
 		}
 		p.draft = body
+		if !persisted() {
+			return
+		}
 		w.WriteHeader(http.StatusNoContent)
 	case RouteDelete:
 		if p.draft == nil {
@@ -468,18 +525,25 @@ func (m *Mock) handle(w http.ResponseWriter, r *http.Request, route Route, id st
 			return
 		}
 		p.draft = nil
+		if !persisted() {
+			return
+		}
 		w.WriteHeader(http.StatusNoContent)
 	case RoutePublish:
 		if p.draft == nil {
 			writeError(w, http.StatusConflict, "NO_DRAFT", fmt.Sprintf("product %s has no draft version to publish", id))
 			return
 		}
-		if cc, ok := p.draft["commonCloud"].(map[string]any); ok {
+		published := copyDocument(p.draft)
+		if cc, ok := published["commonCloud"].(map[string]any); ok {
 			if props, ok := cc["properties"].(map[string]any); ok {
 				props["formStatus"] = "SUBMITTED"
 			}
 		}
-		p.live, p.draft = p.draft, nil
+		p.live, p.draft = published, nil
+		if !persisted() {
+			return
+		}
 		w.WriteHeader(http.StatusNoContent)
 	}
 }
@@ -572,6 +636,10 @@ type ProductState struct {
 func (m *Mock) Snapshot() map[string]ProductState {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	return m.snapshotLocked()
+}
+
+func (m *Mock) snapshotLocked() map[string]ProductState {
 	out := make(map[string]ProductState, len(m.products))
 	for id, p := range m.products {
 		var ps ProductState
@@ -610,4 +678,15 @@ func (m *Mock) Restore(state map[string]ProductState) error {
 	defer m.mu.Unlock()
 	maps.Copy(m.products, decoded)
 	return nil
+}
+
+// copyDocument is a deep copy of a decoded document (a publish must not change the draft
+// it would restore).
+func copyDocument(doc map[string]any) map[string]any {
+	data, _ := json.Marshal(doc)
+	out, err := decodeObject(data)
+	if err != nil {
+		return doc
+	}
+	return out
 }

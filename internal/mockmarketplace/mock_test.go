@@ -101,8 +101,8 @@ func TestStatesAndMissingVersions(t *testing.T) {
 	if status, _, body := send(t, s, call{"PUT", other, goodAuth, `{"commonCloud":{}}`}); status != 404 || !strings.Contains(body, "PRODUCT_NOT_FOUND") {
 		t.Errorf("unknown productID: %d %s", status, body)
 	}
-	if status, _, _ := send(t, s, call{"PATCH", base, goodAuth, ""}); status != 404 {
-		t.Errorf("unknown method: %d", status)
+	if status, _, _ := send(t, s, call{"PATCH", base, goodAuth, ""}); status != 405 {
+		t.Errorf("a method the product path does not take: %d, want 405", status)
 	}
 }
 

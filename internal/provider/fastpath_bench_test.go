@@ -10,7 +10,7 @@ import (
 )
 
 // The per-resource RPCs, in process, answered by the framework and by the fast path
-// (fastpath.go), on the full seed document. Read and apply include their HTTP calls to a
+// (internal/fastpath), on the full seed document. Read and apply include their HTTP calls to a
 // local mock.
 
 func benchTwin(b *testing.B) (*twin, tftypes.Value) {

@@ -1,0 +1,90 @@
+package marketplace
+
+import (
+	"context"
+	"net/http"
+	"testing"
+	"time"
+)
+
+func headers(kv map[string]string) http.Header {
+	h := http.Header{}
+	for k, v := range kv {
+		h.Set(k, v)
+	}
+	return h
+}
+
+// slots reserves n requests and returns when each would start, from now.
+func slots(p *pacer, n int) []time.Duration {
+	start := p.now()
+	var out []time.Duration
+	for i := 0; i < n; i++ {
+		out = append(out, p.reserve().Sub(start))
+	}
+	return out
+}
+
+func TestPacerHoldsEveryRequestUntilRetryAfter(t *testing.T) {
+	t.Parallel()
+	now := time.Unix(1000, 0)
+	p := &pacer{now: func() time.Time { return now }}
+	p.observe(http.StatusTooManyRequests, headers(map[string]string{"Retry-After": "2"}))
+	for i, at := range slots(p, 3) {
+		if at < 2*time.Second {
+			t.Errorf("request %d starts %v after the 429, before its Retry-After of 2s", i, at)
+		}
+	}
+	// The wait itself is cut short by the caller's context.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	q := &pacer{now: time.Now}
+	q.observe(http.StatusTooManyRequests, headers(map[string]string{"Retry-After": "60"}))
+	if err := q.wait(ctx); err == nil {
+		t.Error("a wait outlived its context")
+	}
+}
+
+func TestPacerSpreadsRequestsOverTheAnnouncedBudget(t *testing.T) {
+	t.Parallel()
+	now := time.Unix(1000, 0)
+	p := &pacer{now: func() time.Time { return now }}
+	reset := now.Add(10 * time.Second).UTC().Format("2006-01-02T15:04:05Z07:00")
+	p.observe(http.StatusOK, headers(map[string]string{"X-RateLimit-Remaining": "4", "X-RateLimit-Reset": reset}))
+	got := slots(p, 3)
+	if got[1]-got[0] != 2*time.Second || got[2]-got[1] != 2*time.Second {
+		t.Errorf("slots %v: want 2s apart (10s left, 4 requests left)", got)
+	}
+}
+
+func TestPacerAdaptsItsRateToThe429s(t *testing.T) {
+	t.Parallel()
+	now := time.Unix(1000, 0)
+	p := &pacer{now: func() time.Time { return now }}
+	// Ten accepted in the last second, then the API refuses: pace at three quarters.
+	for i := 0; i < 10; i++ {
+		p.observe(http.StatusOK, headers(nil))
+	}
+	p.observe(http.StatusTooManyRequests, headers(nil))
+	if p.rate != 7.5 {
+		t.Fatalf("rate after the first 429: %v, want 7.5", p.rate)
+	}
+	// The other requests of the same burst meet 429 too: one cut for all.
+	p.observe(http.StatusTooManyRequests, headers(nil))
+	if p.rate != 7.5 {
+		t.Errorf("rate after a second 429 of the same burst: %v, want 7.5", p.rate)
+	}
+	// Accepted requests raise it: quickly to nine tenths of the refused rate, then slowly.
+	for i := 0; i < 15; i++ {
+		p.observe(http.StatusOK, headers(nil))
+	}
+	if p.rate < 8.9 || p.rate > 9.2 {
+		t.Errorf("rate after 15 accepted: %v, want about 9", p.rate)
+	}
+	// A later 429 cuts again.
+	now = now.Add(10 * time.Second)
+	p.observe(http.StatusTooManyRequests, headers(nil))
+	if p.rate > 7 {
+		t.Errorf("rate after a later 429: %v, want it cut", p.rate)
+	}
+}
