@@ -72,12 +72,15 @@ type Client struct {
 // ValidateBaseURL checks that raw is an absolute http(s) URL, and https unless the host is
 // a loopback address: credentials never cross a network in clear text.
 func ValidateBaseURL(raw string) (*url.URL, error) {
+	if !strings.Contains(raw, "://") {
+		return nil, fmt.Errorf("%s has no scheme: write it in full, starting with https:// (e.g. %s)", cutForMessage(raw), DefaultBaseURL)
+	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, fmt.Errorf("not a valid URL: %w", err)
+		return nil, fmt.Errorf("%s is not a valid URL: %w", cutForMessage(raw), errors.Unwrap(err))
 	}
 	if !u.IsAbs() || u.Host == "" {
-		return nil, fmt.Errorf("%q is not an absolute URL (expected e.g. %s)", raw, DefaultBaseURL)
+		return nil, fmt.Errorf("%s is not an absolute URL (expected e.g. %s)", cutForMessage(raw), DefaultBaseURL)
 	}
 	if u.User != nil {
 		return nil, errors.New("the URL must not carry credentials; set email and api_token instead")
@@ -86,13 +89,13 @@ func ValidateBaseURL(raw string) (*url.URL, error) {
 	case "https":
 	case "http":
 		if !IsLoopbackHost(u.Hostname()) {
-			return nil, fmt.Errorf("%q uses http, which is only allowed for a loopback host (127.0.0.0/8, ::1, localhost); use https", raw)
+			return nil, fmt.Errorf("%s uses http, which is only allowed for a loopback host (127.0.0.0/8, ::1, localhost); use https", cutForMessage(raw))
 		}
 	default:
-		return nil, fmt.Errorf("%q has scheme %q; expected https", raw, u.Scheme)
+		return nil, fmt.Errorf("%s has scheme %s; expected https", cutForMessage(raw), cutForMessage(u.Scheme))
 	}
 	if u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("%q must not have a query or fragment", raw)
+		return nil, fmt.Errorf("%s must not have a query or fragment", cutForMessage(raw))
 	}
 	return u, nil
 }
@@ -408,7 +411,9 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 			return data, nil
 		}
 	}
-	return nil, newAPIError(method, displayPath, resp.StatusCode, data, attempts)
+	apiErr := newAPIError(method, displayPath, resp.StatusCode, data, attempts)
+	apiErr.URL = strings.TrimRight(c.baseURL.String(), "/") + displayPath
+	return nil, apiErr
 }
 
 func newAPIError(method, path string, status int, body []byte, attempts int) *APIError {
@@ -422,6 +427,7 @@ func newAPIError(method, path string, status int, body []byte, attempts int) *AP
 		return e
 	}
 	text := strings.TrimSpace(string(body))
+	e.NotFromAPI = text != "" && !json.Valid(body)
 	if len(text) > maxErrorBodyBytes {
 		text = text[:maxErrorBodyBytes] + "…"
 	}
@@ -437,6 +443,14 @@ func scrubURLError(err error) error {
 		return urlErr.Err
 	}
 	return err
+}
+
+// cutForMessage quotes a value for a message, cut to 80 characters with its length said.
+func cutForMessage(s string) string {
+	if r := []rune(s); len(r) > 80 {
+		return fmt.Sprintf("%q... (%d characters)", string(r[:80]), len(r))
+	}
+	return fmt.Sprintf("%q", s)
 }
 
 // masked replaces a secret in anything the server sends back.

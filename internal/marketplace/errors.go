@@ -22,6 +22,11 @@ type APIError struct {
 	Body string
 	// Attempts counts the requests sent, retries included.
 	Attempts int
+	// URL is the whole URL asked, base_url included.
+	URL string
+	// NotFromAPI marks an answer whose body is not JSON: a web page, most likely, from a
+	// server that is not the Marketplace API (a base_url with a wrong host or path).
+	NotFromAPI bool
 }
 
 func (e *APIError) Error() string {
@@ -70,7 +75,10 @@ func StatusCode(err error) int {
 }
 
 // IsNotFound reports whether err is the API answering 404.
-func IsNotFound(err error) bool { return StatusCode(err) == http.StatusNotFound }
+func IsNotFound(err error) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound && !apiErr.NotFromAPI
+}
 
 // IsConflict reports whether err is the API answering 409 (publish with no draft).
 func IsConflict(err error) bool { return StatusCode(err) == http.StatusConflict }

@@ -17,10 +17,12 @@ import (
 //     starts before that time;
 //   - when the API announces its budget (X-RateLimit-Remaining with X-RateLimit-Reset),
 //     requests are spread evenly over what is left of the window;
-//   - without headers, a process-wide rate adapts to the 429s: each 429 cuts it to three
-//     quarters (once per burst of 429s), each accepted request raises it, quickly up to
-//     nine tenths of the rate that was refused last, slowly beyond, and it stops pacing
-//     once far above any rate that was refused.
+//   - without headers, a process-wide rate adapts to the 429s: the first 429 starts it at
+//     three quarters of the rate requests were being sent at, each later one cuts it to
+//     three quarters (once per burst of 429s); each accepted request raises it, by 2% up to
+//     nine tenths of the rate refused last, then by 0.05% (each 429 costs every request
+//     the server's Retry-After, so probing the limit is slow), and pacing stops once far
+//     above any rate that was refused.
 //
 // Waiting here does not count as a retry: the resource's timeouts bound it.
 type pacer struct {
@@ -31,13 +33,13 @@ type pacer struct {
 	ceiling   float64       // the rate refused last
 	next      time.Time     // the next free slot when pacing
 	cutAt     time.Time     // when the rate was last cut
-	accepted  []time.Time   // recent accepted answers, for the first rate estimate
+	sent      []time.Time   // recent request starts, for the first rate estimate
 	budget    time.Duration // spacing the announced budget asks for
 }
 
 const (
 	minRate          = 0.2 // requests per second, the slowest pacing
-	stopPacingFactor = 20  // pacing stops this far above the rate refused last
+	stopPacingFactor = 4   // pacing stops this far above the rate refused last
 )
 
 func newPacer() *pacer { return &pacer{now: time.Now} }
@@ -76,6 +78,10 @@ func (p *pacer) reserve() time.Time {
 		}
 		p.next = slot.Add(spacing)
 	}
+	p.sent = append(p.sent, slot)
+	if len(p.sent) > 256 {
+		p.sent = p.sent[len(p.sent)-256:]
+	}
 	return slot
 }
 
@@ -95,21 +101,14 @@ func (p *pacer) observe(status int, header http.Header) {
 		p.cut(now)
 		return
 	}
-	if status >= 500 {
+	if status >= 500 || p.rate == 0 {
 		return
 	}
-	p.accepted = append(p.accepted, now)
-	if len(p.accepted) > 64 {
-		p.accepted = p.accepted[len(p.accepted)-64:]
+	if p.rate < 0.9*p.ceiling {
+		p.rate *= 1.02
+	} else {
+		p.rate *= 1.0005
 	}
-	if p.rate == 0 {
-		return
-	}
-	step := 0.1
-	if p.rate >= 0.9*p.ceiling {
-		step = 0.01
-	}
-	p.rate += step
 	if p.rate > stopPacingFactor*p.ceiling {
 		p.rate = 0
 	}
@@ -123,10 +122,10 @@ func (p *pacer) cut(now time.Time) {
 	}
 	current := p.rate
 	if current == 0 {
-		// Not pacing yet: start from what the API accepted over the last second.
+		// Not pacing yet: start from the rate requests were sent at over the last second.
 		n := 0
-		for _, t := range p.accepted {
-			if now.Sub(t) <= time.Second {
+		for _, t := range p.sent {
+			if now.Sub(t) <= time.Second && !t.After(now) {
 				n++
 			}
 		}

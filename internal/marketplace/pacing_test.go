@@ -61,8 +61,9 @@ func TestPacerAdaptsItsRateToThe429s(t *testing.T) {
 	t.Parallel()
 	now := time.Unix(1000, 0)
 	p := &pacer{now: func() time.Time { return now }}
-	// Ten accepted in the last second, then the API refuses: pace at three quarters.
+	// Ten requests sent in the last second, then the API refuses: pace at three quarters.
 	for i := 0; i < 10; i++ {
+		p.reserve()
 		p.observe(http.StatusOK, headers(nil))
 	}
 	p.observe(http.StatusTooManyRequests, headers(nil))
@@ -75,16 +76,29 @@ func TestPacerAdaptsItsRateToThe429s(t *testing.T) {
 		t.Errorf("rate after a second 429 of the same burst: %v, want 7.5", p.rate)
 	}
 	// Accepted requests raise it: quickly to nine tenths of the refused rate, then slowly.
-	for i := 0; i < 15; i++ {
+	for i := 0; i < 10; i++ {
 		p.observe(http.StatusOK, headers(nil))
 	}
-	if p.rate < 8.9 || p.rate > 9.2 {
-		t.Errorf("rate after 15 accepted: %v, want about 9", p.rate)
+	if p.rate < 9 || p.rate > 9.2 {
+		t.Errorf("rate after 10 accepted: %v, want about 9", p.rate)
+	}
+	for i := 0; i < 100; i++ {
+		p.observe(http.StatusOK, headers(nil))
+	}
+	if p.rate > 9.7 {
+		t.Errorf("rate after 100 more accepted: %v, want a slow climb near the refused 10", p.rate)
 	}
 	// A later 429 cuts again.
 	now = now.Add(10 * time.Second)
 	p.observe(http.StatusTooManyRequests, headers(nil))
-	if p.rate > 7 {
+	if p.rate > 7.5 {
 		t.Errorf("rate after a later 429: %v, want it cut", p.rate)
+	}
+	// Far above any refused rate, pacing stops.
+	p.ceiling, p.rate = 1, 3.999
+	p.observe(http.StatusOK, headers(nil))
+	p.observe(http.StatusOK, headers(nil))
+	if p.rate != 0 {
+		t.Errorf("rate %v, want pacing stopped", p.rate)
 	}
 }

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
@@ -114,9 +115,14 @@ func (d *privacySecurityDataSource) Read(ctx context.Context, req datasource.Rea
 		if cfg.State.ValueString() == string(marketplace.Draft) {
 			what = "draft nor live"
 		}
-		resp.Diagnostics.AddAttributeError(path.Root("product_id"), "No privacy and security information",
-			fmt.Sprintf("Product %s has no %s version of its privacy and security information (the API answered 404: %s).",
-				productID, what, err))
+		detail := fmt.Sprintf("Product %s has no %s version of its privacy and security information (the API answered 404: %s).",
+			productID, what, err)
+		var apiErr *marketplace.APIError
+		if errors.As(err, &apiErr) && apiErr.URL != "" {
+			detail += fmt.Sprintf(" The request went to %s: if the app has this information on the Marketplace, check "+
+				"product_id, and base_url (or %s).", apiErr.URL, EnvBaseURL)
+		}
+		resp.Diagnostics.AddAttributeError(path.Root("product_id"), "No privacy and security information", detail)
 		return
 	}
 	if err != nil {

@@ -47,9 +47,14 @@ func addAPIError(diags *diag.Diagnostics, action string, err error) {
 			detail += "\n\nThe account lacks permission on this app: it must be a member of the app's vendor " +
 				"with permission to manage the app's listing. Forge and OAuth2 credentials cannot use this API."
 		case 404:
+			if apiErr.NotFromAPI {
+				detail += fmt.Sprintf("\n\nThe answer does not come from the Marketplace API (it is not JSON): check base_url "+
+					"(or %s). The request went to %s.", EnvBaseURL, apiErr.URL)
+				break
+			}
 			if apiErr.Method != "GET" {
-				detail += "\n\nThe product does not exist, or is not visible to this account: check product_id and " +
-					"that the account belongs to the app's vendor."
+				detail += fmt.Sprintf("\n\nThe product does not exist, or is not visible to this account: check product_id and "+
+					"that the account belongs to the app's vendor, and base_url (the request went to %s).", apiErr.URL)
 			}
 		}
 	}

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"sync/atomic"
+	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -54,11 +54,11 @@ func (p *marketplaceProvider) Configured() (resourceData any, deferred bool) {
 }
 
 type providerModel struct {
-	BaseURL        types.String         `tfsdk:"base_url"`
-	Email          types.String         `tfsdk:"email"`
-	APIToken       types.String         `tfsdk:"api_token"`
-	MaxRetries     types.Int64          `tfsdk:"max_retries"`
-	RequestTimeout timetypes.GoDuration `tfsdk:"request_timeout"`
+	BaseURL        types.String `tfsdk:"base_url"`
+	Email          types.String `tfsdk:"email"`
+	APIToken       types.String `tfsdk:"api_token"`
+	MaxRetries     types.Int64  `tfsdk:"max_retries"`
+	RequestTimeout types.String `tfsdk:"request_timeout"`
 }
 
 func (p *marketplaceProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -104,7 +104,6 @@ func providerSchema() schema.Schema {
 				MarkdownDescription: "How long one HTTP request may take, as a Go duration (`30s`, `2m`). Defaults to `" +
 					marketplace.DefaultRequestTimeout.String() + "`. Retries and the resource's `timeouts` are on top of it.",
 				Optional:   true,
-				CustomType: timetypes.GoDurationType{},
 				Validators: []validator.String{positiveDurationValidator{}},
 			},
 		},
@@ -188,7 +187,9 @@ func (p *marketplaceProvider) clientConfig(cfg providerModel, terraformVersion s
 		out.MaxRetries = &n
 	}
 	if !cfg.RequestTimeout.IsNull() {
-		d, _ := cfg.RequestTimeout.ValueGoDuration() // the attribute's validators already parsed it.
+		// A plain string checked by positiveDurationValidator alone: timetypes.GoDuration
+		// would report a bad value a second time, its message showing a literal "\n\n".
+		d, _ := time.ParseDuration(cfg.RequestTimeout.ValueString()) // the validator already parsed it.
 		out.RequestTimeout = d
 	}
 	return out, diags

@@ -499,9 +499,17 @@ func (r *privacySecurityResource) write(ctx context.Context, plan, state *privac
 				return nil, nil, diags // nothing was written: the prior state still holds.
 			}
 			// The draft holds the change; record it as such, so that the next plan
-			// (version_state draft, publish true) publishes it.
-			draft, doc, d := r.readInto(ctx, plan, marketplace.Draft)
-			diags.Append(d...)
+			// (version_state draft, publish true) publishes it. An interrupted apply (its
+			// context ended) still gets this one read, on a short context of its own; if it
+			// fails too, the publish's error is the one to show, and the prior state stays
+			// (the next plan writes and publishes again).
+			readCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+			defer cancel()
+			draft, doc, d := r.readInto(readCtx, plan, marketplace.Draft)
+			if d.HasError() {
+				tflog.Warn(ctx, "could not read the draft after a failed publish; keeping the prior state", map[string]any{"product_id": productID})
+				return nil, nil, diags
+			}
 			return draft, unmanagedRecord(doc, plan), diags
 		}
 	}
@@ -784,8 +792,12 @@ func (r *privacySecurityResource) Delete(ctx context.Context, req resource.Delet
 		return
 	}
 	if state.Publish.ValueBool() {
+		draft := "The draft of product %s is deleted"
+		if err != nil {
+			draft = "Product %s had no draft to delete"
+		}
 		resp.Diagnostics.AddWarning("The live version stays published",
-			fmt.Sprintf("The draft of product %s is deleted, but its live privacy and security information stays "+
+			fmt.Sprintf(draft+", but its live privacy and security information stays "+
 				"published: the Marketplace API has no way to withdraw it. Change it in the Marketplace if needed.", productID))
 	}
 }

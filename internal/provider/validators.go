@@ -53,7 +53,7 @@ func (positiveDurationValidator) ValidateString(_ context.Context, req validator
 	d, err := time.ParseDuration(req.ConfigValue.ValueString())
 	if err != nil || d <= 0 {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration",
-			fmt.Sprintf("%q is not a positive Go duration (examples: 30s, 1m30s).", req.ConfigValue.ValueString()))
+			fmt.Sprintf("%s: %s is not a positive Go duration (examples: 30s, 1m30s).", req.Path, quoteCut(req.ConfigValue.ValueString())))
 	}
 }
 

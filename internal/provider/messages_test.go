@@ -1,0 +1,152 @@
+package provider
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/marketplace-trust/terraform-provider-marketplace/internal/marketplace"
+	"github.com/marketplace-trust/terraform-provider-marketplace/internal/mockmarketplace"
+)
+
+// A 404 that is not the API's (a web page from a wrong base_url) says to check base_url and
+// shows the whole URL asked, prefix included.
+func TestNotTheAPIsAnswerPointsAtBaseURL(t *testing.T) {
+	t.Parallel()
+	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = w.Write([]byte("<html><body>Not Found</body></html>"))
+	}))
+	t.Cleanup(site.Close)
+	client, err := marketplace.New(marketplace.Config{BaseURL: site.URL + "/wrong-prefix"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, getErr := client.Get(context.Background(), testProductID, marketplace.Live)
+	if marketplace.IsNotFound(getErr) {
+		t.Error("a web page's 404 counts as the API's: a resource would be dropped from state")
+	}
+	var diags diag.Diagnostics
+	addAPIError(&diags, "reading the live version", getErr)
+	detail := diags[0].Detail()
+	if !strings.Contains(detail, "check base_url") || !strings.Contains(detail, site.URL+"/wrong-prefix/rest/3/privacy-and-security/products/"+testProductID) {
+		t.Errorf("detail: %s", detail)
+	}
+}
+
+func TestBaseURLWithoutSchemeSaysSo(t *testing.T) {
+	t.Parallel()
+	_, err := marketplace.ValidateBaseURL("api.atlassian.com:443/marketplace")
+	if err == nil || !strings.Contains(err.Error(), "has no scheme") || !strings.Contains(err.Error(), "https://") {
+		t.Errorf("%v", err)
+	}
+	_, err = marketplace.ValidateBaseURL("http://" + strings.Repeat("x", 20000))
+	if err == nil || len(err.Error()) > 400 {
+		t.Errorf("a long URL is echoed whole: %d characters", len(err.Error()))
+	}
+}
+
+// Bad provider and resource values are reported once each, cut, with no escaped new lines.
+func TestBadValuesReportedOnceAndCut(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	server := providerserver.NewProtocol6(newTestProvider(nil))()
+	if _, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{}); err != nil {
+		t.Fatal(err)
+	}
+	typ := providerSchema().Type().TerraformType(ctx).(tftypes.Object)
+	values := map[string]tftypes.Value{}
+	for name, attrType := range typ.AttributeTypes {
+		values[name] = tftypes.NewValue(attrType, nil)
+	}
+	values["request_timeout"] = tftypes.NewValue(tftypes.String, "abc")
+	dv, _ := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, values))
+	resp, err := server.ValidateProviderConfig(ctx, &tfprotov6.ValidateProviderConfigRequest{Config: &dv})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(resp.Diagnostics) != 1 || strings.Contains(resp.Diagnostics[0].Detail, `\n`) {
+		t.Errorf("request_timeout = \"abc\": %d diagnostics %+v, want one without a literal \\n", len(resp.Diagnostics), resp.Diagnostics)
+	}
+
+	shape := privacySecurityShape()
+	long := strings.Repeat("x", 20000)
+	all := map[string]tftypes.Value{}
+	for name, attrType := range shape.stateType.AttributeTypes {
+		all[name] = tftypes.NewValue(attrType, nil)
+	}
+	all["product_id"] = tftypes.NewValue(tftypes.String, long)
+	all["common_cloud_json"] = tftypes.NewValue(tftypes.String, `{"logDetails": {"logRetention": "`+long+`"}}`)
+	rdv, _ := tfprotov6.NewDynamicValue(shape.stateType, tftypes.NewValue(shape.stateType, all))
+	rresp, err := server.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: "marketplace_privacy_security", Config: &rdv})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rresp.Diagnostics) != 2 {
+		t.Errorf("%d diagnostics, want 2 (product_id, logRetention): %+v", len(rresp.Diagnostics), rresp.Diagnostics)
+	}
+	for _, d := range rresp.Diagnostics {
+		if len(d.Detail) > 500 {
+			t.Errorf("a diagnostic of %d characters: %.120s", len(d.Detail), d.Detail)
+		}
+	}
+}
+
+// After a DELETE that found no draft, the destroy warning does not say the draft was
+// deleted.
+func TestDestroyWarningSaysWhatHappened(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	mock := startMock(t)
+	client, err := marketplace.New(marketplace.Config{BaseURL: mock.URL, Email: mockmarketplace.TestEmail, APIToken: mockmarketplace.TestAPIToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	shape := privacySecurityShape()
+	m, _ := modelFromValue(ctx, shape.nullState)
+	m.ProductID, m.Publish = types.StringValue(testProductID), types.BoolValue(true)
+	v, _ := m.value(ctx)
+	var resp resource.DeleteResponse
+	(&privacySecurityResource{client: client}).Delete(ctx, resource.DeleteRequest{State: tfsdk.State{Schema: shape.schema, Raw: v}}, &resp)
+	if len(resp.Diagnostics) != 1 || !strings.Contains(resp.Diagnostics[0].Detail(), "had no draft to delete") {
+		t.Errorf("diagnostics %v", resp.Diagnostics)
+	}
+}
+
+// A publish cut short by the end of the apply's time gives one error, and the state
+// records the draft written, so that the next plan publishes it.
+func TestInterruptedPublishGivesOneError(t *testing.T) {
+	t.Parallel()
+	mock := startMock(t)
+	mock.InjectFault(mockmarketplace.RoutePublish, mockmarketplace.Fault{Delay: 5 * time.Second})
+	client, err := marketplace.New(marketplace.Config{BaseURL: mock.URL, Email: mockmarketplace.TestEmail, APIToken: mockmarketplace.TestAPIToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	shape := privacySecurityShape()
+	ctx := context.Background()
+	m, _ := modelFromValue(ctx, shape.nullState)
+	m.ProductID, m.Publish = types.StringValue(testProductID), types.BoolValue(true)
+	m.CommonCloudJSON = newCommonCloudJSON(`{"logDetails": {"loggingEnabled": true}}`)
+	cut, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
+	defer cancel()
+	state, _, diags := (&privacySecurityResource{client: client}).write(cut, m, nil, nil)
+	if len(diags) != 1 || !diags.HasError() {
+		t.Errorf("diagnostics %v, want one error", diags)
+	}
+	if state == nil || state.VersionState.ValueString() != "draft" {
+		t.Errorf("state %v, want the draft recorded", state)
+	}
+}
