@@ -39,14 +39,9 @@ func mockEnv(mock *mockmarketplace.Server) map[string]string {
 	}
 }
 
-// configure runs Configure with the given provider-block attributes.
-func configure(t *testing.T, env map[string]string, attrs map[string]tftypes.Value) (*marketplace.Client, provider.ConfigureResponse) {
-	t.Helper()
-	p := newTestProvider(env)
-	ctx := context.Background()
-	var schemaResp provider.SchemaResponse
-	p.Schema(ctx, provider.SchemaRequest{}, &schemaResp)
-	typ := schemaResp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+// providerConfig is a provider block holding attrs, everything else null.
+func providerConfig(attrs map[string]tftypes.Value) tfsdk.Config {
+	typ := providerSchema().Type().TerraformType(context.Background()).(tftypes.Object)
 	values := map[string]tftypes.Value{}
 	for name, attrType := range typ.AttributeTypes {
 		values[name] = tftypes.NewValue(attrType, nil)
@@ -54,11 +49,14 @@ func configure(t *testing.T, env map[string]string, attrs map[string]tftypes.Val
 	for name, v := range attrs {
 		values[name] = v
 	}
+	return tfsdk.Config{Schema: providerSchema(), Raw: tftypes.NewValue(typ, values)}
+}
+
+// configure runs Configure with the given provider-block attributes.
+func configure(t *testing.T, env map[string]string, attrs map[string]tftypes.Value) (*marketplace.Client, provider.ConfigureResponse) {
+	t.Helper()
 	var resp provider.ConfigureResponse
-	p.Configure(ctx, provider.ConfigureRequest{
-		TerraformVersion: "1.5.7",
-		Config:           tfsdk.Config{Schema: schemaResp.Schema, Raw: tftypes.NewValue(typ, values)},
-	}, &resp)
+	newTestProvider(env).Configure(context.Background(), provider.ConfigureRequest{TerraformVersion: "1.5.7", Config: providerConfig(attrs)}, &resp)
 	client, _ := resp.ResourceData.(*marketplace.Client)
 	return client, resp
 }
@@ -207,18 +205,8 @@ func TestCredentialsFromBothPlaces(t *testing.T) {
 
 func validateProvider(t *testing.T, env map[string]string, attrs map[string]tftypes.Value) diag.Diagnostics {
 	t.Helper()
-	p := newTestProvider(env)
-	ctx := context.Background()
-	typ := providerSchema().Type().TerraformType(ctx).(tftypes.Object)
-	values := map[string]tftypes.Value{}
-	for name, attrType := range typ.AttributeTypes {
-		values[name] = tftypes.NewValue(attrType, nil)
-	}
-	for name, v := range attrs {
-		values[name] = v
-	}
 	var resp provider.ValidateConfigResponse
-	p.ValidateConfig(ctx, provider.ValidateConfigRequest{Config: tfsdk.Config{Schema: providerSchema(), Raw: tftypes.NewValue(typ, values)}}, &resp)
+	newTestProvider(env).ValidateConfig(context.Background(), provider.ValidateConfigRequest{Config: providerConfig(attrs)}, &resp)
 	return resp.Diagnostics
 }
 

@@ -55,24 +55,6 @@ func storedHas(t *testing.T, body func() []byte, want map[string]string, absent 
 	}
 }
 
-func typedConfig(publish bool, logRetention string) string {
-	return fmt.Sprintf(`
-resource "marketplace_privacy_security" "example" {
-  product_id = %q
-  publish    = %t
-  common_cloud = {
-    log_details = {
-      logging_enabled = true
-      log_retention   = %q
-    }
-    security = {
-      security_contact = "security@example.com"
-    }
-  }
-}
-`, testProductID, publish, logRetention)
-}
-
 // The typed form keeps every field it does not model, at any depth, through a create over
 // an existing document and through later changes, including fields added on the
 // Marketplace meanwhile; fields it models keep their meaning (absent means absent).
@@ -87,10 +69,10 @@ func TestAccResourceTypedFormKeepsUnmodelledFields(t *testing.T) {
 		ProtoV6ProviderFactories: providerFactories(mockEnv(mock)),
 		Steps: []resource.TestStep{
 			{
-				Config: typedConfig(true, "30_DAYS"),
+				Config: smallConfig(true, "30_DAYS"),
 				Check: storedHas(t, liveOf(mock), map[string]string{
 					"hasRestAPIExtension": `true`, "security.newThing": `{"x": 1}`, "privacy.gdpr.lawfulBasisNote": `"n"`,
-					"security.securityContact": `"security@example.com"`, "logDetails.logRetention": `"30_DAYS"`,
+					"security.securityContact": `"https://example.com/security"`, "logDetails.logRetention": `"30_DAYS"`,
 				}, "dataRetention", "privacy.gdpr.gdprCompliant"),
 			},
 			{
@@ -100,7 +82,7 @@ func TestAccResourceTypedFormKeepsUnmodelledFields(t *testing.T) {
 						`"hasRestAPIExtension":true,"supportsConfigurableEgress":false`, 1)
 					mock.SetLive(testProductID, []byte(live))
 				},
-				Config: typedConfig(true, "90_DAYS"),
+				Config: smallConfig(true, "90_DAYS"),
 				Check: storedHas(t, liveOf(mock), map[string]string{
 					"hasRestAPIExtension": `true`, "supportsConfigurableEgress": `false`, "security.newThing": `{"x": 1}`,
 					"logDetails.logRetention": `"90_DAYS"`,
@@ -173,7 +155,7 @@ func TestAccResourcePlanOverAnExistingDraftWritesNothing(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: providerFactories(mockEnv(mock)),
 		Steps: []resource.TestStep{{
-			Config:             typedConfig(false, "30_DAYS"),
+			Config:             smallConfig(false, "30_DAYS"),
 			PlanOnly:           true,
 			ExpectNonEmptyPlan: true,
 		}},
