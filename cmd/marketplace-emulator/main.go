@@ -77,7 +77,12 @@ func run(ctx context.Context, args []string, getenv func(string) string) error {
 	}
 
 	store := &stateStore{path: *stateFile}
-	mock := mockmarketplace.New(mockmarketplace.Options{Email: *email, APIToken: *token, Persist: store.persist})
+	opts := mockmarketplace.Options{Email: *email, APIToken: *token}
+	if *stateFile != "" {
+		// Only then: a snapshot of every product is taken for each write.
+		opts.Persist = store.persist
+	}
+	mock := mockmarketplace.New(opts)
 	store.mock = mock
 	if err := store.load(); err != nil {
 		return err

@@ -134,3 +134,43 @@ resource "marketplace_privacy_security" "app" {
 		}
 	}
 }
+
+// An import by identity checks product_id exactly as an import by ID does, before any
+// request (identity import blocks need Terraform 1.12 or OpenTofu).
+func TestAccIdentityImportChecksTheProductID(t *testing.T) {
+	t.Parallel()
+	c := testCLI(t)
+	if c.name == "Terraform" && !atLeast(c.version, 1, 12) {
+		t.Skipf("%s %s has no identity import blocks", c.name, c.version)
+	}
+	providerBin, emulatorBin := binaries(t)
+	stateFile := filepath.Join(t.TempDir(), "emulator.json")
+	creds := []string{"MARKETPLACE_EMAIL=vendor@example.com", "MARKETPLACE_API_TOKEN=plan-token"}
+	url, logs := startEmulatorWith(t, emulatorBin, stateFile, baseEnv(creds...), []string{"-product", productID})
+	w := newWorkspace(t, c, providerBin, baseEnv(append(creds, "MARKETPLACE_BASE_URL="+url)...))
+	config := `
+terraform {
+  required_providers {
+    marketplace = { source = "marketplace-trust/marketplace" }
+  }
+}
+import {
+  to       = marketplace_privacy_security.app
+  identity = { product_id = "not-a-uuid" }
+}
+resource "marketplace_privacy_security" "app" {
+  product_id   = "` + productID + `"
+  common_cloud = { log_details = { logging_enabled = true } }
+}
+`
+	if err := os.WriteFile(filepath.Join(w.dir, "main.tf"), []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, code := w.run("plan", "-input=false", "-no-color")
+	if code == 0 || !strings.Contains(out, "Invalid import identity") || !strings.Contains(out, "is not a product ID") {
+		t.Errorf("plan: exit %d\n%s", code, out)
+	}
+	if strings.Contains(logs.String(), "not-a-uuid") {
+		t.Errorf("the bad product ID reached the API:\n%s", logs.String())
+	}
+}
