@@ -182,6 +182,7 @@ func TestJSONFormOnlyChecks(t *testing.T) {
 		{"misspelt key, suggestion", `{"security": {"securityContactt": "a@example.com"}}`, "Did you mean securityContact?", true},
 		{"unknown key, no suggestion", `{"hasRestAPIExtension": true}`, "hasRestAPIExtension is not a key this provider knows", true},
 		{"long value cut", `{"logDetails": {"logRetention": "` + long + `"}}`, `"... (5000 characters) is not a code`, false},
+		{"long key cut", `{"` + long + `": 1}`, `...(5000 characters) is not a key this provider knows`, true},
 	} {
 		all := map[string]tftypes.Value{}
 		for name, typ := range shape.stateType.AttributeTypes {

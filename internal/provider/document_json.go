@@ -126,11 +126,19 @@ func (c *jsonCheck) error(names []string, summary, msg string) {
 	c.diags.AddAttributeError(c.at, summary, "common_cloud_json: "+jsonAt(names)+": "+msg)
 }
 
+// jsonAt names a JSON path for a message, each key cut to a readable length.
 func jsonAt(names []string) string {
 	if len(names) == 0 {
 		return "the document"
 	}
-	return strings.Join(names, ".")
+	cut := make([]string, len(names))
+	for i, n := range names {
+		if r := []rune(n); len(r) > maxEchoed {
+			n = string(r[:maxEchoed]) + fmt.Sprintf("...(%d characters)", len(r))
+		}
+		cut[i] = n
+	}
+	return strings.Join(cut, ".")
 }
 
 // checkJSON checks an object node's JSON value as the framework checks the typed form:
