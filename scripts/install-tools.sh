@@ -2,13 +2,14 @@
 # Installs the Go-built tools that make targets use (linters, doc generator, release tool),
 # cached outside the work tree by version so that re-runs are instant.
 #
-# Usage: scripts/install-tools.sh TOOL...   with TOOL one of golangci-lint, tfplugindocs, goreleaser
+# Usage: scripts/install-tools.sh TOOL...   with TOOL one of golangci-lint, tfplugindocs, goreleaser, actionlint
 # Prints one line per tool: NAME=PATH
 set -euo pipefail
 
 GOLANGCI_LINT_VERSION="${GOLANGCI_LINT_VERSION:-v2.15.0}"
 TFPLUGINDOCS_VERSION="${TFPLUGINDOCS_VERSION:-v0.25.0}"
 GORELEASER_VERSION="${GORELEASER_VERSION:-v2.15.1}"
+ACTIONLINT_VERSION="${ACTIONLINT_VERSION:-v1.7.12}"
 CACHE_ROOT="${MARKETPLACE_TOOL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-marketplace/tools}"
 
 install() { # name package version
@@ -24,12 +25,13 @@ install() { # name package version
   echo "$name=$dir/$name"
 }
 
-[ $# -gt 0 ] || { echo "usage: $0 golangci-lint|tfplugindocs|goreleaser ..." >&2; exit 2; }
+[ $# -gt 0 ] || { echo "usage: $0 golangci-lint|tfplugindocs|goreleaser|actionlint ..." >&2; exit 2; }
 for tool in "$@"; do
   case "$tool" in
     golangci-lint) install golangci-lint github.com/golangci/golangci-lint/v2/cmd/golangci-lint "$GOLANGCI_LINT_VERSION" ;;
     tfplugindocs) install tfplugindocs github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs "$TFPLUGINDOCS_VERSION" ;;
     goreleaser) install goreleaser github.com/goreleaser/goreleaser/v2 "$GORELEASER_VERSION" ;;
+    actionlint) install actionlint github.com/rhysd/actionlint/cmd/actionlint "$ACTIONLINT_VERSION" ;;
     *) echo "unknown tool $tool" >&2; exit 2 ;;
   esac
 done
