@@ -111,7 +111,11 @@ func (s *Server) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanReso
 		diags, plan, plannedIdentity, pd = modifyResp.Diagnostics, modifyResp.Plan, modifyResp.Identity, modifyResp.Private
 	}
 
-	if plannedIdentity != nil && !diags.HasError() {
+	// The framework's checks of the planned identity; when one fails it answers at once,
+	// else it sorts and deduplicates RequiresReplace.
+	identityRefused := false
+	if plannedIdentity != nil {
+		identityRefused = true
 		switch {
 		case rt.identitySchema == nil:
 			diags.AddError("Unexpected Plan Response", "An unexpected error was encountered when creating the plan response. "+
@@ -124,8 +128,11 @@ func (s *Server) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanReso
 				fmt.Sprintf("Prior Identity: %s\n\n", priorIdentity.String())+
 				fmt.Sprintf("Planned Identity: %s", plannedIdentity.Raw.String()))
 		default:
-			requiresReplace = normaliseRequiresReplace(requiresReplace)
+			identityRefused = false
 		}
+	}
+	if !identityRefused {
+		requiresReplace = normaliseRequiresReplace(requiresReplace)
 	}
 
 	enc := encoder{ctx: ctx}
