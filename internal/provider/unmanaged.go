@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"reflect"
@@ -235,13 +234,11 @@ func encodeUnmanaged(kept map[string]any) []byte {
 	if kept == nil {
 		kept = map[string]any{}
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(kept); err != nil {
+	out, err := marshalDocument(kept)
+	if err != nil {
 		return []byte(`{}`)
 	}
-	return bytes.TrimSpace(buf.Bytes())
+	return out
 }
 
 // listPaths names paths for a diagnostic, at most 20.
