@@ -259,11 +259,19 @@ func (tw *twin) read(name string, setup func(*mockmarketplace.Mock), current tft
 // both, and leaves the mock as the fast path's apply left it; it returns the new state.
 func (tw *twin) apply(name string, setup func(*mockmarketplace.Mock), config, prior tftypes.Value, identity *tfprotov6.ResourceIdentityData) tftypes.Value {
 	tw.t.Helper()
+	return tw.applyWithPrivate(name, setup, config, prior, identity, nil)
+}
+
+// applyWithPrivate is apply with the private state the plan hands to the apply (what a
+// refresh recorded, for an update).
+func (tw *twin) applyWithPrivate(name string, setup func(*mockmarketplace.Mock), config, prior tftypes.Value, identity *tfprotov6.ResourceIdentityData, private []byte) tftypes.Value {
+	tw.t.Helper()
 	planned := tw.plan(name, config, prior, identity)
 	planIdentity := identity
 	req := &tfprotov6.ApplyResourceChangeRequest{
 		TypeName: "marketplace_privacy_security", Config: tw.dv(tw.stateType, config),
 		PlannedState: tw.dv(tw.stateType, planned), PriorState: tw.dv(tw.stateType, prior), PlannedIdentity: planIdentity,
+		PlannedPrivate: private,
 	}
 	answer := tw.run("apply "+name, setup, func(s tfprotov6.ProviderServer) any {
 		resp, err := s.ApplyResourceChange(context.Background(), req)
@@ -349,6 +357,16 @@ func TestFastPathAnswersAsTheFramework(t *testing.T) {
 	tw.apply("publish fails after the PUT", func(m *mockmarketplace.Mock) {
 		m.InjectFault(mockmarketplace.RoutePublish, mockmarketplace.Fault{Status: http.StatusInternalServerError})
 	}, tw.with(published, map[string]tftypes.Value{"common_cloud": tw.document(twinDoc)}), state, identity)
+	// An update with what the refresh recorded in private state: a field the typed form
+	// does not model is kept by the PUT, without reading the document again.
+	recorded, err := json.Marshal(map[string][]byte{privateUnmanaged: []byte(`{"hasRestAPIExtension":true}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tw.applyWithPrivate("update with a recorded unmanaged field", nil, tw.with(changed, map[string]tftypes.Value{"common_cloud": tw.document(twinDoc)}), state, identity, recorded)
+	if draft := string(tw.mock.Draft(testProductID)); !strings.Contains(draft, `"hasRestAPIExtension":true`) {
+		t.Errorf("the recorded field was not kept by the update: %s", draft)
+	}
 
 	// The JSON form, with keys the server adds and text that differs only in layout.
 	jsonConfig := tw.state(map[string]tftypes.Value{"product_id": tfStr(testProductID), "common_cloud_json": tfStr(twinDoc)})
