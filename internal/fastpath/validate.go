@@ -157,7 +157,11 @@ func (v *configValidation) attribute(p path.Path, a schema.Attribute, value attr
 	}
 	switch a := a.(type) {
 	case schema.StringAttribute:
-		sv, d := value.(basetypes.StringValuable).ToStringValue(v.ctx)
+		valuable, ok := value.(basetypes.StringValuable)
+		if !ok {
+			return false // a value type this code does not know: the framework's to validate
+		}
+		sv, d := valuable.ToStringValue(v.ctx)
 		if v.diags.Append(d...); d.HasError() {
 			return true
 		}
@@ -168,7 +172,11 @@ func (v *configValidation) attribute(p path.Path, a schema.Attribute, value attr
 			v.diags.Append(resp.Diagnostics...)
 		}
 	case schema.BoolAttribute:
-		bv, d := value.(basetypes.BoolValuable).ToBoolValue(v.ctx)
+		valuable, ok := value.(basetypes.BoolValuable)
+		if !ok {
+			return false // a value type this code does not know: the framework's to validate
+		}
+		bv, d := valuable.ToBoolValue(v.ctx)
 		if v.diags.Append(d...); d.HasError() {
 			return true
 		}
@@ -179,7 +187,11 @@ func (v *configValidation) attribute(p path.Path, a schema.Attribute, value attr
 			v.diags.Append(resp.Diagnostics...)
 		}
 	case schema.SetAttribute:
-		sv, d := value.(basetypes.SetValuable).ToSetValue(v.ctx)
+		valuable, ok := value.(basetypes.SetValuable)
+		if !ok {
+			return false // a value type this code does not know: the framework's to validate
+		}
+		sv, d := valuable.ToSetValue(v.ctx)
 		if v.diags.Append(d...); d.HasError() {
 			return true
 		}
@@ -194,7 +206,11 @@ func (v *configValidation) attribute(p path.Path, a schema.Attribute, value attr
 			return false
 		}
 	case schema.SingleNestedAttribute:
-		ov, d := value.(basetypes.ObjectValuable).ToObjectValue(v.ctx)
+		valuable, ok := value.(basetypes.ObjectValuable)
+		if !ok {
+			return false
+		}
+		ov, d := valuable.ToObjectValue(v.ctx)
 		if v.diags.Append(d...); d.HasError() {
 			return true
 		}
@@ -217,7 +233,11 @@ func (v *configValidation) block(p path.Path, b schema.Block, value attr.Value) 
 	if !v.selfValidates(p, value) {
 		return true
 	}
-	ov, d := value.(basetypes.ObjectValuable).ToObjectValue(v.ctx)
+	valuable, ok := value.(basetypes.ObjectValuable)
+	if !ok {
+		return false
+	}
+	ov, d := valuable.ToObjectValue(v.ctx)
 	if v.diags.Append(d...); d.HasError() {
 		return true
 	}

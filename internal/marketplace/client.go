@@ -152,9 +152,9 @@ func New(cfg Config) (*Client, error) {
 		httpClient.Transport = cfg.Transport
 	}
 	c.pacer = newPacer()
-	httpClient.Transport = &pacedTransport{base: httpClient.Transport, pacer: c.pacer}
-	// Timeout bounds one attempt; the caller's context bounds the whole call, retries included.
-	httpClient.Timeout = timeout
+	// The paced transport bounds one attempt with timeout, from when the pacer lets it go;
+	// the caller's context bounds the whole call, rate-limit waits and retries included.
+	httpClient.Transport = &pacedTransport{base: httpClient.Transport, pacer: c.pacer, timeout: timeout}
 	httpClient.CheckRedirect = sameHostRedirectsOnly
 
 	retries := DefaultMaxRetries
@@ -376,6 +376,10 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 		case int64(len(data)) > c.maxResponseBytes:
 			return &tooLargeError{limit: c.maxResponseBytes}
 		case method == http.MethodGet && resp.StatusCode == http.StatusOK && !json.Valid(data):
+			if looksLikeWebPage(resp.Header.Get("Content-Type"), data) {
+				// Not an answer garbled on the way, which a retry may mend: another server.
+				return &NotAPIAnswerError{ContentType: resp.Header.Get("Content-Type"), URL: resp.Request.URL.Redacted()}
+			}
 			return errMalformedAnswer
 		}
 		return nil
@@ -413,7 +417,35 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 	}
 	apiErr := newAPIError(method, displayPath, resp.StatusCode, data, attempts)
 	apiErr.URL = strings.TrimRight(c.baseURL.String(), "/") + displayPath
+	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		apiErr.Location = resp.Header.Get("Location")
+		apiErr.Body, apiErr.Code, apiErr.Message = "", "", "" // a redirect's page says nothing more
+	}
 	return nil, apiErr
+}
+
+// looksLikeWebPage reports whether an answer is a page (HTML or XML) rather than JSON.
+func looksLikeWebPage(contentType string, body []byte) bool {
+	ct := strings.ToLower(contentType)
+	if strings.Contains(ct, "html") || strings.Contains(ct, "xml") {
+		return true
+	}
+	return bytes.HasPrefix(bytes.TrimSpace(body), []byte("<"))
+}
+
+// NotAPIAnswerError is a successful answer that is a web page, not the API's JSON: the
+// base URL points at another server (a portal, a login page, a proxy's page).
+type NotAPIAnswerError struct {
+	ContentType string
+	URL         string // the URL asked
+}
+
+func (e *NotAPIAnswerError) Error() string {
+	ct := e.ContentType
+	if ct == "" {
+		ct = "no Content-Type"
+	}
+	return fmt.Sprintf("the answer is a web page (%s), not the Marketplace API's JSON; the request went to %s", ct, e.URL)
 }
 
 func newAPIError(method, path string, status int, body []byte, attempts int) *APIError {
@@ -528,7 +560,8 @@ func (e *answerReadError) Unwrap() error { return e.err }
 func isAnswerError(err error) bool {
 	var tooLarge *tooLargeError
 	var readErr *answerReadError
-	return errors.Is(err, errMalformedAnswer) || errors.As(err, &tooLarge) || errors.As(err, &readErr)
+	var notAPI *NotAPIAnswerError
+	return errors.Is(err, errMalformedAnswer) || errors.As(err, &tooLarge) || errors.As(err, &readErr) || errors.As(err, &notAPI)
 }
 
 // exhaustedError marks a call whose retries ran out or whose error was final.
@@ -572,10 +605,15 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 
 func checkRetryKind(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if ctx.Err() != nil {
+		var rateLimit *RateLimitWaitError
+		if errors.As(err, &rateLimit) {
+			return false, rateLimit // says that it was the rate limit that used the time up
+		}
 		return false, ctx.Err()
 	}
 	var tooLarge *tooLargeError
-	if errors.As(err, &tooLarge) {
+	var notAPI *NotAPIAnswerError
+	if errors.As(err, &tooLarge) || errors.As(err, &notAPI) {
 		return false, err // the same answer would come back
 	}
 	if err != nil {

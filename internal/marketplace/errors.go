@@ -24,6 +24,8 @@ type APIError struct {
 	Attempts int
 	// URL is the whole URL asked, base_url included.
 	URL string
+	// Location is where a redirect (3xx) pointed; the client follows none off the API's host.
+	Location string
 	// NotFromAPI marks an answer whose body is not JSON: a web page, most likely, from a
 	// server that is not the Marketplace API (a base_url with a wrong host or path).
 	NotFromAPI bool
@@ -35,6 +37,8 @@ func (e *APIError) Error() string {
 		msg += fmt.Sprintf(" after %d attempts", e.Attempts)
 	}
 	switch {
+	case e.Location != "":
+		msg += ", redirecting to " + cutURL(e.Location)
 	case e.Code != "" && e.Message != "":
 		msg += fmt.Sprintf(": %s: %s", e.Code, e.Message)
 	case e.Message != "":
@@ -82,3 +86,11 @@ func IsNotFound(err error) bool {
 
 // IsConflict reports whether err is the API answering 409 (publish with no draft).
 func IsConflict(err error) bool { return StatusCode(err) == http.StatusConflict }
+
+// cutURL cuts a URL from a server to 200 characters for a message.
+func cutURL(s string) string {
+	if r := []rune(s); len(r) > 200 {
+		return string(r[:200]) + "…"
+	}
+	return s
+}

@@ -2,6 +2,9 @@ package marketplace
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -44,7 +47,8 @@ const (
 
 func newPacer() *pacer { return &pacer{now: time.Now} }
 
-// wait blocks until this request may start, or ctx ends.
+// wait blocks until this request may start, or ctx ends; then it returns a
+// *RateLimitWaitError.
 func (p *pacer) wait(ctx context.Context) error {
 	d := p.reserve().Sub(p.now())
 	if d <= 0 {
@@ -56,9 +60,23 @@ func (p *pacer) wait(ctx context.Context) error {
 	case <-t.C:
 		return nil
 	case <-ctx.Done():
-		return ctx.Err()
+		return &RateLimitWaitError{Wait: d, Err: ctx.Err()}
 	}
 }
+
+// RateLimitWaitError is a request that was still waiting for the API's rate limit (a
+// Retry-After, or the pacing learnt from earlier 429s) when its operation ran out of time.
+type RateLimitWaitError struct {
+	Wait time.Duration // how long it still had to wait when it gave up
+	Err  error         // the context's error
+}
+
+func (e *RateLimitWaitError) Error() string {
+	return fmt.Sprintf("still waiting for the Marketplace API's rate limit (%s to go) when the operation ran out of time: %v",
+		e.Wait.Round(time.Second), e.Err)
+}
+
+func (e *RateLimitWaitError) Unwrap() error { return e.Err }
 
 // reserve takes the next slot a request may start at.
 func (p *pacer) reserve() time.Time {
@@ -170,19 +188,61 @@ func parseReset(value string, now time.Time) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// pacedTransport runs every attempt of the client through its pacer.
+// pacedTransport runs every attempt of the client through its pacer, and then gives the
+// attempt its timeout: waiting for the rate limit is not part of a request's time (only
+// the caller's context, the resource's timeouts, bounds it).
 type pacedTransport struct {
-	base  http.RoundTripper
-	pacer *pacer
+	base    http.RoundTripper
+	pacer   *pacer
+	timeout time.Duration // one attempt, from when it is sent until its answer is read
 }
 
 func (t *pacedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err := t.pacer.wait(req.Context()); err != nil {
 		return nil, err
 	}
-	resp, err := t.base.RoundTrip(req)
-	if err == nil {
-		t.pacer.observe(resp.StatusCode, resp.Header)
+	ctx, cancel := context.WithTimeoutCause(req.Context(), t.timeout, &AttemptTimeoutError{Timeout: t.timeout})
+	resp, err := t.base.RoundTrip(req.WithContext(ctx))
+	if err != nil {
+		if cause := context.Cause(ctx); req.Context().Err() == nil && cause != nil {
+			err = cause
+		}
+		cancel()
+		return nil, err
 	}
-	return resp, err
+	t.pacer.observe(resp.StatusCode, resp.Header)
+	resp.Body = &cancelOnClose{ReadCloser: resp.Body, ctx: ctx, parent: req.Context(), cancel: cancel}
+	return resp, nil
+}
+
+// AttemptTimeoutError is one request that got no whole answer within request_timeout.
+type AttemptTimeoutError struct{ Timeout time.Duration }
+
+func (e *AttemptTimeoutError) Error() string {
+	return fmt.Sprintf("no answer within request_timeout (%s)", e.Timeout)
+}
+
+// cancelOnClose ends an attempt's context once its answer is read and closed; a read cut
+// short by the attempt's timeout says so.
+type cancelOnClose struct {
+	io.ReadCloser
+	ctx    context.Context //nolint:containedctx // the attempt's own, ended by Close
+	parent context.Context //nolint:containedctx // the request's
+	cancel context.CancelFunc
+}
+
+func (b *cancelOnClose) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil && !errors.Is(err, io.EOF) && b.parent.Err() == nil {
+		if cause := context.Cause(b.ctx); cause != nil {
+			err = cause
+		}
+	}
+	return n, err
+}
+
+func (b *cancelOnClose) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
 }

@@ -33,11 +33,31 @@ func addAPIError(diags *diag.Diagnostics, action string, err error) {
 		return
 	}
 	detail := fmt.Sprintf("Error %s: %s", action, err)
-	if errors.Is(err, context.DeadlineExceeded) {
+	var rateLimit *marketplace.RateLimitWaitError
+	var attemptTimeout *marketplace.AttemptTimeoutError
+	switch {
+	case errors.As(err, &rateLimit):
+		detail += "\n\nThe Marketplace API's rate limit (its 429 answers and Retry-After) held this request until the " +
+			"resource's timeouts ran out; nothing was sent for it. Raise the resource's timeouts, or run with a lower " +
+			"-parallelism, and apply again. Waiting for the rate limit does not count against request_timeout or max_retries."
+	case errors.As(err, &attemptTimeout):
+		detail += "\n\nThe API did not answer in time, retries included. Raise the provider's request_timeout for a " +
+			"slow API, or try again when it is less busy."
+	case errors.Is(err, context.DeadlineExceeded):
 		detail += "\n\nThe operation ran out of time, retries included. Raise the resource's timeouts " +
 			"(or the provider's request_timeout for one slow request), or try again when the API is less busy."
 	}
+	var notAPI *marketplace.NotAPIAnswerError
+	if errors.As(err, &notAPI) {
+		detail += fmt.Sprintf("\n\nThe server at base_url is not the Marketplace API: check base_url (or %s); it "+
+			"must be the API's root, such as %s.", EnvBaseURL, marketplace.DefaultBaseURL)
+	}
 	var apiErr *marketplace.APIError
+	if errors.As(err, &apiErr) && apiErr.Location != "" {
+		detail += fmt.Sprintf("\n\nThe Marketplace API does not redirect: base_url (or %s) is probably not the API's "+
+			"root (the request went to %s; it must be such as %s). Redirects to another host are never followed, so "+
+			"that the credentials stay with the API.", EnvBaseURL, apiErr.URL, marketplace.DefaultBaseURL)
+	}
 	if errors.As(err, &apiErr) {
 		switch apiErr.StatusCode {
 		case 401:

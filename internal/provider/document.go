@@ -252,7 +252,12 @@ func (n docNode) dataSourceAttribute() dschema.Attribute {
 // show as a difference.
 func documentFromAPI(commonCloud map[string]any) (types.Object, diag.Diagnostics) {
 	v, diags := commonCloudDoc.fromJSON(path.Root("common_cloud"), commonCloud)
-	return v.(types.Object), diags
+	obj, ok := v.(types.Object)
+	if !ok {
+		diags.AddError("Internal error", fmt.Sprintf("the document tree made a %T for common_cloud; this is a bug in the provider", v))
+		return types.ObjectNull(commonCloudDoc.childTypes()), diags
+	}
+	return obj, diags
 }
 
 func (n docNode) fromJSON(p path.Path, raw any) (attr.Value, diag.Diagnostics) {
@@ -346,14 +351,31 @@ func (n docNode) toJSON(ctx context.Context, p path.Path, v attr.Value) (any, di
 			"This value is still unknown when it has to be sent to the Marketplace API. This is a bug in the provider.")
 		return nil, diags
 	}
+	mismatch := func() (any, diag.Diagnostics) {
+		diags.AddAttributeError(p, "Internal error",
+			fmt.Sprintf("The value is a %T, which the document tree does not expect here. This is a bug in the provider.", v))
+		return nil, diags
+	}
 	switch n.kind {
 	case kindString:
-		return v.(types.String).ValueString(), nil
+		s, ok := v.(types.String)
+		if !ok {
+			return mismatch()
+		}
+		return s.ValueString(), nil
 	case kindBool:
-		return v.(types.Bool).ValueBool(), nil
+		b, ok := v.(types.Bool)
+		if !ok {
+			return mismatch()
+		}
+		return b.ValueBool(), nil
 	case kindStringSet:
+		set, ok := v.(types.Set)
+		if !ok {
+			return mismatch()
+		}
 		// Elements directly, not ElementsAs: reflection cost a third of every write's conversion.
-		elems := v.(types.Set).Elements()
+		elems := set.Elements()
 		items := make([]string, 0, len(elems))
 		for _, e := range elems {
 			if sv, ok := e.(types.String); ok && !sv.IsNull() && !sv.IsUnknown() {
@@ -362,7 +384,11 @@ func (n docNode) toJSON(ctx context.Context, p path.Path, v attr.Value) (any, di
 		}
 		return items, diags
 	}
-	attrs := v.(types.Object).Attributes()
+	obj, ok := v.(types.Object)
+	if !ok {
+		return mismatch()
+	}
+	attrs := obj.Attributes()
 	out := make(map[string]any, len(attrs))
 	for _, c := range n.children {
 		cv, d := c.toJSON(ctx, p.AtName(c.tfName()), attrs[c.tfName()])

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -148,5 +149,104 @@ func TestInterruptedPublishGivesOneError(t *testing.T) {
 	}
 	if state == nil || state.VersionState.ValueString() != "draft" {
 		t.Errorf("state %v, want the draft recorded", state)
+	}
+}
+
+// A 200 whose body is a web page (a portal or login page at a wrong base_url) is final: it
+// is not retried, and the message points at base_url with the URL asked.
+func TestWebPageAnswerIsNotRetriedAndPointsAtBaseURL(t *testing.T) {
+	t.Parallel()
+	var hits atomic.Int32
+	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		hits.Add(1)
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_, _ = w.Write([]byte("<!DOCTYPE html><html><body>Welcome to the portal</body></html>"))
+	}))
+	t.Cleanup(site.Close)
+	client, err := marketplace.New(marketplace.Config{BaseURL: site.URL + "/portal", RetryWaitMin: time.Millisecond, RetryWaitMax: 5 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, getErr := client.Get(context.Background(), testProductID, marketplace.Live)
+	if hits.Load() != 1 {
+		t.Errorf("a web page answer was sent %d times, want once (not retried)", hits.Load())
+	}
+	var diags diag.Diagnostics
+	addAPIError(&diags, "reading the live version", getErr)
+	detail := diags[0].Detail()
+	for _, want := range []string{"web page (text/html", "check base_url", EnvBaseURL, site.URL + "/portal/rest/3/privacy-and-security/products/" + testProductID} {
+		if !strings.Contains(detail, want) {
+			t.Errorf("detail lacks %q: %s", want, detail)
+		}
+	}
+}
+
+// A redirect off the API's host is not followed, and the message says where it pointed and
+// that base_url is probably wrong.
+func TestRedirectSaysWhereAndPointsAtBaseURL(t *testing.T) {
+	t.Parallel()
+	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "https://login.example.com/sso?next="+r.URL.Path, http.StatusFound)
+	}))
+	t.Cleanup(site.Close)
+	client, err := marketplace.New(marketplace.Config{BaseURL: site.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, getErr := client.Get(context.Background(), testProductID, marketplace.Live)
+	var diags diag.Diagnostics
+	addAPIError(&diags, "reading the live version", getErr)
+	detail := diags[0].Detail()
+	for _, want := range []string{"302 Found, redirecting to https://login.example.com/sso", "base_url", "does not redirect", site.URL + "/rest/3/"} {
+		if !strings.Contains(detail, want) {
+			t.Errorf("detail lacks %q: %s", want, detail)
+		}
+	}
+}
+
+// A 429 whose Retry-After is longer than request_timeout is waited out: waiting for the rate
+// limit is not part of a request's time, and not an attempt.
+func TestRetryAfterLongerThanRequestTimeoutIsWaitedOut(t *testing.T) {
+	t.Parallel()
+	mock := mockmarketplace.Start(t)
+	mock.SetLive(testProductID, []byte(`{"commonCloud":{}}`))
+	mock.InjectFault(mockmarketplace.RouteGetLive, mockmarketplace.Fault{Status: 429, Header: http.Header{"Retry-After": {"2"}}, Times: 1})
+	zero := 0
+	client, err := marketplace.New(marketplace.Config{BaseURL: mock.URL, RequestTimeout: time.Second, MaxRetries: &zero})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.Get(context.Background(), testProductID, marketplace.Live); err != nil {
+		t.Fatalf("Retry-After 2 with request_timeout 1s and max_retries 0: %v", err)
+	}
+	if n := mock.Count(mockmarketplace.RouteGetLive); n != 2 {
+		t.Errorf("%d requests, want the 429 and the one after its Retry-After", n)
+	}
+}
+
+// When the resource's timeouts end while the rate limit holds the request, the error says it
+// was the rate limit, not a bare "context deadline exceeded".
+func TestRateLimitOutlastingTimeoutsSaysSo(t *testing.T) {
+	t.Parallel()
+	mock := mockmarketplace.Start(t)
+	mock.SetLive(testProductID, []byte(`{"commonCloud":{}}`))
+	mock.InjectFault(mockmarketplace.RouteGetLive, mockmarketplace.Fault{Status: 429, Header: http.Header{"Retry-After": {"8"}}, Times: 1})
+	client, err := marketplace.New(marketplace.Config{BaseURL: mock.URL, RequestTimeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
+	defer cancel()
+	_, getErr := client.Get(ctx, testProductID, marketplace.Live)
+	var diags diag.Diagnostics
+	addAPIError(&diags, "reading the live version", getErr)
+	detail := diags[0].Detail()
+	for _, want := range []string{"rate limit", "Retry-After", "timeouts", "-parallelism"} {
+		if !strings.Contains(detail, want) {
+			t.Errorf("detail lacks %q: %s", want, detail)
+		}
+	}
+	if strings.Contains(detail, "request_timeout for one slow request") {
+		t.Errorf("blames request_timeout: %s", detail)
 	}
 }
