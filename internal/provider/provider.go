@@ -85,12 +85,13 @@ func providerSchema() schema.Schema {
 			"email": schema.StringAttribute{
 				MarkdownDescription: "Email of the Atlassian account the API token belongs to. May also be set with the `" +
 					EnvEmail + "` environment variable. Set together with `api_token`, or leave both unset to read only " +
-					"live versions.",
+					"live versions. White space around it is ignored, in both places.",
 				Optional: true,
 			},
 			"api_token": schema.StringAttribute{
 				MarkdownDescription: "Atlassian API token of that account. May also be set with the `" + EnvAPIToken +
-					"` environment variable (preferred: it keeps the token out of configuration). Never logged.",
+					"` environment variable (preferred: it keeps the token out of configuration). Never logged. White space " +
+					"around it is ignored, in both places.",
 				Optional:  true,
 				Sensitive: true,
 			},
@@ -122,8 +123,8 @@ func (p *marketplaceProvider) ValidateConfig(ctx context.Context, req provider.V
 	// when unset there, from the environment (email in HCL, token in the environment is
 	// the recommended setup).
 	if known(cfg.Email) && known(cfg.APIToken) {
-		email := firstNonEmpty(cfg.Email.ValueString(), p.env(EnvEmail))
-		token := firstNonEmpty(cfg.APIToken.ValueString(), p.env(EnvAPIToken))
+		email := firstNonEmpty(trimmed(cfg.Email), p.env(EnvEmail))
+		token := firstNonEmpty(trimmed(cfg.APIToken), p.env(EnvAPIToken))
 		if (email == "") != (token == "") {
 			addCredentialsPairError(&resp.Diagnostics, email != "")
 		}
@@ -171,8 +172,8 @@ func (p *marketplaceProvider) clientConfig(cfg providerModel, terraformVersion s
 	var diags diag.Diagnostics
 	out := marketplace.Config{
 		BaseURL:   firstNonEmpty(cfg.BaseURL.ValueString(), p.env(EnvBaseURL), marketplace.DefaultBaseURL),
-		Email:     firstNonEmpty(cfg.Email.ValueString(), p.env(EnvEmail)),
-		APIToken:  firstNonEmpty(cfg.APIToken.ValueString(), p.env(EnvAPIToken)),
+		Email:     firstNonEmpty(trimmed(cfg.Email), p.env(EnvEmail)),
+		APIToken:  firstNonEmpty(trimmed(cfg.APIToken), p.env(EnvAPIToken)),
 		UserAgent: userAgent(p.version, terraformVersion),
 	}
 	if _, err := marketplace.ValidateBaseURL(out.BaseURL); err != nil {
@@ -194,6 +195,11 @@ func (p *marketplaceProvider) clientConfig(cfg providerModel, terraformVersion s
 	}
 	return out, diags
 }
+
+// trimmed is a credential from the configuration without surrounding white space, as
+// the environment's are: neither an email nor a token has any, and " a@example.com" would
+// only get a 401.
+func trimmed(v types.String) string { return strings.TrimSpace(v.ValueString()) }
 
 // env is an environment variable trimmed of surrounding white space: a value set with
 // $(cat file) often ends with a newline.

@@ -201,6 +201,17 @@ func TestCredentialsFromBothPlaces(t *testing.T) {
 	if err := client.PutDraft(ctx, testProductID, []byte(`{}`)); err != nil {
 		t.Errorf("trimmed credentials refused: %v", err)
 	}
+	// The configuration's values are trimmed alike: an email written " a@example.com " in
+	// HCL authenticates instead of getting a bare 401.
+	client, resp = configure(t, map[string]string{EnvBaseURL: mock.URL}, map[string]tftypes.Value{
+		"email": tfString("  " + mockmarketplace.TestEmail + " "), "api_token": tfString(mockmarketplace.TestAPIToken + "\n"),
+	})
+	if resp.Diagnostics.HasError() {
+		t.Fatal(resp.Diagnostics)
+	}
+	if err := client.PutDraft(ctx, testProductID, []byte(`{}`)); err != nil {
+		t.Errorf("credentials with white space in the configuration refused: %v", err)
+	}
 }
 
 func validateProvider(t *testing.T, env map[string]string, attrs map[string]tftypes.Value) diag.Diagnostics {

@@ -720,6 +720,16 @@ func (r *privacySecurityResource) Read(ctx context.Context, req resource.ReadReq
 		resp.Identity.Raw = identityValue(state.ProductID)
 	}
 	if newState == nil {
+		if imported, _ := req.Private.GetKey(ctx, privateImported); imported != nil {
+			// Rather than the CLI's "non-existent remote object": say what there is.
+			resp.Diagnostics.AddError("Nothing to import",
+				fmt.Sprintf("Product %s has no privacy and security information yet: the Marketplace holds neither a draft "+
+					"nor a live version of it, so there is nothing to import. Remove the import block (or skip terraform "+
+					"import) and let the resource create it: declare it with common_cloud or common_cloud_json and apply. "+
+					"If the app should have one, check product_id and that the account belongs to the app's vendor.",
+					state.ProductID.ValueString()))
+			return
+		}
 		tflog.Warn(ctx, "product has neither a draft nor a live version; removing it from state", map[string]any{
 			"product_id": state.ProductID.ValueString(),
 		})

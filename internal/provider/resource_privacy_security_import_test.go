@@ -17,6 +17,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/marketplace-trust/terraform-provider-marketplace/internal/mockmarketplace"
 )
 
 // An app whose trust information is already live (filled in on the Marketplace, with the
@@ -62,6 +64,30 @@ func TestAccResourceImportCommand(t *testing.T) {
 			},
 		},
 	})
+}
+
+// Importing an app that has no document yet says so, instead of the CLI's generic
+// "non-existent remote object"; with an import block too, and nothing is written.
+func TestAccResourceImportOfAnAppWithNoDocument(t *testing.T) {
+	t.Parallel()
+	mock := startMock(t) // the product exists, with neither a draft nor a live version
+	want := regexp.MustCompile(`(?s)Nothing to import.*` + testProductID + spaceFlexible(` has no privacy and security information yet`))
+	for _, kind := range []resource.ImportStateKind{resource.ImportCommandWithID, resource.ImportBlockWithID} {
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: providerFactories(mockEnv(mock)),
+			Steps: []resource.TestStep{{
+				Config:          exampleConfig(t, false),
+				ResourceName:    exampleAddr,
+				ImportState:     true,
+				ImportStateKind: kind,
+				ImportStateId:   testProductID,
+				ExpectError:     want,
+			}},
+		})
+	}
+	if n := mock.Count(mockmarketplace.RoutePut); n != 0 {
+		t.Errorf("%d PUTs while importing", n)
+	}
 }
 
 func TestAccResourceImportBlockWithID(t *testing.T) {

@@ -80,7 +80,7 @@ func TestAccResourceValidation(t *testing.T) {
 		{"JSON with the outer commonCloud", jsonConfig(false, `jsonencode({ commonCloud = {} })`),
 			`Invalid common_cloud_json.*remove the outer`},
 		{"JSON syntax", jsonConfig(false, `"{not json"`),
-			`Invalid JSON`},
+			`Invalid JSON.*at line 1, column 2`},
 	}
 	steps := make([]resource.TestStep, 0, len(cases))
 	for _, tc := range cases {

@@ -3,11 +3,14 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -257,7 +260,7 @@ func (commonCloudJSONValidator) ValidateString(_ context.Context, req validator.
 	dec.UseNumber()
 	var v any
 	if err := dec.Decode(&v); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid JSON", "common_cloud_json is not valid JSON: "+err.Error())
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid JSON", "common_cloud_json is not valid JSON: "+describeJSONError(text, err))
 		return
 	}
 	if dec.More() {
@@ -282,4 +285,33 @@ func (commonCloudJSONValidator) ValidateString(_ context.Context, req validator.
 		// The same checks as the typed form, by JSON path.
 		resp.Diagnostics.Append(checkDocumentJSON(req.Path, m)...)
 	}
+}
+
+// describeJSONError says what is wrong with text and where: line, column and the text
+// around that place (cut), so that a long jsonencode'd or heredoc document can be mended.
+func describeJSONError(text string, err error) string {
+	offset := int64(len(text))
+	var syntax *json.SyntaxError
+	var typeErr *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syntax):
+		offset = syntax.Offset - 1 // the offset is just after the character refused
+	case errors.As(err, &typeErr):
+		offset = typeErr.Offset
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		err = errors.New("the text ends before the JSON value does")
+	}
+	offset = max(0, min(offset, int64(len(text))))
+	before := text[:offset]
+	line := strings.Count(before, "\n") + 1
+	column := utf8.RuneCountInString(before[strings.LastIndex(before, "\n")+1:]) + 1
+	start := max(0, int(offset)-30)
+	for start > 0 && !utf8.RuneStart(text[start]) {
+		start--
+	}
+	excerpt := strings.Join(strings.Fields(text[start:offset]), " ")
+	if start > 0 {
+		excerpt = "..." + excerpt
+	}
+	return fmt.Sprintf("%v, at line %d, column %d (after %s)", err, line, column, quoteCut(excerpt))
 }

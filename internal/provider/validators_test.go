@@ -131,3 +131,22 @@ func TestSuggestUpperSnake(t *testing.T) {
 		}
 	}
 }
+
+// Invalid JSON in common_cloud_json says where: line, column, and the text before.
+func TestInvalidJSONSaysWhere(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ text, want string }{
+		{"{\n  \"logDetails\": {\n    \"loggingEnabled\": tru\n  }\n}", `at line 3, column 26 (after "...\": { \"loggingEnabled\": tru")`},
+		{`{"security": {"securityContact": "a@example.com",}}`, `at line 1, column 50 (after "...rityContact\": \"a@example.com\",")`},
+		{`{"security": {`, `the text ends before the JSON value does, at line 1, column 15`},
+		{`{"a": 1` + strings.Repeat(" ", 100) + `x}`, `at line 1, column 108 (after "...")`},
+	} {
+		var resp validator.StringResponse
+		commonCloudJSONValidator{}.ValidateString(context.Background(), validator.StringRequest{
+			Path: path.Root("common_cloud_json"), ConfigValue: types.StringValue(c.text),
+		}, &resp)
+		if !resp.Diagnostics.HasError() || !strings.Contains(resp.Diagnostics.Errors()[0].Detail(), c.want) {
+			t.Errorf("%q: %v, want %s", c.text, resp.Diagnostics, c.want)
+		}
+	}
+}
