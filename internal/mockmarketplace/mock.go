@@ -507,7 +507,11 @@ func (m *Mock) handle(w http.ResponseWriter, r *http.Request, route Route, id st
 		}
 		writeJSON(w, http.StatusOK, doc)
 	case RoutePut:
-		cc := body["commonCloud"].(map[string]any)
+		cc, ok := body["commonCloud"].(map[string]any)
+		if !ok { // checked when the body was read; kept safe all the same
+			writeError(w, http.StatusBadRequest, "INVALID_BODY", "commonCloud must be an object")
+			return
+		}
 		email, _, _ := r.BasicAuth()
 		cc["properties"] = map[string]any{
 			"updatedBy":  email,

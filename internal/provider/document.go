@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -332,8 +331,8 @@ func (n docNode) fromJSON(p path.Path, raw any) (attr.Value, diag.Diagnostics) {
 
 // documentToAPI converts common_cloud into the commonCloud object to send. Null
 // attributes are left out: nothing the user did not configure is sent.
-func documentToAPI(ctx context.Context, doc types.Object) (map[string]any, diag.Diagnostics) {
-	v, diags := commonCloudDoc.toJSON(ctx, path.Root("common_cloud"), doc)
+func documentToAPI(doc types.Object) (map[string]any, diag.Diagnostics) {
+	v, diags := commonCloudDoc.toJSON(path.Root("common_cloud"), doc)
 	m, _ := v.(map[string]any)
 	if m == nil {
 		m = map[string]any{}
@@ -341,7 +340,7 @@ func documentToAPI(ctx context.Context, doc types.Object) (map[string]any, diag.
 	return m, diags
 }
 
-func (n docNode) toJSON(ctx context.Context, p path.Path, v attr.Value) (any, diag.Diagnostics) {
+func (n docNode) toJSON(p path.Path, v attr.Value) (any, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	if v == nil || v.IsNull() {
 		return nil, nil
@@ -391,7 +390,7 @@ func (n docNode) toJSON(ctx context.Context, p path.Path, v attr.Value) (any, di
 	attrs := obj.Attributes()
 	out := make(map[string]any, len(attrs))
 	for _, c := range n.children {
-		cv, d := c.toJSON(ctx, p.AtName(c.tfName()), attrs[c.tfName()])
+		cv, d := c.toJSON(p.AtName(c.tfName()), attrs[c.tfName()])
 		diags.Append(d...)
 		if cv != nil {
 			out[c.json] = cv

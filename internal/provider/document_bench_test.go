@@ -41,10 +41,9 @@ func BenchmarkDocumentFromAPI(b *testing.B) {
 // common_cloud -> API JSON bytes, as every write does.
 func BenchmarkDocumentToAPI(b *testing.B) {
 	obj, _ := documentFromAPI(benchDocument(b))
-	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
-		out, diags := documentToAPI(ctx, obj)
+		out, diags := documentToAPI(obj)
 		if diags.HasError() {
 			b.Fatal(diags)
 		}

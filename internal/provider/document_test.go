@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"encoding/json"
 	"os"
 	"reflect"
@@ -74,7 +73,6 @@ func seedCommonCloud(t *testing.T, file string) map[string]any {
 // fields aside; arrays compared as the sets they are).
 func TestDocumentRoundTrip(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
 	in := seedCommonCloud(t, "testdata/seed_get.json")
 	in["hasRestAPIExtension"] = true // unknown to the typed form: dropped
 
@@ -82,7 +80,7 @@ func TestDocumentRoundTrip(t *testing.T) {
 	if diags.HasError() {
 		t.Fatal(diags)
 	}
-	out, diags := documentToAPI(ctx, obj)
+	out, diags := documentToAPI(obj)
 	if diags.HasError() {
 		t.Fatal(diags)
 	}
@@ -174,7 +172,7 @@ func TestDocumentToAPISendsOnlyWhatIsSet(t *testing.T) {
 	attrs["log_details"] = types.ObjectValueMust(logTypes, map[string]attr.Value{
 		"logging_enabled": types.BoolValue(false), "log_retention": types.StringNull(), "sensitive_data_logging": types.BoolNull(),
 	})
-	out, diags := documentToAPI(context.Background(), types.ObjectValueMust(types0, attrs))
+	out, diags := documentToAPI(types.ObjectValueMust(types0, attrs))
 	if diags.HasError() {
 		t.Fatal(diags)
 	}

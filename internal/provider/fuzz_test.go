@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"encoding/json"
 	"os"
 	"reflect"
@@ -32,7 +31,6 @@ func FuzzDocumentRoundTrip(f *testing.F) {
 	f.Add([]byte(`{"privacy":{"gdpr":{"gdprCompliant":"yes","userRights":["A",1,"A"]}},"logDetails":null}`))
 	f.Add([]byte(`{"dataResidency":{"dataResidencyRegions":["EU","EU","US"]},"extra":{"deep":[1,{"x":null}]}}`))
 
-	ctx := context.Background()
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var in map[string]any
 		if json.Unmarshal(data, &in) != nil || in == nil {
@@ -42,7 +40,7 @@ func FuzzDocumentRoundTrip(f *testing.F) {
 		if diags.HasError() {
 			return // a mistyped answer is reported, not converted
 		}
-		out, diags := documentToAPI(ctx, first)
+		out, diags := documentToAPI(first)
 		if diags.HasError() {
 			t.Fatalf("documentToAPI: %v", diags)
 		}
@@ -61,7 +59,7 @@ func FuzzDocumentRoundTrip(f *testing.F) {
 		if !second.Equal(first) {
 			t.Fatalf("unstable:\n%v\n%v", first, second)
 		}
-		out2, _ := documentToAPI(ctx, second)
+		out2, _ := documentToAPI(second)
 		if !reflect.DeepEqual(sortStringArrays(normalizeJSON(t, out2)), sortStringArrays(normalizeJSON(t, out))) {
 			t.Fatalf("JSON unstable:\n%v\n%v", out, out2)
 		}

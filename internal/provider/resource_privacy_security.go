@@ -170,7 +170,7 @@ func (r *privacySecurityResource) ModifyPlan(ctx context.Context, req resource.M
 
 	docChanged, docKnown := true, true
 	if hasState {
-		docChanged, docKnown = documentChanged(ctx, documentFormsOf(plan), documentFormsOf(state))
+		docChanged, docKnown = documentChanged(documentFormsOf(plan), documentFormsOf(state))
 	}
 	planned := tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
 	var publish bool
@@ -293,11 +293,11 @@ func (r *privacySecurityResource) announceWrite(ctx context.Context, plan map[st
 	}
 	_, keptPaths := splitUnmanaged(kept, shape)
 	if current != nil {
-		configured, diags := m.configuredDocument(ctx)
+		configured, diags := m.configuredDocument()
 		if diags.HasError() {
 			return // validation reports it
 		}
-		if changed := changedPaths(managedPart(ctx, current.CommonCloud, shape), configured); len(changed) > 0 {
+		if changed := changedPaths(managedPart(current.CommonCloud, shape), configured); len(changed) > 0 {
 			resp.Diagnostics.AddAttributeWarning(attribute, "Creating over an existing document",
 				fmt.Sprintf("Product %s already has %s. This apply replaces it with the configuration: %d field(s) would "+
 					"change: %s. Nothing has been written yet. To adopt the existing document instead, import it (an "+
@@ -323,13 +323,13 @@ func (r *privacySecurityResource) announceWrite(ctx context.Context, plan map[st
 // managedPart is what of doc a configuration of the given shape shows: for the typed
 // form, the modelled fields as the provider reads them; for the JSON form, the keys the
 // configuration holds.
-func managedPart(ctx context.Context, doc map[string]any, shape managedShape) map[string]any {
+func managedPart(doc map[string]any, shape managedShape) map[string]any {
 	if js, ok := shape.(jsonShape); ok {
 		out, _ := projectJSON(doc, js.keys).(map[string]any)
 		return out
 	}
 	typed, _ := documentFromAPI(doc)
-	out, _ := documentToAPI(ctx, typed)
+	out, _ := documentToAPI(typed)
 	return out
 }
 
@@ -367,7 +367,7 @@ func (m *privacySecurityResourceModel) documentForms(ctx context.Context) docume
 
 // documentChanged reports whether the planned document differs from the one in state,
 // and whether that is known yet. The JSON form compares by meaning, not text.
-func documentChanged(ctx context.Context, plan, state documentForms) (changed, known bool) {
+func documentChanged(plan, state documentForms) (changed, known bool) {
 	if !plan.typed.IsFullyKnown() || !plan.json.IsKnown() {
 		return false, false
 	}
@@ -456,7 +456,7 @@ func (r *privacySecurityResource) write(ctx context.Context, plan, state *privac
 
 	docChanged := true
 	if state != nil {
-		docChanged, _ = documentChanged(ctx, plan.documentForms(ctx), state.documentForms(ctx))
+		docChanged, _ = documentChanged(plan.documentForms(ctx), state.documentForms(ctx))
 	}
 	if docChanged {
 		kept, d := r.keptFields(ctx, plan, state, recorded)
@@ -525,7 +525,7 @@ func (r *privacySecurityResource) write(ctx context.Context, plan, state *privac
 				"may have discarded it. Apply again to write it.", productID))
 		return nil, nil, diags
 	}
-	if changed, _ := documentChanged(ctx, plan.documentForms(ctx), newState.documentForms(ctx)); changed {
+	if changed, _ := documentChanged(plan.documentForms(ctx), newState.documentForms(ctx)); changed {
 		diags.AddError("The Marketplace holds a different document",
 			fmt.Sprintf("After writing the %s version of product %s, reading it back gave a document that differs from "+
 				"the configuration. Another writer may have changed it at the same time; run terraform plan to see the "+
@@ -606,7 +606,7 @@ func (r *privacySecurityResource) current(ctx context.Context, productID string)
 func (r *privacySecurityResource) putDraft(ctx context.Context, plan *privacySecurityResourceModel, kept map[string]any) diag.Diagnostics {
 	var diags diag.Diagnostics
 	productID := plan.ProductID.ValueString()
-	configured, d := plan.configuredDocument(ctx)
+	configured, d := plan.configuredDocument()
 	if diags.Append(d...); diags.HasError() {
 		return diags
 	}
@@ -623,7 +623,7 @@ func (r *privacySecurityResource) putDraft(ctx context.Context, plan *privacySec
 }
 
 // configuredDocument is the value of commonCloud that m's configuration holds.
-func (m *privacySecurityResourceModel) configuredDocument(ctx context.Context) (map[string]any, diag.Diagnostics) {
+func (m *privacySecurityResourceModel) configuredDocument() (map[string]any, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	if !m.CommonCloudJSON.IsNull() {
 		doc, err := decodeObject(m.CommonCloudJSON.ValueString())
@@ -632,7 +632,7 @@ func (m *privacySecurityResourceModel) configuredDocument(ctx context.Context) (
 		}
 		return doc, diags
 	}
-	return documentToAPI(ctx, m.CommonCloud)
+	return documentToAPI(m.CommonCloud)
 }
 
 // marshalDocument encodes a document as JSON, leaving <, > and & as they are.

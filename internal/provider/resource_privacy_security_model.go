@@ -42,8 +42,14 @@ var privacySecurityShape = sync.OnceValue(func() *resourceShape {
 	for name, b := range sh.schema.Blocks {
 		sh.attrTypes[name] = b.Type()
 	}
-	sh.stateType = sh.schema.Type().TerraformType(ctx).(tftypes.Object)
-	sh.identityType = sh.identitySchema.Type().TerraformType(ctx).(tftypes.Object)
+	// A schema's type is always an object; a panic here, at the first use, is a bug in
+	// the schema and fails every test.
+	stateType, ok1 := sh.schema.Type().TerraformType(ctx).(tftypes.Object)
+	identityType, ok2 := sh.identitySchema.Type().TerraformType(ctx).(tftypes.Object)
+	if !ok1 || !ok2 {
+		panic("the resource's schema or identity schema is not an object type")
+	}
+	sh.stateType, sh.identityType = stateType, identityType
 	nulls := make(map[string]tftypes.Value, len(sh.stateType.AttributeTypes))
 	for name, typ := range sh.stateType.AttributeTypes {
 		nulls[name] = tftypes.NewValue(typ, nil)
