@@ -2,12 +2,14 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"sort"
 
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/attr/xattr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -67,6 +69,22 @@ func commonCloudJSONNull() commonCloudJSON {
 }
 
 func (v commonCloudJSON) Type(context.Context) attr.Type { return commonCloudJSONType{} }
+
+// ValidateAttribute replaces jsontypes' syntax check, whose message says neither where
+// nor what: invalid JSON is reported with its line, column and the text before it. The
+// attribute's validator checks the document itself.
+func (v commonCloudJSON) ValidateAttribute(_ context.Context, req xattr.ValidateAttributeRequest, resp *xattr.ValidateAttributeResponse) {
+	if v.IsNull() || v.IsUnknown() {
+		return
+	}
+	text := v.ValueString()
+	if json.Valid([]byte(text)) {
+		return
+	}
+	var x any
+	err := json.Unmarshal([]byte(text), &x)
+	resp.Diagnostics.AddAttributeError(req.Path, "Invalid JSON", "common_cloud_json is not valid JSON: "+describeJSONError(text, err))
+}
 
 func (v commonCloudJSON) Equal(o attr.Value) bool {
 	other, ok := o.(commonCloudJSON)

@@ -1,0 +1,121 @@
+package marketplace
+
+import (
+	"container/heap"
+	"fmt"
+	"math"
+	"net/http"
+	"strconv"
+	"testing"
+	"time"
+)
+
+// A simulation of one CLI run: workers (Terraform's -parallelism) each send their
+// requests in turn through the pacer, against an API gateway with a token bucket that
+// answers 429 with a whole-second Retry-After, like the emulator's -rate-limit. Time is
+// simulated, so the result is exact and the test is fast and repeatable.
+
+type simBucket struct {
+	rate, tokens float64
+	burst        int
+	last         time.Time
+}
+
+func (b *simBucket) admit(now time.Time) (bool, time.Duration) {
+	b.tokens = min(float64(b.burst), b.tokens+now.Sub(b.last).Seconds()*b.rate)
+	b.last = now
+	if b.tokens >= 1 {
+		b.tokens--
+		return true, 0
+	}
+	return false, time.Duration((1 - b.tokens) / b.rate * float64(time.Second))
+}
+
+type simEvent struct {
+	at     time.Time
+	worker int
+	kind   int // 0 ready, 1 send, 2 answer
+	ok     bool
+	wait   time.Duration
+}
+
+type simQueue []simEvent
+
+func (q simQueue) Len() int { return len(q) }
+func (q simQueue) Less(i, j int) bool {
+	if q[i].at.Equal(q[j].at) {
+		return q[i].worker < q[j].worker
+	}
+	return q[i].at.Before(q[j].at)
+}
+func (q simQueue) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
+func (q *simQueue) Push(x any)   { *q = append(*q, x.(simEvent)) }
+func (q *simQueue) Pop() any {
+	old := *q
+	e := old[len(old)-1]
+	*q = old[:len(old)-1]
+	return e
+}
+
+// simulate runs n requests with the given parallelism against a bucket of rate and
+// burst; it returns the simulated time taken and the 429s met.
+func simulate(p *pacer, n, parallelism int, rate float64, burst int, latency time.Duration) (time.Duration, int) {
+	start := time.Unix(1_000_000, 0)
+	now := start
+	p.now = func() time.Time { return now }
+	bucket := &simBucket{rate: rate, tokens: float64(burst), burst: burst, last: start}
+	q := &simQueue{}
+	for w := 0; w < parallelism && w < n; w++ {
+		heap.Push(q, simEvent{at: start, worker: w})
+	}
+	left, done, refused := n-min(parallelism, n), 0, 0
+	for q.Len() > 0 && done < n {
+		e := heap.Pop(q).(simEvent)
+		now = e.at
+		switch e.kind {
+		case 0:
+			slot := p.reserve()
+			if slot.Before(now) {
+				slot = now
+			}
+			heap.Push(q, simEvent{at: slot, worker: e.worker, kind: 1})
+		case 1:
+			ok, wait := bucket.admit(now)
+			heap.Push(q, simEvent{at: now.Add(latency), worker: e.worker, kind: 2, ok: ok, wait: wait})
+		case 2:
+			if e.ok {
+				p.observe(http.StatusOK, http.Header{})
+				done++
+				if left == 0 {
+					continue
+				}
+				left--
+			} else {
+				refused++
+				h := http.Header{}
+				h.Set("Retry-After", strconv.Itoa(int(math.Ceil(e.wait.Seconds()))))
+				p.observe(http.StatusTooManyRequests, h)
+			}
+			heap.Push(q, simEvent{at: now, worker: e.worker})
+		}
+	}
+	return now.Sub(start), refused
+}
+
+func TestPacerKeepsCloseToTheRateLimit(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		n, parallelism int
+		rate           float64
+		burst          int
+	}{
+		{29, 10, 2, 5}, {60, 10, 2, 5}, {120, 10, 2, 5}, {180, 10, 2, 5},
+		{60, 10, 10, 5}, {120, 10, 10, 5}, {180, 10, 10, 5}, {360, 10, 10, 5},
+		{200, 20, 10, 10}, {500, 10, 10, 5},
+	} {
+		took, refused := simulate(newPacer(), c.n, c.parallelism, c.rate, c.burst, 5*time.Millisecond)
+		floor := time.Duration(float64(c.n-c.burst) / c.rate * float64(time.Second))
+		ratio := took.Seconds() / floor.Seconds()
+		t.Logf("%s: %v for %d requests (floor %v): %.2fx, %d 429s", fmt.Sprintf("n=%d p=%d rate=%v burst=%d", c.n, c.parallelism, c.rate, c.burst), took.Round(time.Millisecond), c.n, floor.Round(time.Millisecond), ratio, refused)
+	}
+}
