@@ -53,6 +53,9 @@ type Config struct {
 	RetryWaitMax time.Duration
 	// Transport replaces the default pooled transport (tests count connections with it).
 	Transport http.RoundTripper
+	// PacingStateDir, when set, is where what the pacer learnt of the rate limit is kept for
+	// the next provider process with the same base URL and email (a few minutes at most).
+	PacingStateDir string
 }
 
 // Client talks to one Marketplace API endpoint. It is safe for concurrent use, and one
@@ -152,6 +155,8 @@ func New(cfg Config) (*Client, error) {
 		httpClient.Transport = cfg.Transport
 	}
 	c.pacer = newPacer()
+	c.pacer.store = newPacingStore(cfg.PacingStateDir, base.String(), cfg.Email)
+	c.pacer.store.load(c.pacer)
 	// The paced transport bounds one attempt with timeout, from when the pacer lets it go;
 	// the caller's context bounds the whole call, rate-limit waits and retries included.
 	httpClient.Transport = &pacedTransport{base: httpClient.Transport, pacer: c.pacer, timeout: timeout}

@@ -2,9 +2,14 @@ package marketplace
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"net/http"
 	"strconv"
 	"strings"
@@ -38,6 +43,7 @@ type pacer struct {
 	cutAt     time.Time     // when the rate was last cut
 	sent      []time.Time   // recent request starts, for the first rate estimate
 	budget    time.Duration // spacing the announced budget asks for
+	store     *pacingStore  // nil: nothing kept for the next process
 }
 
 const (
@@ -46,6 +52,95 @@ const (
 )
 
 func newPacer() *pacer { return &pacer{now: time.Now} }
+
+// pacingStore keeps what a pacer learnt in a small file, so that the next provider process
+// for the same API and account starts from it: Terraform starts a provider process for
+// each walk (a destroy's plan and its apply, a plan and the apply of its saved plan), and
+// each one learning the limit anew from 429s cost up to 1.9 times the least time. What it
+// keeps: the Retry-After still running, the paced rate and the rate refused last. It is
+// forgotten after storeLifetime, and every error reading or writing it is ignored: it
+// only saves time.
+type pacingStore struct {
+	path      string
+	lastWrite time.Time
+	written   pacingState
+}
+
+type pacingState struct {
+	Saved     time.Time `json:"saved"`
+	NotBefore time.Time `json:"not_before,omitzero"`
+	Rate      float64   `json:"rate,omitempty"`
+	Ceiling   float64   `json:"ceiling,omitempty"`
+}
+
+const storeLifetime = 5 * time.Minute
+
+// newPacingStore is the store for one API root and account in dir; nil when dir is "".
+func newPacingStore(dir, baseURL, email string) *pacingStore {
+	if dir == "" {
+		return nil
+	}
+	sum := sha256.Sum256([]byte(baseURL + "\x00" + email))
+	return &pacingStore{path: filepath.Join(dir, "pacing-"+hex.EncodeToString(sum[:12])+".json")}
+}
+
+// load starts p from the store, when what it holds is recent.
+func (s *pacingStore) load(p *pacer) {
+	if s == nil {
+		return
+	}
+	data, err := os.ReadFile(s.path)
+	if err != nil {
+		return
+	}
+	var st pacingState
+	now := p.now()
+	if json.Unmarshal(data, &st) != nil || now.Sub(st.Saved) > storeLifetime || st.Saved.After(now.Add(time.Minute)) {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if st.NotBefore.After(now) {
+		p.notBefore = st.NotBefore
+	}
+	if st.Rate >= minRate && st.Ceiling >= st.Rate {
+		p.rate, p.ceiling = st.Rate, st.Ceiling
+		p.cutAt = now // the rate is what was learnt: no cut for the first 429s
+	}
+	s.written = st
+}
+
+// save writes p's state (p.mu held) when it changed: at once after a 429, otherwise at
+// most once a second.
+func (s *pacingStore) save(p *pacer, now time.Time, urgent bool) {
+	if s == nil {
+		return
+	}
+	st := pacingState{Saved: now, NotBefore: p.notBefore, Rate: p.rate, Ceiling: p.ceiling}
+	if st.NotBefore.Equal(s.written.NotBefore) && st.Rate == s.written.Rate && st.Ceiling == s.written.Ceiling {
+		return
+	}
+	if !urgent && now.Sub(s.lastWrite) < time.Second {
+		return
+	}
+	data, err := json.Marshal(st)
+	if err != nil {
+		return
+	}
+	s.lastWrite, s.written = now, st
+	if os.MkdirAll(filepath.Dir(s.path), 0o700) != nil {
+		return
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(s.path), ".pacing-*")
+	if err != nil {
+		return
+	}
+	_, werr := tmp.Write(data)
+	cerr := tmp.Close()
+	if werr != nil || cerr != nil || os.Rename(tmp.Name(), s.path) != nil {
+		_ = os.Remove(tmp.Name())
+	}
+}
 
 // wait blocks until this request may start, or ctx ends; then it returns a
 // *RateLimitWaitError.
@@ -117,11 +212,14 @@ func (p *pacer) observe(status int, header http.Header) {
 	p.observeBudget(header, now)
 	if status == http.StatusTooManyRequests {
 		p.cut(now)
+		p.store.save(p, now, true)
 		return
 	}
 	if status >= 500 || p.rate == 0 {
+		p.store.save(p, now, false)
 		return
 	}
+	defer p.store.save(p, now, false)
 	if p.rate < 0.9*p.ceiling {
 		p.rate *= 1.02
 	} else {

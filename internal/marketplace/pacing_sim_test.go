@@ -60,10 +60,16 @@ func (q *simQueue) Pop() any {
 // simulate runs n requests with the given parallelism against a bucket of rate and
 // burst; it returns the simulated time taken and the 429s met.
 func simulate(p *pacer, n, parallelism int, rate float64, burst int, latency time.Duration) (time.Duration, int) {
-	start := time.Unix(1_000_000, 0)
-	now := start
+	now := time.Unix(1_000_000, 0)
 	p.now = func() time.Time { return now }
-	bucket := &simBucket{rate: rate, tokens: float64(burst), burst: burst, last: start}
+	bucket := &simBucket{rate: rate, tokens: float64(burst), burst: burst, last: now}
+	return simulateOn(p, bucket, &now, n, parallelism, latency)
+}
+
+// simulateOn runs n requests on p against bucket, moving the clock *clock (which p.now
+// reads) on.
+func simulateOn(p *pacer, bucket *simBucket, clock *time.Time, n, parallelism int, latency time.Duration) (time.Duration, int) {
+	start := *clock
 	q := &simQueue{}
 	for w := 0; w < parallelism && w < n; w++ {
 		heap.Push(q, simEvent{at: start, worker: w})
@@ -71,7 +77,8 @@ func simulate(p *pacer, n, parallelism int, rate float64, burst int, latency tim
 	left, done, refused := n-min(parallelism, n), 0, 0
 	for q.Len() > 0 && done < n {
 		e := heap.Pop(q).(simEvent)
-		now = e.at
+		*clock = e.at
+		now := e.at
 		switch e.kind {
 		case 0:
 			slot := p.reserve()
@@ -99,7 +106,7 @@ func simulate(p *pacer, n, parallelism int, rate float64, burst int, latency tim
 			heap.Push(q, simEvent{at: now, worker: e.worker})
 		}
 	}
-	return now.Sub(start), refused
+	return clock.Sub(start), refused
 }
 
 func TestPacerKeepsCloseToTheRateLimit(t *testing.T) {
@@ -117,5 +124,35 @@ func TestPacerKeepsCloseToTheRateLimit(t *testing.T) {
 		floor := time.Duration(float64(c.n-c.burst) / c.rate * float64(time.Second))
 		ratio := took.Seconds() / floor.Seconds()
 		t.Logf("%s: %v for %d requests (floor %v): %.2fx, %d 429s", fmt.Sprintf("n=%d p=%d rate=%v burst=%d", c.n, c.parallelism, c.rate, c.burst), took.Round(time.Millisecond), c.n, floor.Round(time.Millisecond), ratio, refused)
+	}
+}
+
+// One CLI command after another, each walk a new provider process that starts from what the
+// previous one kept (pacingStore): the whole run and each command stay near the least time.
+func TestPacerKeptBetweenProcessesKeepsEachCommandNearTheLimit(t *testing.T) {
+	t.Parallel()
+	for _, rate := range []float64{2, 10} {
+		dir := t.TempDir()
+		clock := time.Unix(2_000_000, 0)
+		bucket := &simBucket{rate: rate, tokens: 5, burst: 5, last: clock}
+		// plan (refresh), apply (refresh walk, then the apply walk), destroy (plan walk, apply walk)
+		walks := []struct {
+			name string
+			n    int
+		}{{"plan", 60}, {"apply: plan walk", 60}, {"apply: apply walk", 180}, {"destroy: plan walk", 60}, {"destroy: apply walk", 60}}
+		for _, w := range walks {
+			p := newPacer()
+			p.now = func() time.Time { return clock }
+			p.store = newPacingStore(dir, "http://127.0.0.1:1", "a@example.com")
+			p.store.load(p)
+			took, refused := simulateOn(p, bucket, &clock, w.n, 10, 5*time.Millisecond)
+			least := time.Duration(float64(w.n) / rate * float64(time.Second))
+			ratio := took.Seconds() / least.Seconds()
+			t.Logf("rate %v, %s: %v for %d requests, %.2fx of %v, %d 429s", rate, w.name, took.Round(time.Millisecond), w.n, ratio, least, refused)
+			if ratio > 1.3 {
+				t.Errorf("rate %v, %s: %.2fx of the least time", rate, w.name, ratio)
+			}
+			clock = clock.Add(500 * time.Millisecond) // the CLI between two walks
+		}
 	}
 }

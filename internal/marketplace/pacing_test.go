@@ -102,3 +102,45 @@ func TestPacerAdaptsItsRateToThe429s(t *testing.T) {
 		t.Errorf("rate %v, want pacing stopped", p.rate)
 	}
 }
+
+// What a pacer learnt is where the next process for the same API and account starts: the
+// Retry-After still running and the rate. Another account, or an old record, starts afresh.
+func TestPacerStateIsKeptForTheNextProcess(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	now := time.Unix(5000, 0)
+	clock := func() time.Time { return now }
+	first := &pacer{now: clock, store: newPacingStore(dir, "https://api.example.com", "a@example.com")}
+	for i := 0; i < 8; i++ {
+		first.reserve()
+	}
+	first.observe(http.StatusTooManyRequests, headers(map[string]string{"Retry-After": "3"}))
+	if first.rate == 0 {
+		t.Fatal("the 429 did not start pacing")
+	}
+
+	next := &pacer{now: clock, store: newPacingStore(dir, "https://api.example.com", "a@example.com")}
+	next.store.load(next)
+	if next.rate != first.rate || next.ceiling != first.ceiling || !next.notBefore.Equal(now.Add(3*time.Second)) {
+		t.Errorf("next process: rate %v ceiling %v notBefore %v, want %v %v %v", next.rate, next.ceiling, next.notBefore, first.rate, first.ceiling, now.Add(3*time.Second))
+	}
+	if at := slots(next, 1)[0]; at < 3*time.Second {
+		t.Errorf("the next process sends %v after the 429, inside its Retry-After", at)
+	}
+
+	other := &pacer{now: clock, store: newPacingStore(dir, "https://api.example.com", "b@example.com")}
+	other.store.load(other)
+	if other.rate != 0 || !other.notBefore.IsZero() {
+		t.Errorf("another account starts from the first one's state: %v %v", other.rate, other.notBefore)
+	}
+	now = now.Add(storeLifetime + time.Second)
+	late := &pacer{now: clock, store: newPacingStore(dir, "https://api.example.com", "a@example.com")}
+	late.store.load(late)
+	if late.rate != 0 {
+		t.Errorf("a record older than %v is used: rate %v", storeLifetime, late.rate)
+	}
+	// No folder: nothing kept, nothing fails.
+	var none *pacingStore = newPacingStore("", "https://api.example.com", "a@example.com")
+	none.load(late)
+	none.save(late, now, true)
+}

@@ -4,6 +4,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -175,6 +176,9 @@ func (p *marketplaceProvider) clientConfig(cfg providerModel, terraformVersion s
 		Email:     firstNonEmpty(trimmed(cfg.Email), p.env(EnvEmail)),
 		APIToken:  firstNonEmpty(trimmed(cfg.APIToken), p.env(EnvAPIToken)),
 		UserAgent: userAgent(p.version, terraformVersion),
+		// What the rate limit taught this process is kept for the next one (Terraform starts
+		// one per walk) in the user's cache folder.
+		PacingStateDir: p.cacheDir(),
 	}
 	if _, err := marketplace.ValidateBaseURL(out.BaseURL); err != nil {
 		diags.AddAttributeError(path.Root("base_url"), "Invalid base_url",
@@ -200,6 +204,18 @@ func (p *marketplaceProvider) clientConfig(cfg providerModel, terraformVersion s
 // the environment's are: neither an email nor a token has any, and " a@example.com" would
 // only get a 401.
 func trimmed(v types.String) string { return strings.TrimSpace(v.ValueString()) }
+
+// cacheDir is this provider's folder in the user's cache (XDG_CACHE_HOME, else
+// ~/.cache), or "" when the environment names neither.
+func (p *marketplaceProvider) cacheDir() string {
+	if dir := p.env("XDG_CACHE_HOME"); filepath.IsAbs(dir) {
+		return filepath.Join(dir, "terraform-provider-marketplace")
+	}
+	if home := p.env("HOME"); filepath.IsAbs(home) {
+		return filepath.Join(home, ".cache", "terraform-provider-marketplace")
+	}
+	return ""
+}
 
 // env is an environment variable trimmed of surrounding white space: a value set with
 // $(cat file) often ends with a newline.
