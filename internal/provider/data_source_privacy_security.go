@@ -88,7 +88,9 @@ func privacySecurityDataSourceSchema() schema.Schema {
 }
 
 func (d *privacySecurityDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+	if data := providerDataFrom(req.ProviderData, &resp.Diagnostics); data != nil {
+		d.client = data.client
+	}
 }
 
 func (d *privacySecurityDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -10,19 +10,6 @@ import (
 	"github.com/marketplace-trust/terraform-provider-marketplace/internal/marketplace"
 )
 
-// clientFrom is the client the provider's Configure shared, or nil while the provider is
-// not configured yet (Terraform validates configurations before configuring providers).
-func clientFrom(providerData any, diags *diag.Diagnostics) *marketplace.Client {
-	if providerData == nil {
-		return nil
-	}
-	client, ok := providerData.(*marketplace.Client)
-	if !ok {
-		diags.AddError("Unexpected provider data", fmt.Sprintf("Expected *marketplace.Client, got %T.", providerData))
-	}
-	return client
-}
-
 // addAPIError turns a client error into a diagnostic that says what was being done, the
 // request, the status and the API's message, and what to check.
 func addAPIError(diags *diag.Diagnostics, action string, err error) {

@@ -357,12 +357,13 @@ func TestFastPathAnswersAsTheFramework(t *testing.T) {
 	tw.apply("publish fails after the PUT", func(m *mockmarketplace.Mock) {
 		m.InjectFault(mockmarketplace.RoutePublish, mockmarketplace.Fault{Status: http.StatusInternalServerError})
 	}, tw.with(published, map[string]tftypes.Value{"common_cloud": tw.document(twinDoc)}), state, identity)
-	// An update with what the refresh recorded in private state: a field the typed form
-	// does not model is kept by the PUT, without reading the document again.
+	// An update with what the refresh recorded in private state, over a draft that holds a
+	// field the typed form does not model: the PUT keeps it.
 	recorded, err := json.Marshal(map[string][]byte{privateUnmanaged: []byte(`{"hasRestAPIExtension":true}`)})
 	if err != nil {
 		t.Fatal(err)
 	}
+	tw.mock.SetDraft(testProductID, []byte(`{"commonCloud": {"hasRestAPIExtension": true, "logDetails": {"loggingEnabled": true}}}`))
 	tw.applyWithPrivate("update with a recorded unmanaged field", nil, tw.with(changed, map[string]tftypes.Value{"common_cloud": tw.document(twinDoc)}), state, identity, recorded)
 	if draft := string(tw.mock.Draft(testProductID)); !strings.Contains(draft, `"hasRestAPIExtension":true`) {
 		t.Errorf("the recorded field was not kept by the update: %s", draft)

@@ -11,8 +11,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -105,24 +103,37 @@ func TestBadValuesReportedOnceAndCut(t *testing.T) {
 	}
 }
 
-// After a DELETE that found no draft, the destroy warning does not say the draft was
-// deleted.
-func TestDestroyWarningSaysWhatHappened(t *testing.T) {
+// A destroy's plan says what the destroy does: the draft it discards, or that there is none,
+// and that the live version stays published (before this, only the apply said so).
+func TestDestroyPlanSaysWhatHappens(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	mock := startMock(t)
-	client, err := marketplace.New(marketplace.Config{BaseURL: mock.URL, Email: mockmarketplace.TestEmail, APIToken: mockmarketplace.TestAPIToken})
-	if err != nil {
-		t.Fatal(err)
+	tw := newTwin(t)
+	state := tw.state(map[string]tftypes.Value{"product_id": tfStr(testProductID), "publish": tftypes.NewValue(tftypes.Bool, true),
+		"common_cloud_json": tfStr(`{"logDetails": {"loggingEnabled": true}}`)})
+	none := tftypes.NewValue(tw.stateType, nil)
+	plan := func(name string, setup func(*mockmarketplace.Mock)) string {
+		req := &tfprotov6.PlanResourceChangeRequest{TypeName: "marketplace_privacy_security",
+			Config: tw.dv(tw.stateType, none), ProposedNewState: tw.dv(tw.stateType, none), PriorState: tw.dv(tw.stateType, state)}
+		answer := tw.run("destroy plan "+name, setup, func(s tfprotov6.ProviderServer) any {
+			resp, err := s.PlanResourceChange(context.Background(), req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return resp
+		}).(*tfprotov6.PlanResourceChangeResponse)
+		if len(answer.Diagnostics) != 1 || answer.Diagnostics[0].Severity != tfprotov6.DiagnosticSeverityWarning {
+			t.Fatalf("%s: diagnostics %v, want one warning", name, answer.Diagnostics)
+		}
+		return answer.Diagnostics[0].Detail
 	}
-	shape := privacySecurityShape()
-	m, _ := modelFromValue(ctx, shape.nullState)
-	m.ProductID, m.Publish = types.StringValue(testProductID), types.BoolValue(true)
-	v, _ := m.value(ctx)
-	var resp resource.DeleteResponse
-	(&privacySecurityResource{client: client}).Delete(ctx, resource.DeleteRequest{State: tfsdk.State{Schema: shape.schema, Raw: v}}, &resp)
-	if len(resp.Diagnostics) != 1 || !strings.Contains(resp.Diagnostics[0].Detail(), "had no draft to delete") {
-		t.Errorf("diagnostics %v", resp.Diagnostics)
+	if got := plan("no draft", nil); !strings.Contains(got, "It has no draft, so nothing is deleted") || !strings.Contains(got, "stays published") {
+		t.Errorf("no draft: %s", got)
+	}
+	got := plan("a draft", func(m *mockmarketplace.Mock) {
+		m.SetDraft(testProductID, []byte(`{"commonCloud": {"logDetails": {"loggingEnabled": false}}}`))
+	})
+	if !strings.Contains(got, "Its draft (") || !strings.Contains(got, ") is discarded") || !strings.Contains(got, "stays published") {
+		t.Errorf("a draft: %s", got)
 	}
 }
 
@@ -143,7 +154,8 @@ func TestInterruptedPublishGivesOneError(t *testing.T) {
 	m.CommonCloudJSON = newCommonCloudJSON(`{"logDetails": {"loggingEnabled": true}}`)
 	cut, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
 	defer cancel()
-	state, _, diags := (&privacySecurityResource{client: client}).write(cut, m, nil, nil)
+	res, diags := (&privacySecurityResource{client: client}).write(cut, m, nil)
+	state := res.state
 	if len(diags) != 1 || !diags.HasError() {
 		t.Errorf("diagnostics %v, want one error", diags)
 	}

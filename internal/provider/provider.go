@@ -43,7 +43,7 @@ type marketplaceProvider struct {
 	getenv func(string) string
 	// resourceData is what Configure gave resources, for the fast path (internal/fastpath),
 	// which calls their Configure itself; nil until the provider is configured.
-	resourceData atomic.Pointer[marketplace.Client]
+	resourceData atomic.Pointer[providerData]
 }
 
 // Configured is what the last Configure gave resources (the provider never defers).
@@ -162,9 +162,10 @@ func (p *marketplaceProvider) Configure(ctx context.Context, req provider.Config
 		resp.Diagnostics.AddError("Invalid provider configuration", err.Error())
 		return
 	}
-	resp.ResourceData = client
-	resp.DataSourceData = client
-	p.resourceData.Store(client)
+	data := newProviderData(client)
+	resp.ResourceData = data
+	resp.DataSourceData = data
+	p.resourceData.Store(data)
 }
 
 // clientConfig merges the configuration with the environment and the defaults, in that

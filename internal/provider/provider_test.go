@@ -57,7 +57,10 @@ func configure(t *testing.T, env map[string]string, attrs map[string]tftypes.Val
 	t.Helper()
 	var resp provider.ConfigureResponse
 	newTestProvider(env).Configure(context.Background(), provider.ConfigureRequest{TerraformVersion: "1.5.7", Config: providerConfig(attrs)}, &resp)
-	client, _ := resp.ResourceData.(*marketplace.Client)
+	var client *marketplace.Client
+	if data, ok := resp.ResourceData.(*providerData); ok {
+		client = data.client
+	}
 	return client, resp
 }
 

@@ -45,6 +45,7 @@ func NewPrivacySecurityResource() resource.Resource { return &privacySecurityRes
 
 type privacySecurityResource struct {
 	client *marketplace.Client
+	reads  *planReads // what this provider instance's plans read, for the checks of its applies
 }
 
 type privacySecurityResourceModel struct {
@@ -54,6 +55,7 @@ type privacySecurityResourceModel struct {
 	CommonCloud     types.Object    `tfsdk:"common_cloud"`
 	CommonCloudJSON commonCloudJSON `tfsdk:"common_cloud_json"`
 	VersionState    types.String    `tfsdk:"version_state"`
+	Basis           types.String    `tfsdk:"basis"`
 	Properties      types.Object    `tfsdk:"properties"`
 	Timeouts        timeouts.Value  `tfsdk:"timeouts"`
 }
@@ -115,6 +117,14 @@ func privacySecurityResourceSchema(ctx context.Context) schema.Schema {
 					"Always `live` after an apply with `publish = true`.",
 				Computed: true,
 			},
+			"basis": schema.StringAttribute{
+				MarkdownDescription: "What the Marketplace held when the plan that last changed this app was made: for the " +
+					"draft and the live version it read, `none`, or when it was last changed, by whom, and a digest of " +
+					"its content (`draft: 2026-12-01T10:00:00Z by alice@example.com, sha256:1a2b3c4d5e6f; live: none`). " +
+					"A plan that writes, publishes or discards shows it; the apply first checks that the Marketplace still " +
+					"holds exactly that, and changes nothing for the app otherwise.",
+				Computed: true,
+			},
 			"properties": propertiesResourceAttribute(),
 		},
 		Blocks: map[string]schema.Block{
@@ -145,221 +155,17 @@ func (r *privacySecurityResource) ConfigValidators(context.Context) []resource.C
 }
 
 func (r *privacySecurityResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
-}
-
-// ModifyPlan predicts version_state, which the configuration drives: publishing always
-// ends on the live version, and writing without publishing ends on the draft. It also
-// makes the plan tell what the apply will do beyond the attributes: a plan that would write
-// without credentials fails, a create over an existing document and a write that keeps
-// fields the configuration does not manage are announced. It works on the plan's values
-// directly (the model would convert the whole document): Terraform asks for a plan of
-// every resource in every run.
-func (r *privacySecurityResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() {
-		// A destroy deletes the draft.
-		r.requireCredentials(&resp.Diagnostics, "destroy", req.State.Raw)
-		return
+	if data := providerDataFrom(req.ProviderData, &resp.Diagnostics); data != nil {
+		r.client, r.reads = data.client, data.reads
 	}
-	plan, ok := attributes(req.Plan.Raw)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected plan", "The plan of the resource is not a known object.")
-		return
-	}
-	state, hasState := attributes(req.State.Raw)
-
-	docChanged, docKnown := true, true
-	if hasState {
-		docChanged, docKnown = documentChanged(documentFormsOf(plan), documentFormsOf(state))
-	}
-	planned := tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
-	var publish bool
-	publishKnown := plan["publish"].IsKnown() && plan["publish"].As(&publish) == nil
-	switch {
-	case !publishKnown:
-	case publish:
-		planned = tftypes.NewValue(tftypes.String, string(marketplace.Live))
-	case !hasState:
-		planned = tftypes.NewValue(tftypes.String, string(marketplace.Draft))
-	case !docKnown:
-	case docChanged:
-		planned = tftypes.NewValue(tftypes.String, string(marketplace.Draft))
-	default:
-		planned = state["version_state"]
-	}
-
-	// What the apply will send: a PUT when the document changes (or is created), a publish
-	// when the live version is not what the configuration holds.
-	putting := !docKnown || docChanged
-	publishing := !publishKnown || (publish && (putting || !state["version_state"].Equal(tftypes.NewValue(tftypes.String, string(marketplace.Live)))))
-	if putting || publishing {
-		action := "change"
-		if !hasState {
-			action = "create"
-		}
-		if !r.requireCredentials(&resp.Diagnostics, action, req.Plan.Raw) {
-			return
-		}
-	}
-	if putting && docKnown {
-		r.announceWrite(ctx, plan, hasState, req, resp)
-	}
-
-	// properties changes with every write, and with a publish (formStatus). When nothing
-	// else in the plan moves, the framework keeps the old value; say it will change. When
-	// nothing will be sent (the JSON text only laid out anew, timeouts changed), it stays.
-	propertiesChange := hasState && (putting || publishing || !planned.Equal(state["version_state"]))
-	properties := plan["properties"]
-	switch {
-	case propertiesChange:
-		properties = tftypes.NewValue(plan["properties"].Type(), tftypes.UnknownValue)
-	case hasState:
-		properties = state["properties"]
-	}
-	if planned.Equal(plan["version_state"]) && properties.Equal(plan["properties"]) {
-		return // the plan already says so (a plan with no change: the common case)
-	}
-	plan["version_state"], plan["properties"] = planned, properties
-	resp.Plan.Raw = tftypes.NewValue(req.Plan.Raw.Type(), plan)
-}
-
-// requireCredentials fails a plan that would write without credentials: the apply would
-// fail, after the merge of a pipeline's pull request. value is the plan or state, for the
-// product ID.
-func (r *privacySecurityResource) requireCredentials(diags *diag.Diagnostics, action string, value tftypes.Value) bool {
-	if r.client == nil || r.client.HasCredentials() {
-		return true
-	}
-	productID := "(not known yet)"
-	if attrs, ok := attributes(value); ok {
-		_ = attrs["product_id"].As(&productID)
-	}
-	what := map[string]string{
-		"create":  "write the draft of",
-		"change":  "write the draft of (or publish)",
-		"destroy": "delete the draft of",
-	}[action]
-	diags.AddError("Marketplace credentials required",
-		fmt.Sprintf("This plan would %s product %s, which needs an authenticated account, and no credentials are set. "+
-			"Set %s and %s (or email and api_token in the provider block) for plan and apply. Reading live versions "+
-			"needs none.", what, productID, EnvEmail, EnvAPIToken))
-	return false
-}
-
-// announceWrite warns, in the plan of a write, about what the apply does beyond the
-// attributes shown: on a create, the app's existing document it replaces (read now; nothing
-// is written at plan time); on every write, the fields it keeps because the configuration
-// does not manage them (from the last read's record).
-func (r *privacySecurityResource) announceWrite(ctx context.Context, plan map[string]tftypes.Value, hasState bool, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	var productID string
-	if !plan["product_id"].IsKnown() || plan["product_id"].As(&productID) != nil || productID == "" || r.client == nil {
-		return
-	}
-	// What there is to announce first: most plans have nothing, and converting the
-	// configured document is the larger part of the work.
-	var current *marketplace.Version
-	var version marketplace.VersionState
-	var kept map[string]any
-	if !hasState {
-		var err error
-		current, version, err = r.current(ctx, productID)
-		if err != nil {
-			addAPIError(&resp.Diagnostics, "reading the current document of "+productID+" to plan its creation", err)
-			return
-		}
-		recentReads.remember(r.client, productID, current)
-		if current == nil {
-			return
-		}
-		kept = current.CommonCloud
-	} else {
-		recorded, _ := req.Private.GetKey(ctx, privateUnmanaged)
-		if recorded == nil {
-			return // never read: the apply reads the document and keeps them all the same
-		}
-		var err error
-		if kept, err = decodeObject(string(recorded)); err != nil || len(kept) == 0 {
-			return
-		}
-	}
-
-	m, diags := modelFromValue(ctx, req.Plan.Raw)
-	if diags.HasError() {
-		return
-	}
-	shape, attribute := m.shape(), path.Root("common_cloud")
-	if _, isJSON := shape.(jsonShape); isJSON {
-		attribute = path.Root("common_cloud_json")
-	}
-	_, keptPaths := splitUnmanaged(kept, shape)
-	if current != nil {
-		configured, diags := m.configuredDocument()
-		if diags.HasError() {
-			return // validation reports it
-		}
-		if changed := changedPaths(managedPart(current.CommonCloud, shape), configured); len(changed) > 0 {
-			resp.Diagnostics.AddAttributeWarning(attribute, "Creating over an existing document",
-				fmt.Sprintf("Product %s already has %s. This apply replaces it with the configuration: %d field(s) would "+
-					"change: %s. Nothing has been written yet. To adopt the existing document instead, import it (an "+
-					"import block with id = %q, then terraform plan -generate-config-out=generated.tf) and change it from there.",
-					productID, describeVersion(current, version), len(changed), listPaths(changed), productID))
-		}
-	}
-	if len(keptPaths) == 0 {
-		return
-	}
-	detail := fmt.Sprintf("Product %s: the Marketplace document has %d field(s) that common_cloud does not model: %s. "+
-		"This apply writes the draft with them kept as they are (the typed form cannot change or remove them; "+
-		"common_cloud_json can).", productID, len(keptPaths), listPaths(keptPaths))
-	if attribute.Equal(path.Root("common_cloud_json")) {
-		detail = fmt.Sprintf("Product %s: the Marketplace document has %d key(s) that common_cloud_json has never held: %s. "+
-			"This apply writes the draft with them kept as they are. To remove one on purpose, add it to "+
-			"common_cloud_json and apply, then delete it from the configuration and apply again.",
-			productID, len(keptPaths), listPaths(keptPaths))
-	}
-	resp.Diagnostics.AddAttributeWarning(attribute, "Fields this configuration does not manage are kept", detail)
-}
-
-// managedPart is what of doc a configuration of the given shape shows: for the typed
-// form, the modelled fields as the provider reads them; for the JSON form, the keys the
-// configuration holds.
-func managedPart(doc map[string]any, shape managedShape) map[string]any {
-	if js, ok := shape.(jsonShape); ok {
-		out, _ := projectJSON(doc, js.keys).(map[string]any)
-		return out
-	}
-	typed, _ := documentFromAPI(doc)
-	out, _ := documentToAPI(typed)
-	return out
-}
-
-// describeVersion names a version for a plan: whose unpublished work a draft is.
-func describeVersion(doc *marketplace.Version, version marketplace.VersionState) string {
-	if version == marketplace.Live {
-		return "a published (live) version"
-	}
-	who := ""
-	if doc.Properties != nil && doc.Properties.UpdatedBy != "" {
-		who = " by " + doc.Properties.UpdatedBy
-		if doc.Properties.UpdatedAt != 0 {
-			who += " at " + time.UnixMilli(doc.Properties.UpdatedAt).UTC().Format(time.RFC3339)
-		}
-	}
-	if who == "" {
-		return "an unpublished draft, which this apply overwrites"
-	}
-	return "an unpublished draft (last changed" + who + "), which this apply overwrites"
 }
 
 // documentForms is the two attributes that hold the trust document (common_cloud, the
 // typed form, and common_cloud_json), as Terraform values; one of them is null.
 type documentForms struct{ typed, json tftypes.Value }
 
-func documentFormsOf(attrs map[string]tftypes.Value) documentForms {
-	return documentForms{typed: attrs["common_cloud"], json: attrs["common_cloud_json"]}
-}
-
-func (m *privacySecurityResourceModel) documentForms(ctx context.Context) documentForms {
+func (m *privacySecurityResourceModel) documentForms() documentForms {
+	ctx := context.Background()
 	typed, _ := m.CommonCloud.ToTerraformValue(ctx)
 	json, _ := m.CommonCloudJSON.ToTerraformValue(ctx)
 	return documentForms{typed: typed, json: json}
@@ -390,150 +196,6 @@ func documentChanged(plan, state documentForms) (changed, known bool) {
 	return !sameDocumentJSON(planJSON, stateJSON), true
 }
 
-func (r *privacySecurityResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	plan, diags := modelFromValue(ctx, req.Plan.Raw)
-	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, diags := plan.Timeouts.Create(ctx, defaultWriteTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-
-	// A create gets no private state from its plan (the framework does not pass it), so
-	// the fields to keep are read again here.
-	newState, unmanaged, diags := r.write(ctx, plan, nil, nil)
-	resp.Diagnostics.Append(diags...)
-	if newState != nil {
-		r.setState(ctx, newState, &resp.State, resp.Identity, &resp.Diagnostics)
-	}
-	if unmanaged != nil {
-		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateUnmanaged, unmanaged)...)
-	}
-}
-
-func (r *privacySecurityResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	plan, diags := modelFromValue(ctx, req.Plan.Raw)
-	resp.Diagnostics.Append(diags...)
-	state, diags := modelFromValue(ctx, req.State.Raw)
-	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, diags := plan.Timeouts.Update(ctx, defaultWriteTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-
-	recorded, diags := req.Private.GetKey(ctx, privateUnmanaged)
-	resp.Diagnostics.Append(diags...)
-	newState, unmanaged, diags := r.write(ctx, plan, state, recorded)
-	resp.Diagnostics.Append(diags...)
-	if newState == nil {
-		newState = state // nothing was written: the prior state is still the truth.
-	}
-	r.setState(ctx, newState, &resp.State, resp.Identity, &resp.Diagnostics)
-	if unmanaged != nil {
-		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateUnmanaged, unmanaged)...)
-	}
-}
-
-// write carries out a create (state nil) or an update: PUT the draft when the document
-// changed, publish when asked and there is something to publish, then read back the
-// version that state reflects. It returns the state to save, which is nil only when
-// nothing reached the API; when a step after PUT fails, the state describes the draft,
-// so that the next plan retries the publish instead of losing it. recorded is the private
-// record of the fields the configuration does not manage (nil when there is none); the
-// record of the version read back is returned (nil when nothing was read).
-func (r *privacySecurityResource) write(ctx context.Context, plan, state *privacySecurityResourceModel, recorded []byte) (*privacySecurityResourceModel, []byte, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	productID := plan.ProductID.ValueString()
-
-	docChanged := true
-	if state != nil {
-		docChanged, _ = documentChanged(plan.documentForms(ctx), state.documentForms(ctx))
-	}
-	if docChanged {
-		kept, d := r.keptFields(ctx, plan, state, recorded)
-		if diags.Append(d...); diags.HasError() {
-			return nil, nil, diags
-		}
-		if state != nil {
-			kept = dropRemovedKeys(kept, state.shape(), plan.shape())
-		}
-		if d := r.putDraft(ctx, plan, kept); d.HasError() {
-			return nil, nil, d
-		}
-	}
-
-	publishing := plan.Publish.ValueBool() && (docChanged || state == nil || state.VersionState.ValueString() != string(marketplace.Live))
-	if !docChanged && !publishing {
-		// Only publish or timeouts changed, and nothing needs the API (turning publish off
-		// cannot unpublish; turning it on with the document already live has nothing to
-		// publish): the refreshed state is still the truth.
-		out := *state
-		out.Publish, out.Timeouts = plan.Publish, plan.Timeouts
-		return &out, nil, diags
-	}
-	if publishing {
-		err := r.client.Publish(ctx, productID)
-		switch {
-		case err == nil:
-		case marketplace.IsConflict(err) && !docChanged:
-			// No draft to publish: it was published or discarded since the last refresh.
-			// The read below shows whether live holds the configuration.
-			tflog.Info(ctx, "publish found no draft; checking the live version", map[string]any{"product_id": productID})
-		case marketplace.IsConflict(err):
-			// The draft just written is gone: a publish whose answer was lost on the way
-			// (the retry then finds no draft), or a publish made elsewhere. The read below
-			// verifies that the live version holds the configuration.
-			tflog.Warn(ctx, "publish answered 409 right after PUT; verifying the live version", map[string]any{"product_id": productID})
-		default:
-			addAPIError(&diags, "publishing the draft of "+productID, err)
-			if !docChanged {
-				return nil, nil, diags // nothing was written: the prior state still holds.
-			}
-			// The draft holds the change; record it as such, so that the next plan
-			// (version_state draft, publish true) publishes it. An interrupted apply (its
-			// context ended) still gets this one read, on a short context of its own; if it
-			// fails too, the publish's error is the one to show, and the prior state stays
-			// (the next plan writes and publishes again).
-			readCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-			defer cancel()
-			draft, doc, d := r.readInto(readCtx, plan, marketplace.Draft)
-			if d.HasError() {
-				tflog.Warn(ctx, "could not read the draft after a failed publish; keeping the prior state", map[string]any{"product_id": productID})
-				return nil, nil, diags
-			}
-			return draft, unmanagedRecord(doc, plan), diags
-		}
-	}
-
-	newState, doc, d := r.readBack(ctx, plan)
-	diags.Append(d...)
-	if diags.HasError() {
-		return newState, unmanagedRecord(doc, plan), diags
-	}
-	if newState == nil {
-		diags.AddError("The document disappeared",
-			fmt.Sprintf("Product %s has neither a draft nor a live version right after this apply: another writer "+
-				"may have discarded it. Apply again to write it.", productID))
-		return nil, nil, diags
-	}
-	if changed, _ := documentChanged(plan.documentForms(ctx), newState.documentForms(ctx)); changed {
-		diags.AddError("The Marketplace holds a different document",
-			fmt.Sprintf("After writing the %s version of product %s, reading it back gave a document that differs from "+
-				"the configuration. Another writer may have changed it at the same time; run terraform plan to see the "+
-				"difference, then apply again.", newState.VersionState.ValueString(), productID))
-	}
-	return newState, unmanagedRecord(doc, plan), diags
-}
-
 // unmanagedRecord is the private record of the fields of doc that m's configuration does
 // not manage; nil when doc is nil.
 func unmanagedRecord(doc *marketplace.Version, m *privacySecurityResourceModel) []byte {
@@ -551,75 +213,6 @@ func (m *privacySecurityResourceModel) shape() managedShape {
 	}
 	text := m.CommonCloudJSON.ValueString()
 	return shapeOf(&text)
-}
-
-// keptFields is what the PUT must keep of the current document: the record the last read
-// left, or, without one (a create, or a state written before records), the current
-// document read now, less what the configuration of state (else of plan) manages.
-func (r *privacySecurityResource) keptFields(ctx context.Context, plan, state *privacySecurityResourceModel, recorded []byte) (map[string]any, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	if recorded != nil {
-		kept, err := decodeObject(string(recorded))
-		if err == nil {
-			return kept, nil
-		}
-	}
-	productID := plan.ProductID.ValueString()
-	current, fresh := recentReads.take(r.client, productID)
-	var err error
-	if !fresh {
-		current, _, err = r.current(ctx, productID)
-	}
-	if err != nil {
-		addAPIError(&diags, "reading the current document of "+productID+" (to keep the fields the configuration does not manage)", err)
-		return nil, diags
-	}
-	if current == nil {
-		return nil, nil
-	}
-	owner := plan
-	if state != nil {
-		owner = state
-	}
-	kept, _ := splitUnmanaged(current.CommonCloud, owner.shape())
-	return kept, nil
-}
-
-// current reads the app's current document: its draft, else its live version; nil when
-// it has neither. Without credentials only the live version can be read.
-func (r *privacySecurityResource) current(ctx context.Context, productID string) (*marketplace.Version, marketplace.VersionState, error) {
-	for _, version := range []marketplace.VersionState{marketplace.Draft, marketplace.Live} {
-		if version == marketplace.Draft && !r.client.HasCredentials() {
-			continue
-		}
-		doc, err := r.client.Get(ctx, productID, version)
-		if marketplace.IsNotFound(err) {
-			continue
-		}
-		return doc, version, err
-	}
-	return nil, "", nil
-}
-
-// putDraft writes the configured document, merged into the fields to keep: those the
-// configuration now manages are left to it.
-func (r *privacySecurityResource) putDraft(ctx context.Context, plan *privacySecurityResourceModel, kept map[string]any) diag.Diagnostics {
-	var diags diag.Diagnostics
-	productID := plan.ProductID.ValueString()
-	configured, d := plan.configuredDocument()
-	if diags.Append(d...); diags.HasError() {
-		return diags
-	}
-	kept, _ = splitUnmanaged(kept, plan.shape())
-	body, err := marshalDocument(mergeInto(kept, configured))
-	if err != nil {
-		diags.AddError("Cannot encode the document", err.Error())
-		return diags
-	}
-	if err := r.client.PutDraft(ctx, productID, body); err != nil {
-		addAPIError(&diags, "writing the draft of "+productID, err)
-	}
-	return diags
 }
 
 // configuredDocument is the value of commonCloud that m's configuration holds.
@@ -709,7 +302,7 @@ func (r *privacySecurityResource) Read(ctx context.Context, req resource.ReadReq
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	newState, doc, diags := r.readBack(ctx, state)
+	newState, doc, read, diags := r.readBack(ctx, state)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -738,6 +331,8 @@ func (r *privacySecurityResource) Read(ctx context.Context, req resource.ReadReq
 	}
 	r.setState(ctx, newState, &resp.State, nil, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateUnmanaged, unmanagedRecord(doc, state))...)
+	// What this refresh saw is the basis of the plan made from it (basis.go).
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateBasis, encodeBasis(read))...)
 
 	// Onboarding: say what generated configuration cannot hold.
 	if imported, _ := resp.Private.GetKey(ctx, privateImported); imported != nil {
@@ -767,49 +362,24 @@ func (r *privacySecurityResource) setState(ctx context.Context, m *privacySecuri
 
 // readBack reads the version that m's publish setting reflects, and the other one only
 // when that one is missing (a draft published or discarded elsewhere, or never
-// published). It returns nil, without error, when neither exists.
-func (r *privacySecurityResource) readBack(ctx context.Context, m *privacySecurityResourceModel) (*privacySecurityResourceModel, *marketplace.Version, diag.Diagnostics) {
+// published). It returns nil, without error, when neither exists, and what it read.
+func (r *privacySecurityResource) readBack(ctx context.Context, m *privacySecurityResourceModel) (*privacySecurityResourceModel, *marketplace.Version, basis, diag.Diagnostics) {
 	order := []marketplace.VersionState{marketplace.Draft, marketplace.Live}
 	if m.Publish.ValueBool() {
 		order = []marketplace.VersionState{marketplace.Live, marketplace.Draft}
 	}
+	read := basis{ProductID: m.ProductID.ValueString()}
 	for _, version := range order {
 		newState, doc, diags := r.readInto(ctx, m, version)
-		if newState != nil || diags.HasError() {
-			return newState, doc, diags
+		if diags.HasError() {
+			return nil, nil, read, diags
+		}
+		read = read.with(version, doc)
+		if newState != nil {
+			return newState, doc, read, diags
 		}
 	}
-	return nil, nil, nil
-}
-
-func (r *privacySecurityResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	state, diags := modelFromValue(ctx, req.State.Raw)
-	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, diags := state.Timeouts.Delete(ctx, defaultWriteTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-
-	productID := state.ProductID.ValueString()
-	err := r.client.DeleteDraft(ctx, productID)
-	if err != nil && !marketplace.IsNotFound(err) {
-		addAPIError(&resp.Diagnostics, "deleting the draft of "+productID, err)
-		return
-	}
-	if state.Publish.ValueBool() {
-		draft := "The draft of product %s is deleted"
-		if err != nil {
-			draft = "Product %s had no draft to delete"
-		}
-		resp.Diagnostics.AddWarning("The live version stays published",
-			fmt.Sprintf(draft+", but its live privacy and security information stays "+
-				"published: the Marketplace API has no way to withdraw it. Change it in the Marketplace if needed.", productID))
-	}
+	return nil, nil, read, nil
 }
 
 // ImportState starts the state of an imported app from its product ID, given as the

@@ -16,17 +16,21 @@ func calls(getDraft, getLive, put, publish, del int) map[mockmarketplace.Route]i
 	}
 }
 
-// The fewest calls the API allows: a refresh is one GET (two only when publish is off and
-// the draft is gone), a write is one PUT, one publish when asked, and one GET, a destroy
-// one DELETE. A create also reads the app's current document (draft, else live) in its
-// plan, to announce what it would replace, and again before its PUT, to keep what the
-// configuration does not manage (see createReads). (Apply steps also count the test
-// harness's own refreshes before them.)
+// The fewest calls the API allows, with every write checked against what its plan saw
+// (basis.go): a refresh is one GET (two only when publish is off and the draft is gone); a
+// change costs the refresh, the check read, PUT, [publish,] and the read-back; a publish
+// alone the refresh, the check read, publish and the read-back; a destroy the refresh, the
+// check read and DELETE (no DELETE when there is no draft). A plan that writes with
+// publish = true also reads the draft, which a published resource's refresh does not. A
+// create reads the app's current document (draft, else live) in its plan, and again in the
+// plan Terraform makes right before applying it, which is then the check (see createReads).
+// (Apply steps also count the test harness's own refreshes before them.)
 func TestAccResourceCallBudget(t *testing.T) {
 	mock := startMock(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: providerFactories(mockEnv(mock)),
-		// Destroy does not refresh first here; the GETs before it belong to the last step's plan.
+		// The destroy: the check read of the draft, and DELETE (the GETs before it belong to
+		// the last step's plan).
 		CheckDestroy: checkCalls(mock, map[mockmarketplace.Route]int{
 			mockmarketplace.RouteDelete: 1, mockmarketplace.RoutePut: 0, mockmarketplace.RoutePublish: 0,
 		}),
@@ -44,15 +48,15 @@ func TestAccResourceCallBudget(t *testing.T) {
 			},
 			{
 				PreConfig: mock.ResetRequests,
-				// Update: the refresh, then PUT and GET.
+				// Change: the refresh, the check read, PUT and GET.
 				Config: smallConfig(false, "90_DAYS"),
-				Check:  checkCalls(mock, calls(2, 0, 1, 0, 0)),
+				Check:  checkCalls(mock, calls(3, 0, 1, 0, 0)),
 			},
 			{
 				PreConfig: mock.ResetRequests,
-				// Publish an unchanged document: the refresh, publish, GET live.
+				// Publish an unchanged document: the refresh, the check read, publish, GET live.
 				Config: smallConfig(true, "90_DAYS"),
-				Check:  checkCalls(mock, calls(1, 1, 0, 1, 0)),
+				Check:  checkCalls(mock, calls(2, 1, 0, 1, 0)),
 			},
 			{
 				PreConfig:    mock.ResetRequests,
@@ -61,8 +65,16 @@ func TestAccResourceCallBudget(t *testing.T) {
 			},
 			{
 				PreConfig: mock.ResetRequests,
+				// Change, published: the refresh (live); the plan reads the draft (none), and
+				// so does the plan before the apply, which is the check of the draft; with no
+				// draft the check reads live too (the PUT starts from it); PUT, publish, GET.
+				Config: smallConfig(true, "7_DAYS"),
+				Check:  checkCalls(mock, calls(2, 3, 1, 1, 0)),
+			},
+			{
+				PreConfig: mock.ResetRequests,
 				// Publish off: the refresh (live, as publish was on), and no call at all.
-				Config: smallConfig(false, "90_DAYS"),
+				Config: smallConfig(false, "7_DAYS"),
 				Check:  checkCalls(mock, calls(0, 1, 0, 0, 0)),
 			},
 			{
@@ -70,6 +82,13 @@ func TestAccResourceCallBudget(t *testing.T) {
 				// publish off and no draft: the one case of two GETs.
 				RefreshState: true,
 				Check:        checkCalls(mock, calls(1, 1, 0, 0, 0)),
+			},
+			{
+				PreConfig: mock.ResetRequests,
+				// A change with no draft: the refresh (draft, then live), the check (draft,
+				// then live), PUT, GET; the destroy then has a draft to delete.
+				Config: smallConfig(false, "1_DAYS"),
+				Check:  checkCalls(mock, calls(3, 2, 1, 0, 0)),
 			},
 		},
 	})

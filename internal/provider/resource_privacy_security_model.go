@@ -75,16 +75,17 @@ func modelFromValue(ctx context.Context, v tftypes.Value) (*privacySecurityResou
 		return out
 	}
 	m := &privacySecurityResourceModel{}
-	var okID, okProduct, okPublish, okCC, okJSON, okVersion, okProps, okTimeouts bool
+	var okID, okProduct, okPublish, okCC, okJSON, okVersion, okBasis, okProps, okTimeouts bool
 	m.ID, okID = value("id").(types.String)
 	m.ProductID, okProduct = value("product_id").(types.String)
 	m.Publish, okPublish = value("publish").(types.Bool)
 	m.CommonCloud, okCC = value("common_cloud").(types.Object)
 	m.CommonCloudJSON, okJSON = value("common_cloud_json").(commonCloudJSON)
 	m.VersionState, okVersion = value("version_state").(types.String)
+	m.Basis, okBasis = value("basis").(types.String)
 	m.Properties, okProps = value("properties").(types.Object)
 	m.Timeouts, okTimeouts = value("timeouts").(timeouts.Value)
-	allHeld := okID && okProduct && okPublish && okCC && okJSON && okVersion && okProps && okTimeouts
+	allHeld := okID && okProduct && okPublish && okCC && okJSON && okVersion && okBasis && okProps && okTimeouts
 	if !diags.HasError() && !allHeld {
 		diags.AddError("Unexpected resource value", "An attribute has a type the model does not hold.")
 	}
@@ -101,7 +102,7 @@ func (m *privacySecurityResourceModel) value(ctx context.Context) (tftypes.Value
 	out := make(map[string]tftypes.Value, len(typ.AttributeTypes))
 	for name, v := range map[string]attr.Value{
 		"id": m.ID, "product_id": m.ProductID, "publish": m.Publish, "common_cloud": m.CommonCloud,
-		"common_cloud_json": m.CommonCloudJSON, "version_state": m.VersionState, "properties": m.Properties, "timeouts": m.Timeouts,
+		"common_cloud_json": m.CommonCloudJSON, "version_state": m.VersionState, "basis": m.Basis, "properties": m.Properties, "timeouts": m.Timeouts,
 	} {
 		tv, err := v.ToTerraformValue(ctx)
 		if err != nil {

@@ -6,10 +6,6 @@ import (
 	"reflect"
 	"sort"
 	"strings"
-	"sync"
-	"time"
-
-	"github.com/marketplace-trust/terraform-provider-marketplace/internal/marketplace"
 )
 
 // Nothing the configuration does not manage is changed by an apply. The Marketplace
@@ -250,59 +246,50 @@ func listPaths(paths []string) string {
 	return fmt.Sprintf("%s and %d more", strings.Join(paths[:most], ", "), len(paths)-most)
 }
 
-// recentReads hands the current document read by the plan of a create to the create that
-// follows in the same provider process: Terraform plans each resource again right before
-// applying it, and the plugin framework gives a create no private state from its plan, so
-// without this the create would read the same document a second time. An entry serves
-// once, within recentReadTTL; a create without one reads the document itself.
-var recentReads = &readCache{entries: map[readKey]readEntry{}}
-
-const recentReadTTL = 5 * time.Second
-
-type readKey struct {
-	client    *marketplace.Client
-	productID string
-}
-
-type readEntry struct {
-	doc *marketplace.Version // nil: the app had no document
-	at  time.Time
-}
-
-type readCache struct {
-	mu      sync.Mutex
-	entries map[readKey]readEntry
-	now     func() time.Time // for tests; time.Now when nil
-}
-
-func (c *readCache) clock() time.Time {
-	if c.now != nil {
-		return c.now()
-	}
-	return time.Now()
-}
-
-func (c *readCache) remember(client *marketplace.Client, productID string, doc *marketplace.Version) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	now := c.clock()
-	for k, e := range c.entries { // few entries: one per create in flight
-		if now.Sub(e.at) > recentReadTTL {
-			delete(c.entries, k)
+// describeChanges names the fields whose values differ between two documents, each with
+// its value before and after (cut), at most 20.
+func describeChanges(before, after map[string]any) string {
+	paths := changedPaths(before, after)
+	const most = 20
+	out := make([]string, 0, min(len(paths), most))
+	for i, p := range paths {
+		if i == most {
+			out = append(out, fmt.Sprintf("and %d more", len(paths)-most))
+			break
 		}
+		out = append(out, fmt.Sprintf("%s (%s -> %s)", p, describeValue(valueAt(before, p)), describeValue(valueAt(after, p))))
 	}
-	c.entries[readKey{client, productID}] = readEntry{doc: doc, at: now}
+	return strings.Join(out, ", ")
 }
 
-// take returns the entry for productID when there is a fresh one, and forgets it.
-func (c *readCache) take(client *marketplace.Client, productID string) (*marketplace.Version, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	key := readKey{client, productID}
-	e, ok := c.entries[key]
-	delete(c.entries, key)
-	if !ok || c.clock().Sub(e.at) > recentReadTTL {
-		return nil, false
+// valueAt is the value at a dotted JSON path, nil when absent.
+func valueAt(doc map[string]any, p string) any {
+	var v any = doc
+	for _, key := range strings.Split(p, ".") {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		v = m[key]
 	}
-	return e.doc, true
+	return v
+}
+
+// describeValue is a value for a message: absent, or its JSON cut to a few words.
+func describeValue(v any) string {
+	if v == nil {
+		return "absent"
+	}
+	if s, ok := v.(string); ok {
+		return quoteCut(s)
+	}
+	text, err := marshalDocument(map[string]any{"v": normalised(v)})
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	value := strings.TrimSuffix(strings.TrimPrefix(string(text), `{"v":`), "}")
+	if r := []rune(value); len(r) > maxEchoed {
+		value = string(r[:maxEchoed]) + "..."
+	}
+	return value
 }

@@ -131,24 +131,29 @@ func TestCreateWithoutThePlansReadReadsTheDocument(t *testing.T) {
 	}
 }
 
-func TestRecentReadsServeOnceAndExpire(t *testing.T) {
+func TestPlanReadsServeOnlyFreshReadsOfThatVersion(t *testing.T) {
 	t.Parallel()
 	now := time.Unix(1000, 0)
-	c := &readCache{entries: map[readKey]readEntry{}, now: func() time.Time { return now }}
-	client := &marketplace.Client{}
-	c.remember(client, "a", nil)
-	if _, ok := c.take(client, "a"); !ok {
-		t.Error("a fresh entry was not served")
+	c := newPlanReads()
+	c.now = func() time.Time { return now }
+	doc := &marketplace.Version{CommonCloud: map[string]any{}}
+	c.remember("a", marketplace.Draft, doc)
+	if got, ok := c.fresh("a", marketplace.Draft); !ok || got != doc {
+		t.Error("a fresh read was not served")
 	}
-	if _, ok := c.take(client, "a"); ok {
-		t.Error("an entry was served twice")
+	if _, ok := c.fresh("a", marketplace.Live); ok {
+		t.Error("a read of the draft was served for the live version")
 	}
-	c.remember(client, "b", nil)
-	now = now.Add(recentReadTTL + time.Second)
-	if _, ok := c.take(client, "b"); ok {
-		t.Error("an expired entry was served")
+	if _, ok := c.fresh("b", marketplace.Draft); ok {
+		t.Error("a read of another product was served")
 	}
-	if _, ok := c.take(&marketplace.Client{}, "a"); ok {
-		t.Error("another client's entry was served")
+	now = now.Add(planReadFreshness + time.Millisecond)
+	if _, ok := c.fresh("a", marketplace.Draft); ok {
+		t.Error("a read older than planReadFreshness was served")
+	}
+	var none *planReads
+	none.remember("a", marketplace.Draft, doc)
+	if _, ok := none.fresh("a", marketplace.Draft); ok {
+		t.Error("no cache served a read")
 	}
 }

@@ -1,0 +1,205 @@
+package provider
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/marketplace-trust/terraform-provider-marketplace/internal/marketplace"
+)
+
+// The apply does what the reviewed plan showed, or nothing. Each plan records what it saw
+// of the app, its basis: for the draft and for the live version, whichever it read, whether
+// the version existed and, when it did, who changed it last, when, and a digest of its
+// content. Immediately before a PUT, a publish or a DELETE the apply reads the version it is
+// about to change; when that differs from the basis, nothing is sent for the app and the
+// apply fails, saying who changed it, when, which fields, and to plan again.
+//
+// Where the basis travels from the plan to the apply:
+//   - updates and publishes: the planned value of the basis attribute, which the plan shows;
+//     Terraform keeps it in a saved plan, and refuses an apply whose own last plan, made
+//     right before the apply, comes to another value ("Provider produced inconsistent final
+//     plan"), so it cannot be lost or replaced on the way;
+//   - creates: the same attribute (the framework gives a create no private state);
+//   - destroys: the destroy plan's private state, which Terraform hands to the delete.
+//
+// The refresh's reads are recorded in private state (privateBasis), so that a plan made
+// from them, with -refresh=false too, has the basis of what the state describes.
+
+const (
+	// privateBasis holds the basis of the last read (refresh, import, apply), as JSON.
+	privateBasis = "basis"
+	// privateDestroyBasis holds what a destroy plan saw, for the delete.
+	privateDestroyBasis = "destroy_basis"
+	// privateReplacing marks the plan of the create half of a replacement: the value is
+	// the product ID of the resource being replaced.
+	privateReplacing = "replacing"
+)
+
+// seen is what a read found of one version: nil when the version was not read.
+type seen struct {
+	Exists    bool   `json:"exists"`
+	UpdatedAt int64  `json:"updated_at,omitempty"` // epoch milliseconds
+	UpdatedBy string `json:"updated_by,omitempty"`
+	Digest    string `json:"digest,omitempty"`
+}
+
+// basis is what a plan saw of an app: each version it read.
+type basis struct {
+	Draft *seen `json:"draft,omitempty"`
+	Live  *seen `json:"live,omitempty"`
+	// ProductID is the app read, in the private records (not shown).
+	ProductID string `json:"product_id,omitempty"`
+}
+
+// seenOf describes a version read: doc nil when the API answered 404.
+func seenOf(doc *marketplace.Version) *seen {
+	if doc == nil {
+		return &seen{}
+	}
+	s := &seen{Exists: true, Digest: documentDigest(doc.CommonCloud)}
+	if doc.Properties != nil {
+		s.UpdatedAt, s.UpdatedBy = doc.Properties.UpdatedAt, doc.Properties.UpdatedBy
+	}
+	return s
+}
+
+// with is b with the version read recorded.
+func (b basis) with(version marketplace.VersionState, doc *marketplace.Version) basis {
+	if version == marketplace.Draft {
+		b.Draft = seenOf(doc)
+	} else {
+		b.Live = seenOf(doc)
+	}
+	return b
+}
+
+func (b basis) of(version marketplace.VersionState) *seen {
+	if version == marketplace.Draft {
+		return b.Draft
+	}
+	return b.Live
+}
+
+func (b basis) empty() bool { return b.Draft == nil && b.Live == nil }
+
+// String is the basis as the plan shows it, e.g.
+// "draft: 2026-12-01T10:00:00Z by alice@example.com, sha256:1a2b3c4d5e6f; live: none".
+func (b basis) String() string {
+	var parts []string
+	for _, v := range []struct {
+		name string
+		s    *seen
+	}{{"draft", b.Draft}, {"live", b.Live}} {
+		if v.s != nil {
+			parts = append(parts, v.name+": "+v.s.String())
+		}
+	}
+	if len(parts) == 0 {
+		return "nothing read"
+	}
+	return strings.Join(parts, "; ")
+}
+
+func (s *seen) String() string {
+	if !s.Exists {
+		return "none"
+	}
+	var out []string
+	if s.UpdatedAt != 0 {
+		out = append(out, time.UnixMilli(s.UpdatedAt).UTC().Format(time.RFC3339))
+	}
+	if s.UpdatedBy != "" {
+		out = append(out, "by "+s.UpdatedBy)
+	}
+	text := strings.Join(out, " ")
+	if text != "" {
+		text += ", "
+	}
+	return text + s.Digest
+}
+
+func (s *seen) equal(o *seen) bool {
+	if s == nil || o == nil {
+		return s == o
+	}
+	return *s == *o
+}
+
+func encodeBasis(b basis) []byte {
+	out, err := json.Marshal(b)
+	if err != nil {
+		return nil
+	}
+	return out
+}
+
+func decodeBasis(data []byte) (basis, bool) {
+	var b basis
+	if len(data) == 0 || json.Unmarshal(data, &b) != nil {
+		return basis{}, false
+	}
+	return b, true
+}
+
+// documentDigest is a digest of a document's content that ignores what carries no
+// meaning: key order, and the order of arrays (the API answers them in any order).
+func documentDigest(doc map[string]any) string {
+	sum := sha256.Sum256([]byte(canonicalJSON(doc)))
+	return "sha256:" + hex.EncodeToString(sum[:6])
+}
+
+func canonicalJSON(v any) string {
+	switch v := v.(type) {
+	case map[string]any:
+		keys := make([]string, 0, len(v))
+		for k := range v {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		var b strings.Builder
+		b.WriteByte('{')
+		for i, k := range keys {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			key, _ := json.Marshal(k)
+			b.Write(key)
+			b.WriteByte(':')
+			b.WriteString(canonicalJSON(v[k]))
+		}
+		b.WriteByte('}')
+		return b.String()
+	case []any:
+		items := make([]string, len(v))
+		for i, item := range v {
+			items[i] = canonicalJSON(item)
+		}
+		sort.Strings(items)
+		return "[" + strings.Join(items, ",") + "]"
+	case nil:
+		return "null"
+	default:
+		out, err := json.Marshal(v)
+		if err != nil {
+			return fmt.Sprint(v)
+		}
+		return string(out)
+	}
+}
+
+// changedSince describes a version that is no longer what the plan saw: who changed it
+// and when, or that it appeared or went away.
+func changedSince(name string, planned, now *seen) string {
+	switch {
+	case planned.Exists && !now.Exists:
+		return fmt.Sprintf("the %s the plan saw (%s) is gone: published or discarded since", name, planned)
+	case !planned.Exists:
+		return fmt.Sprintf("a %s was written since the plan (%s)", name, now)
+	}
+	return fmt.Sprintf("the %s was changed since the plan (%s; the plan saw %s)", name, now, planned)
+}

@@ -1,0 +1,410 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/marketplace-trust/terraform-provider-marketplace/internal/marketplace"
+)
+
+// The apply: what the reviewed plan showed, or nothing. Each write first checks its basis
+// (basis.go), then PUTs the draft when the document changes, publishes when asked, and
+// reads back the version the state describes. Its outcome is one of the named cases below,
+// which README's "After a failed or interrupted publish" describes.
+
+// outcome is how a write ended, and so what the state says afterwards.
+type outcome int
+
+const (
+	// written: everything the plan showed was done; the state is what was read back.
+	written outcome = iota
+	// nothingSent: the basis check failed, or the PUT (or, with the document unchanged, the
+	// publish) failed: the Marketplace holds what it held, and so does the state.
+	nothingSent
+	// draftOnly: the PUT succeeded and the publish failed or was interrupted: the state
+	// describes the draft (version_state = "draft"), so the next plan publishes it without
+	// writing it again. A create in this case is an error all the same, and Terraform
+	// taints it: the next apply replaces it (discards the draft, writes and publishes).
+	draftOnly
+	// readBackFailed: everything was sent, and reading it back failed or found another
+	// document: the state is what could be read (the prior state when nothing could), and
+	// the next plan shows any difference.
+	readBackFailed
+)
+
+// writeResult is what write returns.
+type writeResult struct {
+	outcome outcome
+	state   *privacySecurityResourceModel // the state to save; nil: keep the prior one (nothingSent)
+	doc     *marketplace.Version          // the version read last, for the private records
+	read    basis                         // what was read last, for the private records
+}
+
+func (r *privacySecurityResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	plan, diags := modelFromValue(ctx, req.Plan.Raw)
+	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, defaultWriteTimeout)
+	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	res, diags := r.write(ctx, plan, nil)
+	resp.Diagnostics.Append(diags...)
+	if res.state != nil {
+		r.setState(ctx, res.state, &resp.State, resp.Identity, &resp.Diagnostics)
+		r.recordRead(ctx, resp.Private, res, plan)
+	}
+}
+
+func (r *privacySecurityResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	plan, diags := modelFromValue(ctx, req.Plan.Raw)
+	resp.Diagnostics.Append(diags...)
+	state, diags := modelFromValue(ctx, req.State.Raw)
+	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Update(ctx, defaultWriteTimeout)
+	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	res, diags := r.write(ctx, plan, state)
+	resp.Diagnostics.Append(diags...)
+	newState := res.state
+	if newState == nil {
+		newState = state // nothing was sent: the prior state is still the truth
+	}
+	r.setState(ctx, newState, &resp.State, resp.Identity, &resp.Diagnostics)
+	if res.state != nil {
+		r.recordRead(ctx, resp.Private, res, plan)
+	}
+}
+
+// privateSetter is the part of private state an apply writes.
+type privateSetter interface {
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+}
+
+// recordRead keeps, in private state, what the apply read last: the fields the
+// configuration does not manage, and the basis a later plan (-refresh=false too) starts from.
+func (r *privacySecurityResource) recordRead(ctx context.Context, private privateSetter, res writeResult, m *privacySecurityResourceModel) {
+	if res.doc != nil {
+		private.SetKey(ctx, privateUnmanaged, unmanagedRecord(res.doc, m))
+	}
+	if !res.read.empty() {
+		res.read.ProductID = m.ProductID.ValueString()
+		private.SetKey(ctx, privateBasis, encodeBasis(res.read))
+	}
+	for _, key := range []string{privateReplacing, privateDestroyBasis} {
+		private.SetKey(ctx, key, nil)
+	}
+}
+
+// write carries out a create (state nil) or an update.
+func (r *privacySecurityResource) write(ctx context.Context, plan, state *privacySecurityResourceModel) (writeResult, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	productID := plan.ProductID.ValueString()
+	in := intentOf(plan, state)
+	if !in.putting && !in.publishing {
+		// Only publish or timeouts changed, and nothing needs the API (turning publish off
+		// cannot unpublish; turning it on with the document already live has nothing to
+		// publish): the refreshed state is still the truth.
+		out := *state
+		out.Publish, out.Timeouts = plan.Publish, plan.Timeouts
+		return writeResult{outcome: written, state: &out}, nil
+	}
+
+	current, d := r.checkBasis(ctx, plan, state)
+	if diags.Append(d...); diags.HasError() {
+		return writeResult{outcome: nothingSent}, diags
+	}
+	if in.putting {
+		// The fields the configuration does not manage are kept as the check read them; the
+		// keys a JSON configuration dropped are removed (three-way).
+		owner := plan
+		if state != nil {
+			owner = state
+		}
+		var kept map[string]any
+		if current != nil {
+			kept, _ = splitUnmanaged(current.CommonCloud, owner.shape())
+		}
+		if state != nil {
+			kept = dropRemovedKeys(kept, state.shape(), plan.shape())
+		}
+		if d := r.putDraft(ctx, plan, kept); d.HasError() {
+			return writeResult{outcome: nothingSent}, d
+		}
+	}
+	if in.publishing {
+		err := r.client.Publish(ctx, productID)
+		switch {
+		case err == nil:
+		case marketplace.IsConflict(err):
+			// The draft checked (or just written) a moment ago is gone: most likely a publish
+			// whose answer was lost on the way (the retry then finds no draft). The read
+			// below verifies that the live version holds the configuration.
+			tflog.Warn(ctx, "publish answered 409; verifying the live version", map[string]any{"product_id": productID})
+		default:
+			addAPIError(&diags, "publishing the draft of "+productID, err)
+			if !in.putting {
+				return writeResult{outcome: nothingSent}, diags
+			}
+			return r.afterFailedPublish(ctx, plan, diags)
+		}
+	}
+	return r.readBackAfterWrite(ctx, plan, diags)
+}
+
+// afterFailedPublish is the draftOnly case: the draft holds the change. An interrupted
+// apply (its context ended) still gets this one read, on a short context of its own; if it
+// fails too, the publish's error is the one to show, and the prior state stays (the next
+// plan writes and publishes again).
+func (r *privacySecurityResource) afterFailedPublish(ctx context.Context, plan *privacySecurityResourceModel, diags diag.Diagnostics) (writeResult, diag.Diagnostics) {
+	readCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	draft, doc, d := r.readInto(readCtx, plan, marketplace.Draft)
+	if d.HasError() || draft == nil {
+		tflog.Warn(ctx, "could not read the draft after a failed publish; keeping the prior state", map[string]any{"product_id": plan.ProductID.ValueString()})
+		return writeResult{outcome: nothingSent}, diags
+	}
+	return writeResult{outcome: draftOnly, state: draft, doc: doc, read: basis{}.with(marketplace.Draft, doc)}, diags
+}
+
+// readBackAfterWrite reads back the version the state describes: the written case, or
+// readBackFailed.
+func (r *privacySecurityResource) readBackAfterWrite(ctx context.Context, plan *privacySecurityResourceModel, diags diag.Diagnostics) (writeResult, diag.Diagnostics) {
+	productID := plan.ProductID.ValueString()
+	newState, doc, read, d := r.readBack(ctx, plan)
+	diags.Append(d...)
+	res := writeResult{outcome: written, state: newState, doc: doc, read: read}
+	switch {
+	case diags.HasError():
+		res.outcome = readBackFailed
+	case newState == nil:
+		res.outcome = readBackFailed
+		diags.AddError("The document disappeared",
+			fmt.Sprintf("Product %s has neither a draft nor a live version right after this apply: another writer "+
+				"may have discarded it. Apply again to write it.", productID))
+	default:
+		if changed, _ := documentChanged(plan.documentForms(), newState.documentForms()); changed {
+			res.outcome = readBackFailed
+			diags.AddError("The Marketplace holds a different document",
+				fmt.Sprintf("After writing the %s version of product %s, reading it back gave a document that differs from "+
+					"the configuration. Another writer may have changed it at the same time; run terraform plan to see the "+
+					"difference, then apply again.", newState.VersionState.ValueString(), productID))
+		}
+	}
+	return res, diags
+}
+
+// checkBasis reads, immediately before the write, each version the plan's basis names, and
+// fails when the Marketplace no longer holds what the plan saw. It returns the app's
+// current document (the draft, else the live version; nil when it has neither), whose
+// unmanaged fields the PUT keeps.
+func (r *privacySecurityResource) checkBasis(ctx context.Context, plan, state *privacySecurityResourceModel) (*marketplace.Version, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	productID := plan.ProductID.ValueString()
+	planned := parseBasis(plan.Basis.ValueString())
+	if plan.Basis.IsNull() || plan.Basis.IsUnknown() || len(planned) == 0 {
+		// A plan made before this provider version recorded its basis: read the current
+		// document, as such versions did, and check nothing.
+		current, _, err := r.current(ctx, productID)
+		if err != nil {
+			addAPIError(&diags, "reading the current document of "+productID, err)
+		}
+		return current, diags
+	}
+	var current *marketplace.Version
+	for _, version := range []marketplace.VersionState{marketplace.Draft, marketplace.Live} {
+		want, named := planned[string(version)]
+		if !named {
+			continue
+		}
+		doc, err := r.readForCheck(ctx, productID, version)
+		if err != nil {
+			addAPIError(&diags, fmt.Sprintf("reading the %s version of %s to check it before writing", version, productID), err)
+			return nil, diags
+		}
+		now := seenOf(doc)
+		if got := now.String(); got != want {
+			addBasisChanged(&diags, productID, string(version), want, now, doc, plan, state)
+			return nil, diags
+		}
+		if doc != nil {
+			current = doc
+			break // the draft is what the write changes; the live version does not matter then
+		}
+	}
+	return current, diags
+}
+
+// readForCheck reads a version for the check before a write: the read that this walk's last
+// plan of the resource made a moment ago (Terraform plans it again right before applying),
+// or a read now.
+func (r *privacySecurityResource) readForCheck(ctx context.Context, productID string, version marketplace.VersionState) (*marketplace.Version, error) {
+	if doc, ok := r.reads.fresh(productID, version); ok {
+		return doc, nil
+	}
+	doc, err := r.client.Get(ctx, productID, version)
+	if marketplace.IsNotFound(err) {
+		if own, ok := r.reads.ownDelete(productID); ok && version == marketplace.Draft {
+			return own, nil
+		}
+		return nil, nil
+	}
+	return doc, err
+}
+
+// addBasisChanged is the error of a write whose basis changed: the app, who changed it and
+// when, the fields that differ, and to plan again.
+func addBasisChanged(diags *diag.Diagnostics, productID, version, planned string, now *seen, doc *marketplace.Version, plan, state *privacySecurityResourceModel) {
+	plannedSeen := &seen{Exists: planned != "none"}
+	detail := fmt.Sprintf("Product %s changed on the Marketplace since this plan was made: ", productID)
+	switch {
+	case plannedSeen.Exists && !now.Exists:
+		detail += fmt.Sprintf("the %s the plan saw (%s) is gone: published or discarded since.", version, planned)
+	case !plannedSeen.Exists:
+		detail += fmt.Sprintf("a %s was written since the plan: %s.", version, now)
+	default:
+		detail += fmt.Sprintf("its %s was changed since the plan: now %s; the plan saw %s.", version, now, planned)
+	}
+	if doc != nil {
+		// What differs: from the document the plan saw when the state describes that version
+		// (the refresh read it), else from what this apply would have written.
+		var before map[string]any
+		label := "fields changed since the plan"
+		if state != nil && state.VersionState.ValueString() == version && state.documentKnown() {
+			before, _ = state.configuredDocument()
+		} else if plan.documentKnown() {
+			before, _ = plan.configuredDocument()
+			label = "fields where it differs from this configuration"
+		}
+		shape := plan.shape()
+		if state != nil {
+			shape = state.shape()
+		}
+		if changes := describeChanges(before, managedPart(doc.CommonCloud, shape)); changes != "" {
+			detail += " " + strings.ToUpper(label[:1]) + label[1:] + ": " + changes + "."
+		}
+	}
+	detail += " Nothing was written, published or discarded for this app. Run terraform plan again, review what it " +
+		"shows now, and apply that plan."
+	diags.AddError("The Marketplace changed since the plan", detail)
+}
+
+// current reads the app's current document: its draft, else its live version; nil when
+// it has neither. Without credentials only the live version can be read.
+func (r *privacySecurityResource) current(ctx context.Context, productID string) (*marketplace.Version, marketplace.VersionState, error) {
+	for _, version := range []marketplace.VersionState{marketplace.Draft, marketplace.Live} {
+		if version == marketplace.Draft && !r.client.HasCredentials() {
+			continue
+		}
+		doc, err := r.client.Get(ctx, productID, version)
+		if marketplace.IsNotFound(err) {
+			continue
+		}
+		return doc, version, err
+	}
+	return nil, "", nil
+}
+
+// putDraft writes the configured document, merged into the fields to keep: those the
+// configuration now manages are left to it.
+func (r *privacySecurityResource) putDraft(ctx context.Context, plan *privacySecurityResourceModel, kept map[string]any) diag.Diagnostics {
+	var diags diag.Diagnostics
+	productID := plan.ProductID.ValueString()
+	configured, d := plan.configuredDocument()
+	if diags.Append(d...); diags.HasError() {
+		return diags
+	}
+	kept, _ = splitUnmanaged(kept, plan.shape())
+	body, err := marshalDocument(mergeInto(kept, configured))
+	if err != nil {
+		diags.AddError("Cannot encode the document", err.Error())
+		return diags
+	}
+	if err := r.client.PutDraft(ctx, productID, body); err != nil {
+		addAPIError(&diags, "writing the draft of "+productID, err)
+	}
+	return diags
+}
+
+func (r *privacySecurityResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	state, diags := modelFromValue(ctx, req.State.Raw)
+	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Delete(ctx, defaultWriteTimeout)
+	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	productID := state.ProductID.ValueString()
+	var planned basis
+	if raw, _ := req.Private.GetKey(ctx, privateDestroyBasis); raw != nil {
+		planned, _ = decodeBasis(raw)
+	}
+	if planned.Draft == nil {
+		// A plan without a destroy basis (a tainted object's replacement: Terraform gives
+		// its plan no private state): discard the draft there is, remembered for the plan
+		// of the new object that follows in this walk.
+		draft, err := r.readForCheck(ctx, productID, marketplace.Draft)
+		if err != nil {
+			addAPIError(&resp.Diagnostics, "reading the draft of "+productID+" before deleting it", err)
+			return
+		}
+		if draft == nil {
+			return
+		}
+		if err := r.client.DeleteDraft(ctx, productID); err != nil && !marketplace.IsNotFound(err) {
+			addAPIError(&resp.Diagnostics, "deleting the draft of "+productID, err)
+			return
+		}
+		r.reads.deletedDraft(productID, draft)
+		return
+	}
+	draft, err := r.readForCheck(ctx, productID, marketplace.Draft)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "reading the draft of "+productID+" to check it before deleting", err)
+		return
+	}
+	if now := seenOf(draft); !now.equal(planned.Draft) {
+		addBasisChanged(&resp.Diagnostics, productID, string(marketplace.Draft), planned.Draft.String(), now, draft, state, state)
+		return
+	}
+	if draft == nil {
+		return // no draft, as the plan said: nothing to delete
+	}
+	if err := r.client.DeleteDraft(ctx, productID); err != nil && !marketplace.IsNotFound(err) {
+		addAPIError(&resp.Diagnostics, "deleting the draft of "+productID, err)
+		return
+	}
+	r.reads.deletedDraft(productID, draft)
+}
+
+// parseBasis reads the basis attribute's text back into each version's description.
+func parseBasis(text string) map[string]string {
+	out := map[string]string{}
+	for _, part := range strings.Split(text, "; ") {
+		name, desc, ok := strings.Cut(part, ": ")
+		if ok && (name == string(marketplace.Draft) || name == string(marketplace.Live)) {
+			out[name] = desc
+		}
+	}
+	return out
+}

@@ -1,0 +1,426 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/marketplace-trust/terraform-provider-marketplace/internal/marketplace"
+)
+
+// The plan: what the apply will do, told before it does it. ModifyPlan predicts
+// version_state and properties, records the basis the apply will check (basis.go), fails a
+// plan that would write without credentials, and announces what the attributes alone do
+// not show: the existing document a create or a replacement writes over, a colleague's
+// pending draft that a write or a destroy overwrites or discards, the fields a write keeps
+// because the configuration does not manage them, and that a destroy leaves the live
+// version published.
+
+// planIntent is what the apply of a plan will send.
+type planIntent struct {
+	create       bool // no prior state: the resource is created (or is the new half of a replacement)
+	putting      bool // a PUT: the document changes, or is created
+	publishing   bool // a publish
+	docKnown     bool // the planned document is known
+	versionState types.String
+}
+
+// intentOf works out what the apply of plan over state (nil for a create) will send.
+func intentOf(plan, state *privacySecurityResourceModel) planIntent {
+	in := planIntent{create: state == nil, docKnown: true, putting: true}
+	if state != nil {
+		var changed bool
+		changed, in.docKnown = documentChanged(plan.documentForms(), state.documentForms())
+		in.putting = !in.docKnown || changed
+	}
+	publishKnown := !plan.Publish.IsUnknown()
+	publish := plan.Publish.ValueBool()
+	in.publishing = !publishKnown || (publish && (in.putting || state.VersionState.ValueString() != string(marketplace.Live)))
+	in.versionState = types.StringUnknown()
+	switch {
+	case !publishKnown:
+	case publish:
+		in.versionState = types.StringValue(string(marketplace.Live))
+	case state == nil:
+		in.versionState = types.StringValue(string(marketplace.Draft))
+	case !in.docKnown:
+	case in.putting:
+		in.versionState = types.StringValue(string(marketplace.Draft))
+	default:
+		in.versionState = state.VersionState
+	}
+	return in
+}
+
+func (r *privacySecurityResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		r.planDestroy(ctx, req, resp)
+		return
+	}
+	if !req.State.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw) {
+		return // nothing changes (the common case): the plan already says so
+	}
+	plan, diags := modelFromValue(ctx, req.Plan.Raw)
+	if resp.Diagnostics.Append(diags...); diags.HasError() {
+		return
+	}
+	var state *privacySecurityResourceModel
+	if !req.State.Raw.IsNull() {
+		state, diags = modelFromValue(ctx, req.State.Raw)
+		if resp.Diagnostics.Append(diags...); diags.HasError() {
+			return
+		}
+	}
+	in := intentOf(plan, state)
+	if in.putting || in.publishing {
+		action := "change"
+		if in.create {
+			action = "create"
+		}
+		if !r.requireCredentials(&resp.Diagnostics, action, plan.ProductID) {
+			return
+		}
+	}
+
+	planned := *plan
+	planned.VersionState = in.versionState
+	// properties changes with every write, and with a publish (formStatus); when nothing will
+	// be sent (the JSON text only laid out anew, timeouts changed), it stays.
+	switch {
+	case state == nil:
+	case in.putting || in.publishing || !in.versionState.Equal(state.VersionState):
+		planned.Properties = types.ObjectUnknown(propertiesAttrTypes)
+	default:
+		planned.Properties = state.Properties
+	}
+	planned.Basis = types.StringUnknown()
+	if state != nil {
+		planned.Basis = state.Basis
+	}
+	if (in.putting || in.publishing) && known(plan.ProductID) && r.client != nil {
+		b, ok := r.planBasis(ctx, &planned, state, in, req, resp)
+		if !ok {
+			return
+		}
+		planned.Basis = types.StringUnknown() // the create half of a replacement plans it
+		if !b.empty() {
+			planned.Basis = types.StringValue(b.String())
+		}
+	}
+	v, diags := planned.value(ctx)
+	if resp.Diagnostics.Append(diags...); !diags.HasError() {
+		resp.Plan.Raw = v
+	}
+}
+
+// planBasis works out what the apply will check before it writes (basis.go), reading what
+// the refresh did not, and announces what the write overwrites and keeps. false: the plan
+// failed (a read failed).
+func (r *privacySecurityResource) planBasis(ctx context.Context, plan, state *privacySecurityResourceModel, in planIntent, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) (basis, bool) {
+	productID := plan.ProductID.ValueString()
+	if state != nil && state.ProductID.ValueString() != productID {
+		// A new product ID replaces the resource: this plan is the only one whose warnings
+		// the CLI shows, so it tells what the create half will write over.
+		if _, _, ok := r.announceCreate(ctx, plan, &resp.Diagnostics); !ok {
+			return basis{}, false
+		}
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateReplacing, []byte(fmt.Sprintf("%q", state.ProductID.ValueString())))...)
+		r.recordDestroyBasis(ctx, state.ProductID.ValueString(), req.Private, resp)
+		return basis{}, true // the create half of the replacement plans the basis itself
+	}
+	if state == nil {
+		return r.planCreateBasis(ctx, plan, req, resp)
+	}
+
+	recorded, _ := req.Private.GetKey(ctx, privateBasis)
+	b, _ := decodeBasis(recorded)
+	// The version a write changes is the draft: the plan must have seen it. A refresh of a
+	// published resource read the live version only; -refresh=false read nothing.
+	if b.Draft == nil {
+		doc, err := r.readForPlan(ctx, productID, marketplace.Draft)
+		if err != nil {
+			addAPIError(&resp.Diagnostics, "reading the draft of "+productID+" to plan this change", err)
+			return basis{}, false
+		}
+		b = b.with(marketplace.Draft, doc)
+		if doc != nil {
+			r.announceOverwrittenDraft(plan, doc, in, &resp.Diagnostics)
+		}
+	}
+	if !b.Draft.Exists && b.Live == nil {
+		// No draft: the PUT starts one from the live version, whose unmanaged fields it keeps.
+		doc, err := r.readForPlan(ctx, productID, marketplace.Live)
+		if err != nil {
+			addAPIError(&resp.Diagnostics, "reading the live version of "+productID+" to plan this change", err)
+			return basis{}, false
+		}
+		b = b.with(marketplace.Live, doc)
+	}
+	if in.putting && in.docKnown {
+		r.announceKeptFields(ctx, plan, state, req.Private, &resp.Diagnostics)
+	}
+	return b, true
+}
+
+// planCreateBasis reads the app's current document for a create: its draft, else its live
+// version, and announces a create over an existing one. The plan of the new half of a
+// replacement (Terraform hands it the old half's private state) also records what the old
+// half's destroy will check.
+func (r *privacySecurityResource) planCreateBasis(ctx context.Context, plan *privacySecurityResourceModel, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) (basis, bool) {
+	if recorded, _ := req.Private.GetKey(ctx, privateBasis); recorded != nil {
+		if old, ok := decodeBasis(recorded); ok && old.ProductID != "" {
+			if _, ok := r.recordDestroyBasis(ctx, old.ProductID, req.Private, resp); !ok {
+				return basis{}, false
+			}
+		}
+	}
+	_, b, ok := r.announceCreate(ctx, plan, &resp.Diagnostics)
+	return b, ok
+}
+
+// announceCreate reads the app's current document (draft, else live) and warns when the
+// create would write over one. It returns that document and the basis of the create.
+func (r *privacySecurityResource) announceCreate(ctx context.Context, plan *privacySecurityResourceModel, diags *diag.Diagnostics) (*marketplace.Version, basis, bool) {
+	productID := plan.ProductID.ValueString()
+	var b basis
+	var current *marketplace.Version
+	var version marketplace.VersionState
+	for _, v := range []marketplace.VersionState{marketplace.Draft, marketplace.Live} {
+		if v == marketplace.Draft && !r.client.HasCredentials() {
+			continue
+		}
+		doc, err := r.readForPlan(ctx, productID, v)
+		if err != nil {
+			addAPIError(diags, "reading the current document of "+productID+" to plan its creation", err)
+			return nil, basis{}, false
+		}
+		b = b.with(v, doc)
+		if doc != nil {
+			current, version = doc, v
+			break
+		}
+	}
+	if current == nil || !plan.documentKnown() {
+		return current, b, true
+	}
+	configured, d := plan.configuredDocument()
+	if d.HasError() {
+		return current, b, true // validation reports it
+	}
+	shape := plan.shape()
+	defer announceKept(plan, current.CommonCloud, diags)
+	if changed := changedPaths(managedPart(current.CommonCloud, shape), configured); len(changed) > 0 {
+		diags.AddAttributeWarning(plan.documentAttribute(), "Creating over an existing document",
+			fmt.Sprintf("Product %s already has %s. This apply replaces it with the configuration: %d field(s) would "+
+				"change: %s. Nothing has been written yet. To adopt the existing document instead, import it (an "+
+				"import block with id = %q, then terraform plan -generate-config-out=generated.tf) and change it from there.",
+				productID, describeVersion(current, version), len(changed), describeChanges(managedPart(current.CommonCloud, shape), configured), productID))
+	}
+	return current, b, true
+}
+
+// announceOverwrittenDraft warns that a write overwrites a pending draft that the state does
+// not describe (a published resource's refresh does not read the draft): who wrote it, when,
+// and the fields where it differs from what this apply writes.
+func (r *privacySecurityResource) announceOverwrittenDraft(plan *privacySecurityResourceModel, draft *marketplace.Version, in planIntent, diags *diag.Diagnostics) {
+	if !plan.documentKnown() {
+		return
+	}
+	configured, d := plan.configuredDocument()
+	if d.HasError() {
+		return
+	}
+	shape := plan.shape()
+	changed := changedPaths(managedPart(draft.CommonCloud, shape), configured)
+	if len(changed) == 0 && !in.putting {
+		return // publishing a draft that holds the configuration: nothing of anyone's is lost
+	}
+	what := "This apply overwrites it with the configuration"
+	if !in.putting {
+		what = "This apply publishes the configuration over it"
+	}
+	detail := fmt.Sprintf("Product %s has %s. %s", plan.ProductID.ValueString(), describeVersion(draft, marketplace.Draft), what)
+	if len(changed) > 0 {
+		detail += fmt.Sprintf(": %d field(s) of the draft would change: %s", len(changed), describeChanges(managedPart(draft.CommonCloud, shape), configured))
+	}
+	diags.AddAttributeWarning(plan.documentAttribute(), "Overwriting a pending draft",
+		detail+". Nothing has been written yet; the apply checks that the draft is still this one, and changes nothing if it is not.")
+}
+
+// announceKeptFields warns, in the plan of a change, about the fields the write keeps
+// because the configuration does not manage them (from the last read's record). A key that
+// the plan removes (the JSON form's three-way rule) is not among them.
+func (r *privacySecurityResource) announceKeptFields(ctx context.Context, plan, state *privacySecurityResourceModel, private privateGetter, diags *diag.Diagnostics) {
+	recorded, _ := private.GetKey(ctx, privateUnmanaged)
+	if recorded == nil {
+		return // never read: the apply keeps whatever the document holds all the same
+	}
+	kept, err := decodeObject(string(recorded))
+	if err != nil || len(kept) == 0 {
+		return
+	}
+	announceKept(plan, dropRemovedKeys(kept, state.shape(), plan.shape()), diags)
+}
+
+// announceKept names the fields of kept that plan's configuration does not manage.
+func announceKept(plan *privacySecurityResourceModel, kept map[string]any, diags *diag.Diagnostics) {
+	_, keptPaths := splitUnmanaged(kept, plan.shape())
+	if len(keptPaths) == 0 {
+		return
+	}
+	productID := plan.ProductID.ValueString()
+	detail := fmt.Sprintf("Product %s: the Marketplace document has %d field(s) that common_cloud does not model: %s. "+
+		"This apply writes the draft with them kept as they are (the typed form cannot change or remove them; "+
+		"common_cloud_json can).", productID, len(keptPaths), listPaths(keptPaths))
+	if plan.isJSON() {
+		detail = fmt.Sprintf("Product %s: the Marketplace document has %d key(s) that common_cloud_json has never held: %s. "+
+			"This apply writes the draft with them kept as they are. To remove one on purpose, add it to "+
+			"common_cloud_json and apply, then delete it from the configuration and apply again.",
+			productID, len(keptPaths), listPaths(keptPaths))
+	}
+	diags.AddAttributeWarning(plan.documentAttribute(), "Fields this configuration does not manage are kept", detail)
+}
+
+// planDestroy plans a destroy: credentials, what the delete will check (the draft as this
+// plan saw it, read now when the refresh did not), and what the destroy does: the draft it
+// discards, and the live version that stays.
+func (r *privacySecurityResource) planDestroy(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	state, diags := modelFromValue(ctx, req.State.Raw)
+	if resp.Diagnostics.Append(diags...); diags.HasError() {
+		return
+	}
+	if !r.requireCredentials(&resp.Diagnostics, "destroy", state.ProductID) || r.client == nil {
+		return
+	}
+	productID := state.ProductID.ValueString()
+	b, ok := r.recordDestroyBasis(ctx, productID, req.Private, resp)
+	if !ok {
+		return
+	}
+	draft := "It has no draft, so nothing is deleted"
+	if b.Draft != nil && b.Draft.Exists {
+		draft = "Its draft (" + b.Draft.String() + ") is discarded"
+	}
+	resp.Diagnostics.AddWarning("Destroying leaves the live version published",
+		fmt.Sprintf("Destroying marketplace_privacy_security for product %s. %s. Its live privacy and security "+
+			"information, if published, stays published: the Marketplace API has no way to withdraw it. To stop "+
+			"managing the app and keep its draft, use a removed block with lifecycle { destroy = false } instead.", productID, draft))
+}
+
+// recordDestroyBasis puts in the plan's private state what a destroy of productID's
+// draft will check: the draft as the refresh read it, or as read now.
+func (r *privacySecurityResource) recordDestroyBasis(ctx context.Context, productID string, private privateGetter, resp *resource.ModifyPlanResponse) (basis, bool) {
+	if raw, _ := private.GetKey(ctx, privateDestroyBasis); raw != nil {
+		if b, ok := decodeBasis(raw); ok {
+			return b, true
+		}
+	}
+	recorded, _ := private.GetKey(ctx, privateBasis)
+	b, _ := decodeBasis(recorded)
+	if b.Draft == nil {
+		doc, err := r.readForPlan(ctx, productID, marketplace.Draft)
+		if err != nil {
+			addAPIError(&resp.Diagnostics, "reading the draft of "+productID+" to plan its destroy", err)
+			return basis{}, false
+		}
+		b = b.with(marketplace.Draft, doc)
+	}
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateDestroyBasis, encodeBasis(basis{Draft: b.Draft}))...)
+	return b, true
+}
+
+// readForPlan reads one version for a plan, and remembers it for the apply that may follow
+// in this walk (planReads); nil, nil when the version does not exist. A draft that this
+// provider instance deleted itself (the old half of a replacement) counts as still there.
+func (r *privacySecurityResource) readForPlan(ctx context.Context, productID string, version marketplace.VersionState) (*marketplace.Version, error) {
+	doc, err := r.client.Get(ctx, productID, version)
+	if marketplace.IsNotFound(err) {
+		doc, err = nil, nil
+		if own, ok := r.reads.ownDelete(productID); ok && version == marketplace.Draft {
+			doc = own
+		}
+	}
+	if err == nil {
+		r.reads.remember(productID, version, doc)
+	}
+	return doc, err
+}
+
+// requireCredentials fails a plan that would write without credentials: the apply would
+// fail, after the merge of a pipeline's pull request.
+func (r *privacySecurityResource) requireCredentials(diags *diag.Diagnostics, action string, productID types.String) bool {
+	if r.client == nil || r.client.HasCredentials() {
+		return true
+	}
+	id := "(not known yet)"
+	if known(productID) {
+		id = productID.ValueString()
+	}
+	what := map[string]string{
+		"create":  "write the draft of",
+		"change":  "write the draft of (or publish)",
+		"destroy": "delete the draft of",
+	}[action]
+	diags.AddError("Marketplace credentials required",
+		fmt.Sprintf("This plan would %s product %s, which needs an authenticated account, and no credentials are set. "+
+			"Set %s and %s (or email and api_token in the provider block) for plan and apply. Reading live versions "+
+			"needs none.", what, id, EnvEmail, EnvAPIToken))
+	return false
+}
+
+// managedPart is what of doc a configuration of the given shape shows: for the typed
+// form, the modelled fields as the provider reads them; for the JSON form, the keys the
+// configuration holds.
+func managedPart(doc map[string]any, shape managedShape) map[string]any {
+	if js, ok := shape.(jsonShape); ok {
+		out, _ := projectJSON(doc, js.keys).(map[string]any)
+		return out
+	}
+	typed, _ := documentFromAPI(doc)
+	out, _ := documentToAPI(typed)
+	return out
+}
+
+// describeVersion names a version for a plan: whose unpublished work a draft is.
+func describeVersion(doc *marketplace.Version, version marketplace.VersionState) string {
+	if version == marketplace.Live {
+		return "a published (live) version"
+	}
+	who := ""
+	if doc.Properties != nil && doc.Properties.UpdatedBy != "" {
+		who = " by " + doc.Properties.UpdatedBy
+		if doc.Properties.UpdatedAt != 0 {
+			who += " at " + time.UnixMilli(doc.Properties.UpdatedAt).UTC().Format(time.RFC3339)
+		}
+	}
+	if who == "" {
+		return "an unpublished draft"
+	}
+	return "an unpublished draft (last changed" + who + ")"
+}
+
+// privateGetter is the part of private state a plan reads.
+type privateGetter interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+}
+
+// documentAttribute is the attribute that holds m's document.
+func (m *privacySecurityResourceModel) documentAttribute() path.Path {
+	if m.isJSON() {
+		return path.Root("common_cloud_json")
+	}
+	return path.Root("common_cloud")
+}
+
+func (m *privacySecurityResourceModel) isJSON() bool { return !m.CommonCloudJSON.IsNull() }
+
+// documentKnown reports whether m's document is wholly known.
+func (m *privacySecurityResourceModel) documentKnown() bool {
+	forms := m.documentForms()
+	return forms.typed.IsFullyKnown() && forms.json.IsFullyKnown()
+}
