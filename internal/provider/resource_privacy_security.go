@@ -331,8 +331,12 @@ func (r *privacySecurityResource) Read(ctx context.Context, req resource.ReadReq
 	}
 	r.setState(ctx, newState, &resp.State, nil, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateUnmanaged, unmanagedRecord(doc, state))...)
-	// What this refresh saw is the basis of the plan made from it (basis.go).
+	// What this refresh saw is the basis of the plan made from it (basis.go); what an
+	// earlier plan recorded for its own apply is no longer anyone's.
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateBasis, encodeBasis(read))...)
+	for _, key := range []string{privateDestroyBasis, privateReplacing} {
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, key, nil)...)
+	}
 
 	// Onboarding: say what generated configuration cannot hold.
 	if imported, _ := resp.Private.GetKey(ctx, privateImported); imported != nil {
@@ -362,10 +366,12 @@ func (r *privacySecurityResource) setState(ctx context.Context, m *privacySecuri
 
 // readBack reads the version that m's publish setting reflects, and the other one only
 // when that one is missing (a draft published or discarded elsewhere, or never
-// published). It returns nil, without error, when neither exists, and what it read.
+// published). A state that publishes but holds a draft (its publish failed) reads the
+// draft first: the next apply then publishes it without writing it again. It returns nil,
+// without error, when neither exists, and what it read.
 func (r *privacySecurityResource) readBack(ctx context.Context, m *privacySecurityResourceModel) (*privacySecurityResourceModel, *marketplace.Version, basis, diag.Diagnostics) {
 	order := []marketplace.VersionState{marketplace.Draft, marketplace.Live}
-	if m.Publish.ValueBool() {
+	if m.Publish.ValueBool() && m.VersionState.ValueString() != string(marketplace.Draft) {
 		order = []marketplace.VersionState{marketplace.Live, marketplace.Draft}
 	}
 	read := basis{ProductID: m.ProductID.ValueString()}

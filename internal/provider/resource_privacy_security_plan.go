@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/marketplace-trust/terraform-provider-marketplace/internal/marketplace"
 )
@@ -62,7 +63,7 @@ func (r *privacySecurityResource) ModifyPlan(ctx context.Context, req resource.M
 		r.planDestroy(ctx, req, resp)
 		return
 	}
-	if !req.State.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw) {
+	if !req.State.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw) && !publishPending(req.State.Raw) {
 		return // nothing changes (the common case): the plan already says so
 	}
 	plan, diags := modelFromValue(ctx, req.Plan.Raw)
@@ -116,6 +117,19 @@ func (r *privacySecurityResource) ModifyPlan(ctx context.Context, req resource.M
 	if resp.Diagnostics.Append(diags...); !diags.HasError() {
 		resp.Plan.Raw = v
 	}
+}
+
+// publishPending reports whether a state publishes and yet describes the draft (its
+// publish failed): the plan publishes it although no attribute changed.
+func publishPending(state tftypes.Value) bool {
+	attrs, ok := attributes(state)
+	if !ok {
+		return false
+	}
+	var publish bool
+	var version string
+	return attrs["publish"].As(&publish) == nil && publish && attrs["version_state"].As(&version) == nil &&
+		version != string(marketplace.Live)
 }
 
 // planBasis works out what the apply will check before it writes (basis.go), reading what
@@ -298,7 +312,8 @@ func (r *privacySecurityResource) planDestroy(ctx context.Context, req resource.
 		return
 	}
 	productID := state.ProductID.ValueString()
-	b, ok := r.recordDestroyBasis(ctx, productID, req.Private, resp)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateDestroyBasis, nil)...) // this plan's own, below
+	b, ok := r.recordDestroyBasis(ctx, productID, resp.Private, resp)
 	if !ok {
 		return
 	}

@@ -281,7 +281,9 @@ func TestAccResourcePublishFailureIsHealedByTheNextApply(t *testing.T) {
 				ExpectError: regexp.MustCompile(`(?s)publishing the draft.*answered 500`),
 			},
 			{
-				// The change waits in the draft; state says so, so the plan publishes it.
+				// The change waits in the draft; state says so, so the plan publishes it,
+				// without writing it again.
+				PreConfig:        mock.ResetRequests,
 				Config:           smallConfig(true, "90_DAYS"),
 				ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate),
 				ConfigStateChecks: []statecheck.StateCheck{
@@ -290,6 +292,7 @@ func TestAccResourcePublishFailureIsHealedByTheNextApply(t *testing.T) {
 				Check: resource.ComposeAggregateTestCheckFunc(
 					checkStored(t, "live", liveOf(mock), smallDoc("90_DAYS")),
 					checkStored(t, "draft", draftOf(mock), nil),
+					checkCalls(mock, map[mockmarketplace.Route]int{mockmarketplace.RoutePut: 0, mockmarketplace.RoutePublish: 1, mockmarketplace.RouteDelete: 0}),
 				),
 			},
 		},
@@ -308,10 +311,15 @@ func TestAccResourcePublishFailureOnCreate(t *testing.T) {
 				Check:       checkStored(t, "draft", draftOf(mock), smallDoc("30_DAYS")),
 			},
 			{
-				Config: smallConfig(true, "30_DAYS"),
+				// The failed create is tainted: the next apply replaces it, discarding the draft,
+				// writing it again and publishing.
+				PreConfig:        mock.ResetRequests,
+				Config:           smallConfig(true, "30_DAYS"),
+				ConfigPlanChecks: expectAction(plancheck.ResourceActionDestroyBeforeCreate),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					checkStored(t, "live", liveOf(mock), smallDoc("30_DAYS")),
 					checkStored(t, "draft", draftOf(mock), nil),
+					checkCalls(mock, map[mockmarketplace.Route]int{mockmarketplace.RouteDelete: 1, mockmarketplace.RoutePut: 1, mockmarketplace.RoutePublish: 1}),
 				),
 			},
 		},
