@@ -27,7 +27,9 @@ const colleague = "colleague@example.com"
 // meanwhile is a plan check that changes the Marketplace between the plan and the apply.
 type meanwhile func()
 
-func (f meanwhile) CheckPlan(context.Context, plancheck.CheckPlanRequest, *plancheck.CheckPlanResponse) { f() }
+func (f meanwhile) CheckPlan(context.Context, plancheck.CheckPlanRequest, *plancheck.CheckPlanResponse) {
+	f()
+}
 
 // colleagueBody is a stored body as a colleague's edit in the UI leaves it.
 func colleagueBody(t *testing.T, doc map[string]any) []byte {
