@@ -312,3 +312,37 @@ func TestAccBasisUnchangedAppAppliesAsBefore(t *testing.T) {
 		})
 	})
 }
+
+// A create writes over only what its plan saw: a draft written between the plan (which saw
+// no document) and the apply stays, and Terraform refuses the apply, naming it; planned
+// again, the create over it is announced and converges.
+func TestAccBasisCreateOverADraftWrittenAfterThePlan(t *testing.T) {
+	bothPaths(t, func(t *testing.T, env map[string]string, mock *mockmarketplaceServer) {
+		theirs := withField(smallDoc("7_DAYS"), "hasRestAPIExtension", true)
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: providerFactories(env),
+			Steps: []resource.TestStep{
+				{
+					Config: smallConfig(false, "30_DAYS"),
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectKnownValue(exampleAddr, tfjsonpath.New("basis"), knownvalue.StringExact("draft: none; live: none")),
+						meanwhile(func() { mock.SetDraft(testProductID, colleagueBody(t, theirs)) }),
+					}},
+					ExpectError: regexp.MustCompile(`(?s)inconsistent final plan.*basis.*draft: none; live: none.*` + colleague),
+				},
+				{
+					PreConfig: func() {
+						if !strings.Contains(string(mock.Draft(testProductID)), colleague) {
+							t.Error("the colleague's draft was overwritten")
+						}
+					},
+					Config: smallConfig(false, "30_DAYS"),
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectKnownValue(exampleAddr, tfjsonpath.New("basis"), knownvalue.StringRegexp(regexp.MustCompile(`^draft: .* by `+colleague))),
+					}},
+					Check: checkStored(t, "draft", draftOf(mock), withField(smallDoc("30_DAYS"), "hasRestAPIExtension", true)),
+				},
+			},
+		})
+	})
+}

@@ -103,7 +103,10 @@ func (r *privacySecurityResource) ModifyPlan(ctx context.Context, req resource.M
 	if state != nil {
 		planned.Basis = state.Basis
 	}
-	if (in.putting || in.publishing) && known(plan.ProductID) && r.client != nil {
+	// A new product ID replaces the resource; Terraform shows the warnings of this plan, and
+	// drops those of the create half's plan that follows.
+	replacing := state != nil && known(plan.ProductID) && !plan.ProductID.Equal(state.ProductID)
+	if (in.putting || in.publishing || replacing) && known(plan.ProductID) && r.client != nil {
 		b, ok := r.planBasis(ctx, &planned, state, in, req, resp)
 		if !ok {
 			return

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -157,3 +158,31 @@ func TestPlanReadsServeOnlyFreshReadsOfThatVersion(t *testing.T) {
 		t.Error("no cache served a read")
 	}
 }
+
+// A warning never contradicts the plan: a key a colleague added under a key that the JSON
+// configuration then drops is removed by the plan, and so not said to be kept.
+func TestKeptFieldsWarningLeavesOutWhatThePlanRemoves(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	shape := privacySecurityShape()
+	model := func(doc string) *privacySecurityResourceModel {
+		m, _ := modelFromValue(ctx, shape.nullState)
+		m.ProductID, m.CommonCloudJSON = types.StringValue(testProductID), newCommonCloudJSON(doc)
+		return m
+	}
+	state := model(`{"logDetails": {"loggingEnabled": true}, "extra": {"y": 1}}`)
+	plan := model(`{"logDetails": {"loggingEnabled": true}}`)
+	recorded := fakePrivate{privateUnmanaged: []byte(`{"extra": {"z": "from the UI"}, "other": true}`)}
+	var diags diag.Diagnostics
+	(&privacySecurityResource{}).announceKeptFields(ctx, plan, state, recorded, &diags)
+	if len(diags) != 1 {
+		t.Fatalf("diagnostics %v, want the warning for other", diags)
+	}
+	if detail := diags[0].Detail(); strings.Contains(detail, "extra") || !strings.Contains(detail, "other") {
+		t.Errorf("the warning says a removed key is kept, or leaves out a kept one: %s", detail)
+	}
+}
+
+type fakePrivate map[string][]byte
+
+func (f fakePrivate) GetKey(_ context.Context, key string) ([]byte, diag.Diagnostics) { return f[key], nil }

@@ -1,0 +1,134 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The pipeline's shape, on the real CLI and the emulator: a plan is saved and reviewed, a
+// colleague edits the app in the Marketplace meanwhile, and the saved plan is applied. The
+// apply changes nothing for that app and says who changed it and to plan again; planned
+// again, it converges and keeps the colleague's field. The plans of a destroy, of a
+// replacement (-replace and a new product_id) and of a published app with someone's draft
+// say what they will do.
+func TestAccPipelineAppliesWhatWasReviewed(t *testing.T) {
+	t.Parallel()
+	c := testCLI(t)
+	providerBin, emulatorBin := binaries(t)
+	const email, token = "vendor@example.com", "pipeline-token"
+	const other = "87654321-4321-4321-4321-cba987654321"
+	creds := []string{"MARKETPLACE_EMAIL=" + email, "MARKETPLACE_API_TOKEN=" + token}
+	url := startEmulator(t, emulatorBin, filepath.Join(t.TempDir(), "emulator.json"), baseEnv(creds...), productID, other)
+	w := newWorkspace(t, c, providerBin, baseEnv(append(creds, "MARKETPLACE_BASE_URL="+url)...))
+	config := func(product, retention string, publish bool) {
+		text := `terraform {
+  required_providers {
+    marketplace = { source = "marketplace-trust/marketplace" }
+  }
+}
+resource "marketplace_privacy_security" "app" {
+  product_id = "` + product + `"
+  publish    = ` + map[bool]string{true: "true", false: "false"}[publish] + `
+  common_cloud = {
+    log_details = {
+      logging_enabled = true
+      log_retention   = "` + retention + `"
+    }
+  }
+}
+`
+		if err := os.WriteFile(filepath.Join(w.dir, "main.tf"), []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	api := func(method, product, query, body string) string {
+		t.Helper()
+		req, err := http.NewRequestWithContext(context.Background(), method, url+"/rest/3/privacy-and-security/products/"+product+query, bytes.NewReader([]byte(body)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.SetBasicAuth(email, token)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer func() { _ = resp.Body.Close() }()
+		data, _ := io.ReadAll(resp.Body)
+		return string(data)
+	}
+	flat := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+	config(productID, "30_DAYS", false)
+	w.mustRun("apply", "-auto-approve", "-input=false", "-no-color")
+
+	// The reviewed plan, then a colleague's edit in the UI, then the apply of the saved plan.
+	config(productID, "90_DAYS", false)
+	plan := w.mustRun("plan", "-out=tfplan", "-input=false", "-no-color")
+	if !strings.Contains(plan, `basis`) || !strings.Contains(plan, "by "+email) {
+		t.Errorf("the plan does not show its basis:\n%s", plan)
+	}
+	api(http.MethodPut, productID, "", `{"commonCloud": {"logDetails": {"loggingEnabled": true, "logRetention": "7_DAYS"}, "hasRestAPIExtension": true}}`)
+	out, code := w.run("apply", "-input=false", "-no-color", "tfplan")
+	for _, want := range []string{"The Marketplace changed since the plan", productID, "by " + email,
+		"logDetails.logRetention", "Nothing was written, published or discarded", "Run terraform plan again"} {
+		if code != 1 || !strings.Contains(flat(out), want) {
+			t.Errorf("apply of the stale plan: exit %d, want 1 and %q:\n%s", code, want, out)
+		}
+	}
+	if draft := api(http.MethodGet, productID, "?state=draft", ""); !strings.Contains(draft, "7_DAYS") || !strings.Contains(draft, "hasRestAPIExtension") {
+		t.Errorf("the stale apply changed the colleague's draft: %s", draft)
+	}
+
+	// Planned again: the plan shows the colleague's draft as its basis; the apply converges.
+	w.mustRun("plan", "-out=tfplan", "-input=false", "-no-color")
+	w.mustRun("apply", "-input=false", "-no-color", "tfplan")
+	if draft := api(http.MethodGet, productID, "?state=draft", ""); !strings.Contains(draft, "90_DAYS") || !strings.Contains(draft, "hasRestAPIExtension") {
+		t.Errorf("after planning again: %s, want 90_DAYS with the colleague's field kept", draft)
+	}
+	if _, code := w.run("plan", "-detailed-exitcode", "-input=false", "-no-color"); code != 0 {
+		t.Errorf("the plan after converging has changes (exit %d)", code)
+	}
+
+	// -replace: the replacement's plan shows what the new object will be written over.
+	out = flat(w.mustRun("plan", "-replace=marketplace_privacy_security.app", "-input=false", "-no-color"))
+	if !strings.Contains(out, "will be replaced, as requested") || !strings.Contains(out, `~ basis = "draft: `) || !strings.Contains(out, `-> "draft: `) {
+		t.Errorf("the -replace plan does not show the replacement's basis:\n%s", out)
+	}
+
+	// A new product_id: the plan that forces the replacement warns of the other app's draft.
+	api(http.MethodPut, other, "", `{"commonCloud": {"logDetails": {"loggingEnabled": false}}}`)
+	config(other, "90_DAYS", false)
+	out = flat(w.mustRun("plan", "-input=false", "-no-color"))
+	for _, want := range []string{"must be replaced", "Creating over an existing document", "Product " + other + " already has an unpublished draft", "logDetails.loggingEnabled (false -> true)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the replacing plan lacks %q:\n%s", want, out)
+		}
+	}
+
+	// Published, with a colleague's pending draft: the plan of a change names it.
+	config(productID, "90_DAYS", true)
+	w.mustRun("apply", "-auto-approve", "-input=false", "-no-color")
+	api(http.MethodPut, productID, "", `{"commonCloud": {"logDetails": {"loggingEnabled": true, "logRetention": "1_DAYS"}}}`)
+	config(productID, "30_DAYS", true)
+	out = flat(w.mustRun("plan", "-input=false", "-no-color"))
+	for _, want := range []string{"Overwriting a pending draft", "unpublished draft (last changed by " + email, `logDetails.logRetention ("1_DAYS" -> "30_DAYS")`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the plan over a pending draft lacks %q:\n%s", want, out)
+		}
+	}
+
+	// A destroy's plan says what it discards and that the live version stays.
+	out = flat(w.mustRun("plan", "-destroy", "-input=false", "-no-color"))
+	for _, want := range []string{"Destroying leaves the live version published", "Its draft (", "is discarded", "stays published"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the destroy plan lacks %q:\n%s", want, out)
+		}
+	}
+}
