@@ -105,6 +105,9 @@ type Mock struct {
 	requests []Request
 	faults   map[Route][]*Fault
 
+	// Developer spaces and their app listings (listing.go).
+	spaces map[string]*developerSpace
+
 	// A token bucket, when a rate limit is set.
 	limit      RateLimit
 	tokens     float64
@@ -298,6 +301,9 @@ func (m *Mock) record(r *http.Request, route Route, productID string, status int
 // ServeHTTP answers one API request.
 func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	route, productID, ok := classify(r)
+	if !ok {
+		route, productID, ok = classifyListing(r)
+	}
 	rec := &statusRecorder{ResponseWriter: w}
 	defer func() { m.record(r, route, productID, rec.status) }()
 	if !ok {
@@ -344,6 +350,10 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			m.opts.OnChange()
 		}
 		m.applyFault(rec, fault)
+		return
+	}
+	if route == RouteListApps || route == RouteVendorSpace {
+		m.handleListing(rec, r, route, productID)
 		return
 	}
 	m.handle(rec, r, route, productID)

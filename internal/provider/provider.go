@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -33,6 +34,7 @@ const (
 var (
 	_ provider.Provider                   = &marketplaceProvider{}
 	_ provider.ProviderWithValidateConfig = &marketplaceProvider{}
+	_ provider.ProviderWithListResources  = &marketplaceProvider{}
 	_ fastpath.Provider                   = &marketplaceProvider{}
 )
 
@@ -165,6 +167,7 @@ func (p *marketplaceProvider) Configure(ctx context.Context, req provider.Config
 	data := newProviderData(client)
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	resp.ListResourceData = data
 	p.resourceData.Store(data)
 }
 
@@ -253,6 +256,10 @@ func known(v interface{ IsUnknown() bool }) bool { return !v.IsUnknown() }
 
 func (p *marketplaceProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{NewPrivacySecurityResource}
+}
+
+func (p *marketplaceProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{NewPrivacySecurityListResource}
 }
 
 func (p *marketplaceProvider) DataSources(_ context.Context) []func() datasource.DataSource {

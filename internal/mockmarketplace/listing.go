@@ -1,0 +1,165 @@
+package mockmarketplace
+
+import (
+	"encoding/base64"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// The product listing of a developer space, as Atlassian's Marketplace REST API v3 pages
+// describe it: GET /rest/3/product-listing/developer-space/{developerId} lists its apps, a
+// page at a time (limit, cursor from links.next), private apps only with includePrivate;
+// GET /rest/3/developer-space/vendor/{vendorId} answers the developer space of a vendor.
+// Both need credentials, as drafts do. Items carry fields the provider does not use.
+
+const (
+	listingPrefix     = "/rest/3/product-listing/developer-space/"
+	vendorSpacePrefix = "/rest/3/developer-space/vendor/"
+
+	// RouteListApps is a page of a developer space's apps; RouteVendorSpace a vendor's space.
+	RouteListApps    Route = "GET apps"
+	RouteVendorSpace Route = "GET vendor space"
+
+	defaultPageSize = 10
+	maxPageSize     = 50
+)
+
+// App is one app of a developer space's listing.
+type App struct {
+	ProductID string
+	AppKey    string
+	AppName   string
+	Private   bool
+}
+
+type developerSpace struct {
+	vendorID string
+	apps     []App
+}
+
+// AddApp lists app in the developer space developerID (made when new), and registers its
+// product (with no document) when it is not registered yet.
+func (m *Mock) AddApp(developerID string, app App) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	s := m.space(developerID)
+	s.apps = append(s.apps, app)
+	if _, ok := m.products[app.ProductID]; !ok {
+		m.products[app.ProductID] = &product{}
+	}
+}
+
+// SetVendor makes developerID the developer space of vendorID.
+func (m *Mock) SetVendor(vendorID, developerID string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.space(developerID).vendorID = vendorID
+}
+
+func (m *Mock) space(developerID string) *developerSpace {
+	if m.spaces == nil {
+		m.spaces = map[string]*developerSpace{}
+	}
+	s, ok := m.spaces[developerID]
+	if !ok {
+		s = &developerSpace{}
+		m.spaces[developerID] = s
+	}
+	return s
+}
+
+// classifyListing recognises the listing's two routes.
+func classifyListing(r *http.Request) (Route, string, bool) {
+	if r.Method != http.MethodGet {
+		return RouteUnknown, "", false
+	}
+	if id, ok := strings.CutPrefix(r.URL.Path, listingPrefix); ok && id != "" && !strings.Contains(id, "/") {
+		return RouteListApps, id, true
+	}
+	if id, ok := strings.CutPrefix(r.URL.Path, vendorSpacePrefix); ok && id != "" && !strings.Contains(id, "/") {
+		return RouteVendorSpace, id, true
+	}
+	return RouteUnknown, "", false
+}
+
+// handleListing answers the listing's routes (the caller holds no lock).
+func (m *Mock) handleListing(w http.ResponseWriter, r *http.Request, route Route, id string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if route == RouteVendorSpace {
+		for devID, s := range m.spaces {
+			if s.vendorID == id {
+				writeJSON(w, http.StatusOK, map[string]any{"developerId": devID, "vendorId": id})
+				return
+			}
+		}
+		writeError(w, http.StatusNotFound, "VENDOR_NOT_FOUND", fmt.Sprintf("vendor %s has no developer space", id))
+		return
+	}
+	s, ok := m.spaces[id]
+	if !ok {
+		writeError(w, http.StatusNotFound, "DEVELOPER_SPACE_NOT_FOUND", fmt.Sprintf("developer space %s not found", id))
+		return
+	}
+	q := r.URL.Query()
+	limit := defaultPageSize
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			writeError(w, http.StatusBadRequest, "INVALID_LIMIT", fmt.Sprintf("limit must be a positive number, not %.40q", v))
+			return
+		}
+		limit = min(n, maxPageSize)
+	}
+	includePrivate := q.Get("includePrivate") == "true"
+	start := 0
+	if c := q.Get("cursor"); c != "" {
+		raw, err := base64.RawURLEncoding.DecodeString(c)
+		n, err2 := strconv.Atoi(strings.TrimPrefix(string(raw), "offset:"))
+		if err != nil || err2 != nil || n < 0 {
+			writeError(w, http.StatusBadRequest, "INVALID_CURSOR", "the cursor is not one this server gave")
+			return
+		}
+		start = n
+	}
+	apps := make([]App, 0, len(s.apps))
+	for _, a := range s.apps {
+		if !a.Private || includePrivate {
+			apps = append(apps, a)
+		}
+	}
+	sort.SliceStable(apps, func(i, j int) bool { return apps[i].AppName < apps[j].AppName })
+	end := min(start+limit, len(apps))
+	items := []any{}
+	for _, a := range apps[min(start, len(apps)):end] {
+		state, approval := "PUBLIC", "APPROVED"
+		if a.Private {
+			state, approval = "PRIVATE", "UNSUBMITTED"
+		}
+		items = append(items, map[string]any{
+			"productId": a.ProductID, "appKey": a.AppKey, "appName": a.AppName, "developerId": id,
+			"state": state, "approvalStatus": approval, "slug": strings.ReplaceAll(strings.ToLower(a.AppName), " ", "-"),
+			// Fields the provider does not use: clients must tolerate them.
+			"tagLine": "The app called " + a.AppName, "logo": map[string]any{"id": a.AppKey + "-logo"},
+		})
+	}
+	page := func(offset int) string {
+		v := url.Values{"limit": {strconv.Itoa(limit)}}
+		if offset > 0 {
+			v.Set("cursor", base64.RawURLEncoding.EncodeToString([]byte("offset:"+strconv.Itoa(offset))))
+		}
+		if includePrivate {
+			v.Set("includePrivate", "true")
+		}
+		return listingPrefix + id + "?" + v.Encode()
+	}
+	links := map[string]any{"self": page(start)}
+	if end < len(apps) {
+		links["next"] = page(end)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": items, "links": links})
+}
