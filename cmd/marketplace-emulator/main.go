@@ -67,8 +67,11 @@ func run(ctx context.Context, args []string, getenv func(string) string) error {
 	failStatus := fs.Int("fail-status", http.StatusServiceUnavailable, "status of the failures -fail-rate injects")
 	rateLimit := fs.Float64("rate-limit", 0, "requests per second accepted before answering 429 with Retry-After (0: no limit)")
 	rateBurst := fs.Int("rate-burst", 10, "requests accepted at once under -rate-limit")
-	var products productList
+	var products, privateProducts productList
 	fs.Var(&products, "product", "product ID to register (repeatable, or comma-separated)")
+	fs.Var(&privateProducts, "private-product", "product ID to register as a private app (repeatable, or comma-separated)")
+	developerSpace := fs.String("developer-space", "", "developer space ID whose listing holds every registered product as an app (App 001, ...)")
+	vendorID := fs.String("vendor-id", "", "vendor ID whose developer space is -developer-space")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -91,10 +94,25 @@ func run(ctx context.Context, args []string, getenv func(string) string) error {
 	if err := store.persist(mock.Snapshot()); err != nil {
 		return fmt.Errorf("-state-file %s cannot be written (%w): choose a writable folder", *stateFile, err)
 	}
-	for _, id := range products {
-		if id = strings.TrimSpace(id); id != "" {
+	n := 0
+	for _, list := range []struct {
+		ids     productList
+		private bool
+	}{{products, false}, {privateProducts, true}} {
+		for _, id := range list.ids {
+			if id = strings.TrimSpace(id); id == "" {
+				continue
+			}
 			mock.AddProduct(id)
+			if *developerSpace != "" {
+				n++
+				mock.AddApp(*developerSpace, mockmarketplace.App{ProductID: id, AppKey: fmt.Sprintf("com.example.app%03d", n),
+					AppName: fmt.Sprintf("App %03d", n), Private: list.private})
+			}
 		}
+	}
+	if *developerSpace != "" && *vendorID != "" {
+		mock.SetVendor(*vendorID, *developerSpace)
 	}
 	if *failRate > 0 {
 		for _, route := range []mockmarketplace.Route{mockmarketplace.RouteGetLive, mockmarketplace.RouteGetDraft,
@@ -116,7 +134,7 @@ func run(ctx context.Context, args []string, getenv func(string) string) error {
 			return err
 		}
 	}
-	log.Printf("serving the Marketplace privacy-and-security API on %s (%d products)", baseURL, len(products))
+	log.Printf("serving the Marketplace privacy-and-security API on %s (%d products)", baseURL, len(products)+len(privateProducts))
 
 	srv := &http.Server{Handler: logRequests(mock), ReadHeaderTimeout: 10 * time.Second}
 	go func() {

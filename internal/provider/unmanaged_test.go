@@ -185,4 +185,6 @@ func TestKeptFieldsWarningLeavesOutWhatThePlanRemoves(t *testing.T) {
 
 type fakePrivate map[string][]byte
 
-func (f fakePrivate) GetKey(_ context.Context, key string) ([]byte, diag.Diagnostics) { return f[key], nil }
+func (f fakePrivate) GetKey(_ context.Context, key string) ([]byte, diag.Diagnostics) {
+	return f[key], nil
+}

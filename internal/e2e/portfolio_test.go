@@ -1,0 +1,106 @@
+package e2e
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// A vendor's whole portfolio in one command (Terraform 1.14+; OpenTofu has no list blocks):
+// terraform query -generate-config-out over a developer space of 120 apps (3 pages, some
+// private), looked up by vendor ID, writes a resource and an import block for every app; the
+// plan then imports all 120 and changes nothing; include_resource costs one GET per app.
+func TestAccPortfolioQueryGeneratesEveryApp(t *testing.T) {
+	t.Parallel()
+	c := testCLI(t)
+	if c.name != "Terraform" || !atLeast(c.version, 1, 14) {
+		t.Skipf("%s %s has no list blocks (terraform query needs Terraform 1.14+)", c.name, c.version)
+	}
+	providerBin, emulatorBin := binaries(t)
+	const email, token = "vendor@example.com", "portfolio-token"
+	const developerSpace, vendor = "0a0b0c0d-1111-4222-8333-444455556666", "1234"
+
+	// 120 apps filled in on the Marketplace: each has a live document; every tenth is private.
+	seed := map[string]map[string]json.RawMessage{}
+	var public, private []string
+	for i := 1; i <= 120; i++ {
+		id := fmt.Sprintf("00000000-0000-4000-8000-%012d", i)
+		seed[id] = map[string]json.RawMessage{"live": json.RawMessage(fmt.Sprintf(`{"commonCloud": {
+			"logDetails": {"loggingEnabled": true, "logRetention": "%d_DAYS"},
+			"security": {"securityContact": "security@example.com"},
+			"properties": {"updatedBy": "ui@example.com", "updatedAt": 1700000000000, "formStatus": "APPROVED"}}}`, i))}
+		if i%10 == 0 {
+			private = append(private, id)
+		} else {
+			public = append(public, id)
+		}
+	}
+	stateFile := filepath.Join(t.TempDir(), "emulator.json")
+	data, _ := json.Marshal(seed)
+	if err := os.WriteFile(stateFile, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	creds := []string{"MARKETPLACE_EMAIL=" + email, "MARKETPLACE_API_TOKEN=" + token}
+	url, log := startEmulatorWith(t, emulatorBin, stateFile, baseEnv(creds...), []string{
+		"-product", strings.Join(public, ","), "-private-product", strings.Join(private, ","),
+		"-developer-space", developerSpace, "-vendor-id", vendor,
+	})
+	w := newWorkspace(t, c, providerBin, baseEnv(append(creds, "MARKETPLACE_BASE_URL="+url)...))
+	for name, text := range map[string]string{
+		"main.tf": `terraform {
+  required_providers {
+    marketplace = { source = "marketplace-trust/marketplace" }
+  }
+}
+provider "marketplace" {}
+`,
+		"portfolio.tfquery.hcl": `list "marketplace_privacy_security" "apps" {
+  provider         = marketplace
+  include_resource = true
+  limit            = 1000
+  config {
+    vendor_id = "` + vendor + `"
+  }
+}
+`,
+	} {
+		if err := os.WriteFile(filepath.Join(w.dir, name), []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	before := len(log.String())
+	w.mustRun("query", "-generate-config-out=generated.tf", "-no-color")
+	queryLog := log.String()[before:]
+	if n := strings.Count(queryLog, `"GET" "/rest/3/privacy-and-security/products/`); n != 120 || strings.Contains(queryLog, "state=draft") {
+		t.Errorf("the query read %d documents (draft reads: %v), want one GET of the live version per app", n, strings.Contains(queryLog, "state=draft"))
+	}
+	if n := strings.Count(queryLog, `"/rest/3/product-listing/developer-space/`+developerSpace); n != 3 {
+		t.Errorf("the query read %d pages of the listing, want 3", n)
+	}
+	generated, err := os.ReadFile(filepath.Join(w.dir, "generated.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range append(public, private...) {
+		if strings.Count(string(generated), `"`+id+`"`) < 2 { // the resource's product_id and the import's identity
+			t.Errorf("generated.tf lacks app %s", id)
+		}
+	}
+	if n := len(regexp.MustCompile(`(?m)^resource "marketplace_privacy_security"`).FindAllString(string(generated), -1)); n != 120 {
+		t.Errorf("generated.tf has %d resource blocks, want 120", n)
+	}
+
+	out := w.mustRun("plan", "-input=false", "-no-color")
+	if !strings.Contains(out, "Plan: 120 to import, 0 to add, 0 to change, 0 to destroy.") {
+		t.Errorf("the plan of the generated configuration is not 120 clean imports:\n%s", out)
+	}
+	w.mustRun("apply", "-auto-approve", "-input=false", "-no-color")
+	if out, code := w.run("plan", "-detailed-exitcode", "-input=false", "-no-color"); code != 0 {
+		t.Errorf("after the imports the plan is not empty (exit %d):\n%s", code, out)
+	}
+}
