@@ -6,7 +6,6 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -196,28 +195,25 @@ func (n docNode) resourceAttributes() map[string]rschema.Attribute {
 
 func (n docNode) resourceAttribute() rschema.Attribute {
 	switch n.kind {
+	// The document's rules (codes, URLs, fields that go together, nothing empty) are not
+	// attribute validators: a validator cannot know what the Marketplace already holds, and
+	// an app must be adoptable as it stands. The plan checks them (checkPlannedDocument):
+	// what the configuration introduces or changes must pass, what the Marketplace holds is
+	// warned about. Only what no document can hold is refused here.
 	case kindString:
-		return rschema.StringAttribute{
-			MarkdownDescription: n.description, Optional: true,
-			Validators: append([]validator.String{notEmpty()}, n.stringValidators...),
-		}
+		return rschema.StringAttribute{MarkdownDescription: n.description, Optional: true}
 	case kindBool:
 		return rschema.BoolAttribute{MarkdownDescription: n.description, Optional: true}
 	case kindStringSet:
 		return rschema.SetAttribute{
 			MarkdownDescription: n.description, Optional: true, ElementType: types.StringType,
-			Validators: []validator.Set{
-				setvalidator.SizeAtLeast(1),
-				noNullElements(),
-				setvalidator.ValueStringsAre(append([]validator.String{notEmpty()}, n.stringValidators...)...),
-			},
+			Validators:          []validator.Set{noNullElements()},
 		}
 	}
 	return rschema.SingleNestedAttribute{
 		MarkdownDescription: n.description, Optional: true,
 		CustomType: n.objectType,
 		Attributes: n.resourceAttributes(),
-		Validators: append([]validator.Object{notEmptyObject()}, n.objectValidators...),
 	}
 }
 
@@ -245,10 +241,11 @@ func (n docNode) dataSourceAttribute() dschema.Attribute {
 }
 
 // documentFromAPI converts the API's commonCloud object (decoded JSON) into the value of
-// common_cloud. Fields this provider does not model are left out. Absent, null, empty
-// strings, empty arrays and objects with nothing set all become null, because a
-// configuration cannot hold them (the validators ask to omit instead) and they must not
-// show as a difference.
+// common_cloud. Fields this provider does not model are left out. Absent and null become
+// null; empty strings, empty arrays and empty objects stay what they are, so that a
+// document left so in the Marketplace UI round-trips through import and generated
+// configuration (the plan's rules warn about them, and refuse them only when a
+// configuration introduces them).
 func documentFromAPI(commonCloud map[string]any) (types.Object, diag.Diagnostics) {
 	v, diags := commonCloudDoc.fromJSON(path.Root("common_cloud"), commonCloud)
 	obj, ok := v.(types.Object)
@@ -271,10 +268,10 @@ func (n docNode) fromJSON(p path.Path, raw any) (attr.Value, diag.Diagnostics) {
 		if raw != nil && !ok {
 			mismatch()
 		}
-		if s == "" {
+		if !ok {
 			return types.StringNull(), diags
 		}
-		return types.StringValue(s), diags
+		return types.StringValue(s), diags // "" too: what the Marketplace holds round-trips
 	case kindBool:
 		b, ok := raw.(bool)
 		if raw != nil && !ok {
@@ -303,10 +300,10 @@ func (n docNode) fromJSON(p path.Path, raw any) (attr.Value, diag.Diagnostics) {
 				elems = append(elems, types.StringValue(s))
 			}
 		}
-		if len(elems) == 0 {
+		if !ok {
 			return types.SetNull(types.StringType), diags
 		}
-		return types.SetValueMust(types.StringType, elems), diags
+		return types.SetValueMust(types.StringType, elems), diags // [] too
 	}
 
 	m, ok := raw.(map[string]any)
@@ -321,7 +318,9 @@ func (n docNode) fromJSON(p path.Path, raw any) (attr.Value, diag.Diagnostics) {
 		attrs[c.tfName()] = v
 		anySet = anySet || !v.IsNull()
 	}
-	if !anySet {
+	// Absent, or holding only fields this provider does not model (the typed form keeps
+	// those as they are, unseen): null. Empty ({}): an object with nothing set.
+	if m == nil || (!anySet && len(m) > 0) {
 		return types.ObjectNull(n.childTypes()), diags
 	}
 	obj, d := types.ObjectValue(n.childTypes(), attrs)

@@ -52,6 +52,7 @@ func TestDocumentCasesRefusedAlikeInBothForms(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	server := providerserver.NewProtocol6(newTestProvider(nil))()
+	fast := newServer(newTestProvider(nil))
 	shape := privacySecurityShape()
 	for _, c := range documentCases {
 		doc, err := decodeObject(c.doc)
@@ -88,35 +89,24 @@ func TestDocumentCasesRefusedAlikeInBothForms(t *testing.T) {
 		if !reflect.DeepEqual(jsonPaths, want) {
 			t.Errorf("%s, JSON form: errors at %q, want %q", c.name, jsonPaths, want)
 		}
+		// The fast path answers the same (the rules run in the plan, which it serves).
+		fastTyped := validatePaths(t, fast, shape, map[string]tftypes.Value{"common_cloud": typed}, func(d *tfprotov6.Diagnostic) string {
+			return jsonPathOf(d.Attribute)
+		})
+		if !reflect.DeepEqual(fastTyped, typedPaths) {
+			t.Errorf("%s, typed form: the fast path refused %q, the framework %q", c.name, fastTyped, typedPaths)
+		}
 	}
 }
 
-// validatePaths runs ValidateResourceConfig on a configuration of attrs (others null) and
-// returns the sorted, distinct paths of its errors.
+// validatePaths checks a configuration of attrs (others null) as Terraform does, by
+// ValidateResourceConfig and then the plan of a create, and returns the sorted, distinct
+// paths of the errors.
 func validatePaths(t *testing.T, server tfprotov6.ProviderServer, shape *resourceShape, attrs map[string]tftypes.Value, pathOf func(*tfprotov6.Diagnostic) string) []string {
 	t.Helper()
-	all := map[string]tftypes.Value{}
-	for name, typ := range shape.stateType.AttributeTypes {
-		all[name] = tftypes.NewValue(typ, nil)
-	}
-	all["product_id"] = tftypes.NewValue(tftypes.String, testProductID)
-	for name, v := range attrs {
-		all[name] = v
-	}
-	dv, err := tfprotov6.NewDynamicValue(shape.stateType, tftypes.NewValue(shape.stateType, all))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := server.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{}); err != nil {
-		t.Fatal(err)
-	}
-	resp, err := server.ValidateResourceConfig(context.Background(), &tfprotov6.ValidateResourceConfigRequest{TypeName: "marketplace_privacy_security", Config: &dv})
-	if err != nil {
-		t.Fatal(err)
-	}
 	seen := map[string]bool{}
 	paths := []string{}
-	for _, d := range resp.Diagnostics {
+	for _, d := range checkConfig(t, server, shape, attrs) {
 		if d.Severity != tfprotov6.DiagnosticSeverityError {
 			continue
 		}
@@ -127,6 +117,53 @@ func validatePaths(t *testing.T, server tfprotov6.ProviderServer, shape *resourc
 	}
 	sort.Strings(paths)
 	return paths
+}
+
+// checkConfig returns the diagnostics of ValidateResourceConfig and of the plan of a create
+// for a configuration of attrs (others null): the document's rules are checked by the plan.
+func checkConfig(t *testing.T, server tfprotov6.ProviderServer, shape *resourceShape, attrs map[string]tftypes.Value) []*tfprotov6.Diagnostic {
+	t.Helper()
+	all := map[string]tftypes.Value{}
+	for name, typ := range shape.stateType.AttributeTypes {
+		all[name] = tftypes.NewValue(typ, nil)
+	}
+	all["product_id"] = tftypes.NewValue(tftypes.String, testProductID)
+	for name, v := range attrs {
+		all[name] = v
+	}
+	config := tftypes.NewValue(shape.stateType, all)
+	dv, err := tfprotov6.NewDynamicValue(shape.stateType, config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := server.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{}); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := server.ValidateResourceConfig(context.Background(), &tfprotov6.ValidateResourceConfigRequest{TypeName: "marketplace_privacy_security", Config: &dv})
+	if err != nil {
+		t.Fatal(err)
+	}
+	diags := resp.Diagnostics
+	// The plan of a create: computed attributes unknown in the proposed state, as Terraform sends it.
+	proposed := map[string]tftypes.Value{}
+	for name, v := range all {
+		proposed[name] = v
+	}
+	for _, name := range []string{"id", "version_state", "basis", "properties", "publish"} {
+		proposed[name] = tftypes.NewValue(shape.stateType.AttributeTypes[name], tftypes.UnknownValue)
+	}
+	pv, err := tfprotov6.NewDynamicValue(shape.stateType, tftypes.NewValue(shape.stateType, proposed))
+	if err != nil {
+		t.Fatal(err)
+	}
+	prior, _ := tfprotov6.NewDynamicValue(shape.stateType, tftypes.NewValue(shape.stateType, nil))
+	plan, err := server.PlanResourceChange(context.Background(), &tfprotov6.PlanResourceChangeRequest{
+		TypeName: "marketplace_privacy_security", Config: &dv, ProposedNewState: &pv, PriorState: &prior,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(diags, plan.Diagnostics...)
 }
 
 // jsonPathOf maps an attribute path under common_cloud to the document's JSON path;
@@ -184,22 +221,9 @@ func TestJSONFormOnlyChecks(t *testing.T) {
 		{"long value cut", `{"logDetails": {"logRetention": "` + long + `"}}`, `"... (5000 characters) is not a code`, false},
 		{"long key cut", `{"` + long + `": 1}`, `...(5000 characters) is not a key this provider knows`, true},
 	} {
-		all := map[string]tftypes.Value{}
-		for name, typ := range shape.stateType.AttributeTypes {
-			all[name] = tftypes.NewValue(typ, nil)
-		}
-		all["product_id"] = tftypes.NewValue(tftypes.String, testProductID)
-		all["common_cloud_json"] = tftypes.NewValue(tftypes.String, c.doc)
-		dv, _ := tfprotov6.NewDynamicValue(shape.stateType, tftypes.NewValue(shape.stateType, all))
-		if _, err := server.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{}); err != nil {
-			t.Fatal(err)
-		}
-		resp, err := server.ValidateResourceConfig(context.Background(), &tfprotov6.ValidateResourceConfigRequest{TypeName: "marketplace_privacy_security", Config: &dv})
-		if err != nil {
-			t.Fatal(err)
-		}
+		diagnostics := checkConfig(t, server, shape, map[string]tftypes.Value{"common_cloud_json": tftypes.NewValue(tftypes.String, c.doc)})
 		found := false
-		for _, d := range resp.Diagnostics {
+		for _, d := range diagnostics {
 			if len(d.Detail) > 600 {
 				t.Errorf("%s: a diagnostic of %d characters: %.200s", c.name, len(d.Detail), d.Detail)
 			}
@@ -208,7 +232,7 @@ func TestJSONFormOnlyChecks(t *testing.T) {
 			}
 		}
 		if !found {
-			raw, _ := json.Marshal(resp.Diagnostics)
+			raw, _ := json.Marshal(diagnostics)
 			t.Errorf("%s: no %s with %q in %s", c.name, map[bool]string{true: "warning", false: "error"}[c.warning], c.want, raw)
 		}
 	}

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -109,21 +111,131 @@ func ignoreSyntaxError(err error) error {
 }
 
 // checkDocumentJSON checks a decoded common_cloud_json (numbers as json.Number), reporting
-// at the attribute at.
+// at the attribute at, with nothing held by the Marketplace.
 func checkDocumentJSON(at path.Path, doc map[string]any) diag.Diagnostics {
-	c := &jsonCheck{at: at}
+	c := &jsonCheck{at: at, plan: doc}
 	commonCloudDoc.checkJSON(c, nil, doc)
 	return c.diags
 }
 
-// jsonCheck collects the diagnostics of one common_cloud_json, at its attribute.
-type jsonCheck struct {
-	at    path.Path
-	diags diag.Diagnostics
+// checkPlannedDocument runs the document's checks on what a plan writes, of either form
+// (the typed form converted to the API's JSON): a value the configuration introduces or
+// changes that breaks a rule is an error; one equal to what the Marketplace holds for the
+// app (prior: the document in state, after import or refresh; nil for a create) is warned
+// about, naming the rule, so that an app is adopted as it stands and fixed later. Type
+// errors are errors always.
+func checkPlannedDocument(typed bool, productID string, plan, prior map[string]any) diag.Diagnostics {
+	plan, prior = asDecodedJSON(plan), asDecodedJSON(prior)
+	c := &jsonCheck{at: path.Root("common_cloud_json"), typed: typed, plan: plan, prior: prior, productID: productID}
+	if typed {
+		c.at = path.Root("common_cloud")
+	}
+	commonCloudDoc.checkJSON(c, nil, plan)
+	return c.diags
 }
 
+// asDecodedJSON is doc as JSON decodes it (arrays as []any, numbers as json.Number): the
+// typed form's conversion makes []string. nil stays nil.
+func asDecodedJSON(doc map[string]any) map[string]any {
+	if doc == nil {
+		return nil
+	}
+	text, err := marshalDocument(doc)
+	if err != nil {
+		return doc
+	}
+	out, err := decodeObject(string(text))
+	if err != nil {
+		return doc
+	}
+	return out
+}
+
+// jsonCheck collects the diagnostics of one document's checks.
+type jsonCheck struct {
+	at          path.Path
+	typed       bool           // report at the typed form's attribute paths
+	plan, prior map[string]any // prior: what the Marketplace holds; nil when nothing
+	productID   string
+	diags       diag.Diagnostics
+}
+
+// error reports what no document may hold: a wrong type.
 func (c *jsonCheck) error(names []string, summary, msg string) {
-	c.diags.AddAttributeError(c.at, summary, "common_cloud_json: "+jsonAt(names)+": "+msg)
+	c.diags.AddAttributeError(c.pathOf(names), summary, c.where(names)+": "+msg)
+}
+
+// judge reports a rule's breach at names, about the value at subject: an error, or a
+// warning when the Marketplace already holds that value.
+func (c *jsonCheck) judge(names, subject []string, summary, msg string) {
+	p, detail := c.pathOf(names), c.where(names)+": "+msg
+	if !c.held(subject) {
+		c.diags.AddAttributeError(p, summary, detail)
+		return
+	}
+	c.diags.AddAttributeWarning(p, summary+" (kept: the Marketplace holds it)", detail+heldNote(c.productID))
+}
+
+func heldNote(productID string) string {
+	return fmt.Sprintf(" The Marketplace already holds this value for product %s, so this plan keeps it and only warns; "+
+		"a plan that changes it to a value that breaks the rule fails. Fix it in a later change.", productID)
+}
+
+// held reports whether the Marketplace holds, at subject, what the plan holds there.
+func (c *jsonCheck) held(subject []string) bool {
+	if c.prior == nil {
+		return false
+	}
+	var planned, prior any = c.plan, c.prior
+	for _, name := range subject {
+		if i, err := strconv.Atoi(name); err == nil {
+			// An element of a set: held when the set held it.
+			items, _ := planned.([]any)
+			priorItems, _ := prior.([]any)
+			if i < 0 || i >= len(items) {
+				return false
+			}
+			for _, p := range priorItems {
+				if reflect.DeepEqual(normalised(p), normalised(items[i])) {
+					return true
+				}
+			}
+			return false
+		}
+		pm, _ := planned.(map[string]any)
+		qm, _ := prior.(map[string]any)
+		planned, prior = pm[name], qm[name]
+	}
+	if planned == nil || prior == nil {
+		return planned == nil && prior == nil
+	}
+	return reflect.DeepEqual(normalised(planned), normalised(prior))
+}
+
+// pathOf is the attribute a diagnostic at names points at: common_cloud_json itself, or
+// the typed form's nested attribute (a set's element: the set).
+func (c *jsonCheck) pathOf(names []string) path.Path {
+	if !c.typed {
+		return c.at
+	}
+	p := c.at
+	node := commonCloudDoc
+	for _, name := range names {
+		child, ok := node.childByJSON(name)
+		if !ok {
+			break
+		}
+		p, node = p.AtName(child.tfName()), child
+	}
+	return p
+}
+
+// where names a value in a message: the JSON path in common_cloud_json, or the attribute.
+func (c *jsonCheck) where(names []string) string {
+	if !c.typed {
+		return "common_cloud_json: " + jsonAt(names)
+	}
+	return c.pathOf(names).String()
 }
 
 // jsonAt names a JSON path for a message, each key cut to a readable length.
@@ -171,12 +283,14 @@ func (n docNode) checkJSON(c *jsonCheck, names []string, obj map[string]any) {
 		if guess := n.closestKey(k); guess != "" {
 			detail += fmt.Sprintf(" Did you mean %s?", guess)
 		}
-		c.diags.AddAttributeWarning(c.at, "Unknown key in common_cloud_json", detail)
+		c.diags.AddAttributeWarning(c.pathOf(names), "Unknown key in common_cloud_json", detail)
 		anySet = anySet || v != nil
 	}
 	if !anySet {
-		c.error(names, "Empty object", "this object sets nothing: omit it instead.")
-		return
+		c.judge(names, names, "Empty object", "this object sets nothing: omit it instead.")
+		if !c.held(names) {
+			return
+		}
 	}
 	if len(n.objectValidators) > 0 {
 		attrs := n.attributesFromJSON(obj)
@@ -187,11 +301,30 @@ func (n docNode) checkJSON(c *jsonCheck, names []string, obj map[string]any) {
 				continue // every object check of the tree is an objectCheck (document_test.go checks)
 			}
 			var found diag.Diagnostics
-			check.check(pathOfNames(names), attrs, n.jsonName, &found)
-			for _, d := range found {
-				c.diags.AddAttributeError(c.at, d.Summary(), "common_cloud_json: "+d.Detail())
+			if c.typed {
+				check.check(c.pathOf(names), attrs, sameName, &found)
+			} else {
+				check.check(pathOfNames(names), attrs, n.jsonName, &found)
 			}
-			refused = refused || found.HasError()
+			held := c.held(names) // a rule about the object as a whole
+			if len(check.fields) > 0 {
+				held = true // a rule about some of its fields: those are what must be held
+				for _, f := range check.fields {
+					held = held && c.held(append(append([]string(nil), names...), n.jsonName(f)))
+				}
+			}
+			for _, d := range found {
+				at, detail := c.at, "common_cloud_json: "+d.Detail()
+				if withPath, ok := d.(diag.DiagnosticWithPath); ok && c.typed {
+					at, detail = withPath.Path(), d.Detail()
+				}
+				if held {
+					c.diags.AddAttributeWarning(at, d.Summary()+" (kept: the Marketplace holds it)", detail+heldNote(c.productID))
+				} else {
+					c.diags.AddAttributeError(at, d.Summary(), detail)
+				}
+			}
+			refused = refused || (found.HasError() && !held)
 		}
 		if refused {
 			return
@@ -227,7 +360,7 @@ func (n docNode) checkJSONValue(c *jsonCheck, names []string, v any) {
 			return
 		}
 		if len(items) == 0 {
-			c.error(names, "Empty set", "this list is empty: omit it instead.")
+			c.judge(names, names, "Empty set", "this list is empty: omit it instead.")
 		}
 		for i, item := range items {
 			at := append(append([]string(nil), names...), fmt.Sprint(i))
@@ -260,7 +393,7 @@ func (n docNode) checkJSONString(c *jsonCheck, names []string, s string) {
 			continue // every string check of the tree is a stringCheck (document_test.go checks)
 		}
 		if msg := check.problem(s); msg != "" {
-			c.error(names, check.summary, msg)
+			c.judge(names, names, check.summary, msg)
 			return // one problem per value, as the typed form reports the first that applies
 		}
 	}

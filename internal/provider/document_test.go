@@ -120,26 +120,43 @@ func normalizeJSON(t *testing.T, v any) map[string]any {
 	return m
 }
 
-func TestDocumentFromAPIEmptyValuesAreNull(t *testing.T) {
+// What the Marketplace holds round-trips: an empty string stays "", an empty list an empty
+// set, an empty object an object with nothing set; absent and null are null.
+func TestDocumentFromAPIKeepsEmptyValues(t *testing.T) {
 	t.Parallel()
-	obj, diags := documentFromAPI(map[string]any{
+	in := map[string]any{
 		"logDetails":    map[string]any{"logRetention": "", "loggingEnabled": false},
 		"dataResidency": map[string]any{"dataResidencyRegions": []any{}},
 		"privacy":       map[string]any{"gdpr": map[string]any{}},
 		"security":      nil,
-	})
+	}
+	obj, diags := documentFromAPI(in)
 	if diags.HasError() {
 		t.Fatal(diags)
 	}
 	attrs := obj.Attributes()
 	logs := attrs["log_details"].(types.Object).Attributes()
-	if !logs["log_retention"].IsNull() || logs["logging_enabled"].(types.Bool).ValueBool() != false || logs["logging_enabled"].IsNull() {
-		t.Errorf("log_details = %v (empty string must be null, false must stay false)", logs)
+	if logs["log_retention"].IsNull() || logs["log_retention"].(types.String).ValueString() != "" || logs["logging_enabled"].(types.Bool).ValueBool() || logs["logging_enabled"].IsNull() {
+		t.Errorf("log_details = %v (the empty string must stay \"\", false must stay false)", logs)
 	}
-	for _, name := range []string{"data_residency", "privacy", "security", "data_retention"} {
+	if regions := attrs["data_residency"].(types.Object).Attributes()["data_residency_regions"]; regions.IsNull() || len(regions.(types.Set).Elements()) != 0 {
+		t.Errorf("data_residency_regions = %v, want an empty set", regions)
+	}
+	if gdpr := attrs["privacy"].(types.Object).Attributes()["gdpr"]; gdpr.IsNull() {
+		t.Error("privacy.gdpr = null, want an object with nothing set")
+	}
+	for _, name := range []string{"security", "data_retention"} {
 		if !attrs[name].IsNull() {
 			t.Errorf("%s = %v, want null", name, attrs[name])
 		}
+	}
+	out, diags := documentToAPI(obj)
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	delete(in, "security")
+	if got, want := canonicalJSON(asDecodedJSON(out)), canonicalJSON(asDecodedJSON(in)); got != want {
+		t.Errorf("round trip: %s, want %s", got, want)
 	}
 }
 

@@ -86,17 +86,15 @@ func TestBadValuesReportedOnceAndCut(t *testing.T) {
 	for name, attrType := range shape.stateType.AttributeTypes {
 		all[name] = tftypes.NewValue(attrType, nil)
 	}
-	all["product_id"] = tftypes.NewValue(tftypes.String, long)
-	all["common_cloud_json"] = tftypes.NewValue(tftypes.String, `{"logDetails": {"logRetention": "`+long+`"}}`)
-	rdv, _ := tfprotov6.NewDynamicValue(shape.stateType, tftypes.NewValue(shape.stateType, all))
-	rresp, err := server.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: "marketplace_privacy_security", Config: &rdv})
-	if err != nil {
-		t.Fatal(err)
+	// product_id at validation, logRetention in the plan (the document's rules are the plan's).
+	diagnostics := checkConfig(t, server, shape, map[string]tftypes.Value{
+		"product_id":        tftypes.NewValue(tftypes.String, long),
+		"common_cloud_json": tftypes.NewValue(tftypes.String, `{"logDetails": {"logRetention": "`+long+`"}}`),
+	})
+	if len(diagnostics) != 2 {
+		t.Errorf("%d diagnostics, want 2 (product_id, logRetention): %+v", len(diagnostics), diagnostics)
 	}
-	if len(rresp.Diagnostics) != 2 {
-		t.Errorf("%d diagnostics, want 2 (product_id, logRetention): %+v", len(rresp.Diagnostics), rresp.Diagnostics)
-	}
-	for _, d := range rresp.Diagnostics {
+	for _, d := range diagnostics {
 		if len(d.Detail) > 500 {
 			t.Errorf("a diagnostic of %d characters: %.120s", len(d.Detail), d.Detail)
 		}

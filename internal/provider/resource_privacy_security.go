@@ -338,9 +338,18 @@ func (r *privacySecurityResource) Read(ctx context.Context, req resource.ReadReq
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, key, nil)...)
 	}
 
-	// Onboarding: say what generated configuration cannot hold.
+	// Onboarding: say what generated configuration cannot hold, and which of the document's
+	// rules what the Marketplace holds breaks (kept, with a warning each: the app is adopted
+	// as it stands, and fixed in a later change).
 	if imported, _ := resp.Private.GetKey(ctx, privateImported); imported != nil {
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, nil)...)
+		if held, d := documentToAPI(newState.CommonCloud); !d.HasError() && len(held) > 0 {
+			for _, w := range checkPlannedDocument(true, state.ProductID.ValueString(), held, held) {
+				if w.Severity() == diag.SeverityWarning {
+					resp.Diagnostics.Append(w)
+				}
+			}
+		}
 		if _, paths := splitUnmanaged(doc.CommonCloud, shapeOf(nil)); len(paths) > 0 {
 			resp.Diagnostics.AddAttributeWarning(path.Root("common_cloud"), "The imported document has fields common_cloud cannot express",
 				fmt.Sprintf("Product %s holds %d field(s) this provider does not model: %s. Configuration generated from this "+

@@ -78,6 +78,11 @@ func (r *privacySecurityResource) ModifyPlan(ctx context.Context, req resource.M
 		}
 	}
 	in := intentOf(plan, state)
+	if in.putting && in.docKnown && known(plan.ProductID) {
+		if !r.checkDocument(plan, state, &resp.Diagnostics) {
+			return
+		}
+	}
 	if in.putting || in.publishing {
 		action := "change"
 		if in.create {
@@ -120,6 +125,22 @@ func (r *privacySecurityResource) ModifyPlan(ctx context.Context, req resource.M
 	if resp.Diagnostics.Append(diags...); !diags.HasError() {
 		resp.Plan.Raw = v
 	}
+}
+
+// checkDocument runs the document's rules on what the plan writes (checkPlannedDocument),
+// against what the state holds; false when a rule refused a value.
+func (r *privacySecurityResource) checkDocument(plan, state *privacySecurityResourceModel, diags *diag.Diagnostics) bool {
+	doc, d := plan.configuredDocument()
+	if d.HasError() {
+		return true // reported by the validators
+	}
+	var prior map[string]any
+	if state != nil && state.documentKnown() {
+		prior, _ = state.configuredDocument()
+	}
+	found := checkPlannedDocument(!plan.isJSON(), plan.ProductID.ValueString(), doc, prior)
+	diags.Append(found...)
+	return !found.HasError()
 }
 
 // publishPending reports whether a state publishes and yet describes the draft (its

@@ -40,7 +40,7 @@ func TestAccResourceValidation(t *testing.T) {
 		{"empty string", docConfig(testProductID, `{ log_details = { log_retention = "" } }`),
 			`Empty string.*log_retention.*omit the attribute instead`},
 		{"empty set", docConfig(testProductID, `{ data_residency = { data_residency_regions = [] } }`),
-			`data_residency_regions.*at least 1`},
+			`Empty set.*data_residency_regions.*omit it instead`},
 		{"empty object", docConfig(testProductID, `{ privacy = {} }`),
 			`Empty object.*privacy.*omit it instead`},
 		{"code not UPPER_SNAKE_CASE", docConfig(testProductID, `{ data_access_and_storage = { data_access = { data_access_scope = "user level" } } }`),

@@ -175,6 +175,9 @@ func (nullElements) ValidateSet(_ context.Context, req validator.SetRequest, res
 type objectCheck struct {
 	description string
 	check       func(p path.Path, attrs map[string]attr.Value, name func(string) string, diags *diag.Diagnostics)
+	// fields are the attributes the rule reads; none: the object as a whole. A plan keeps,
+	// with a warning, a breach whose fields the Marketplace holds as they are.
+	fields []string
 }
 
 func sameName(s string) string { return s }
@@ -190,7 +193,7 @@ func (v objectCheck) ValidateObject(_ context.Context, req validator.ObjectReque
 }
 
 func notEmptyObject() validator.Object {
-	return objectCheck{"must set at least one attribute", func(p path.Path, attrs map[string]attr.Value, _ func(string) string, diags *diag.Diagnostics) {
+	return objectCheck{description: "must set at least one attribute", check: func(p path.Path, attrs map[string]attr.Value, _ func(string) string, diags *diag.Diagnostics) {
 		for _, v := range attrs {
 			if !v.IsNull() {
 				return
@@ -203,7 +206,7 @@ func notEmptyObject() validator.Object {
 // requiredWhenTrue asks for valueAttr whenever flagAttr is true: a claim ("a DPA is
 // available") without the thing claimed (its URL) would be rejected by reviewers.
 func requiredWhenTrue(flagAttr, valueAttr string) validator.Object {
-	return objectCheck{fmt.Sprintf("%s is required when %s is true", valueAttr, flagAttr),
+	return objectCheck{fields: []string{flagAttr, valueAttr}, description: fmt.Sprintf("%s is required when %s is true", valueAttr, flagAttr), check:
 		func(p path.Path, attrs map[string]attr.Value, name func(string) string, diags *diag.Diagnostics) {
 			f, ok := attrs[flagAttr].(types.Bool)
 			if !ok || f.IsUnknown() || !f.ValueBool() {
@@ -217,7 +220,8 @@ func requiredWhenTrue(flagAttr, valueAttr string) validator.Object {
 }
 
 func certificationsAgree() validator.Object {
-	return objectCheck{"has_compliant_certifications must agree with compliant_certifications",
+	return objectCheck{fields: []string{"has_compliant_certifications", "compliant_certifications"},
+		description: "has_compliant_certifications must agree with compliant_certifications", check:
 		func(p path.Path, attrs map[string]attr.Value, name func(string) string, diags *diag.Diagnostics) {
 			has, ok := attrs["has_compliant_certifications"].(types.Bool)
 			certs, ok2 := attrs["compliant_certifications"].(types.Set)
@@ -281,9 +285,10 @@ func (commonCloudJSONValidator) ValidateString(_ context.Context, req validator.
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid common_cloud_json",
 			"properties is maintained by the Marketplace and cannot be set: remove it.")
 	}
-	if _, ok := m["commonCloud"]; !ok {
-		// The same checks as the typed form, by JSON path.
-		resp.Diagnostics.Append(checkDocumentJSON(req.Path, m)...)
+	// The document's rules are checked by the plan, the same for both forms, knowing what
+	// the Marketplace holds (checkPlannedDocument). The document sets nothing: refused here.
+	if len(m) == 0 {
+		resp.Diagnostics.AddAttributeError(req.Path, "Empty object", "common_cloud_json: the document: this object sets nothing: omit it instead.")
 	}
 }
 

@@ -1,0 +1,94 @@
+package e2e
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Any document the Marketplace holds can be adopted: one left so in the UI (an empty
+// security contact, certifications claimed and none listed, a DPA without its URL, codes
+// in lower case, an empty object) is imported with generated configuration, which plans
+// clean with a warning naming each rule; empty values round-trip. A later change that
+// introduces a value breaking a rule is refused, one that mends it passes.
+func TestAccAdoptionOfADocumentAsItStands(t *testing.T) {
+	t.Parallel()
+	c := testCLI(t)
+	if !atLeast(c.version, 1, 5) {
+		t.Skipf("%s %s cannot generate configuration (plan -generate-config-out needs 1.5+)", c.name, c.version)
+	}
+	providerBin, emulatorBin := binaries(t)
+	left := `{"commonCloud": {
+		"security": {"securityContact": "", "hasCompliantCertifications": true},
+		"privacy": {"dataProcessingAgreement": {"dpaAvailable": true}, "gdpr": {"userRights": ["Access", "right to erasure"]}},
+		"dataRetention": {},
+		"properties": {"updatedBy": "ui@example.com", "updatedAt": 1700000000000, "formStatus": "APPROVED"}}}`
+	state, _ := json.Marshal(map[string]map[string]json.RawMessage{productID: {"live": json.RawMessage(left)}})
+	stateFile := filepath.Join(t.TempDir(), "emulator.json")
+	if err := os.WriteFile(stateFile, state, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	creds := []string{"MARKETPLACE_EMAIL=vendor@example.com", "MARKETPLACE_API_TOKEN=adoption-token"}
+	url := startEmulator(t, emulatorBin, stateFile, baseEnv(creds...))
+	w := newWorkspace(t, c, providerBin, baseEnv(append(creds, "MARKETPLACE_BASE_URL="+url)...))
+	example, err := os.ReadFile("../../examples/onboarding/main.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(w.dir, "main.tf"), example, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	flat := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+	planOut, _ := w.run("plan", "-input=false", "-no-color", "-generate-config-out=generated.tf")
+	t.Cleanup(func() {
+		if g, err := os.ReadFile(filepath.Join(w.dir, "generated.tf")); err == nil && t.Failed() {
+			t.Logf("generated.tf:\n%s", g)
+		}
+	})
+	out := flat(planOut)
+	// Terraform's generator writes an empty string as null: the plan names that difference
+	// (the one change), and nothing else changes.
+	if !strings.Contains(out, "1 to import, 0 to add, 1 to change, 0 to destroy") || !strings.Contains(out, `- security_contact = "" -> null`) {
+		t.Errorf("the generated configuration does not plan the import with the empty string's difference named:\n%s", out)
+	}
+	for _, want := range []string{"Empty string (kept: the Marketplace holds it)", "Missing compliant_certifications (kept",
+		"Missing dpa_url (kept", "Invalid code (kept", `"right to erasure"`, "Empty object (kept", "Fix it in a later change"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the onboarding plan lacks the warning %q:\n%s", want, out)
+		}
+	}
+	generated, err := os.ReadFile(filepath.Join(w.dir, "generated.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(flat(string(generated)), "data_retention = { backup_retention = null deletion_process = null retention_period = null }") {
+		t.Errorf("the empty object does not round-trip into generated.tf:\n%s", generated)
+	}
+	w.mustRun("apply", "-input=false", "-auto-approve", "-no-color")
+	if out, code := w.run("plan", "-input=false", "-detailed-exitcode", "-no-color"); code != 0 {
+		t.Errorf("after adopting, the plan is not empty (exit %d):\n%s", code, out)
+	}
+
+	// A change that introduces a value breaking a rule is refused; mending it passes.
+	text := string(generated)
+	bad := strings.Replace(text, `"Access"`, `"Access", "portability"`, 1)
+	if bad == text {
+		t.Fatalf("cannot find the user rights in generated.tf:\n%s", text)
+	}
+	if err := os.WriteFile(filepath.Join(w.dir, "generated.tf"), []byte(bad), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, code := w.run("plan", "-input=false", "-no-color"); code != 1 || !strings.Contains(flat(out), `"portability" is not a code`) {
+		t.Errorf("a new lower-case code: exit %d, want 1 refusing it:\n%s", code, out)
+	}
+	good := strings.Replace(text, `"Access"`, `"ACCESS"`, 1)
+	if err := os.WriteFile(filepath.Join(w.dir, "generated.tf"), []byte(good), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, code := w.run("plan", "-input=false", "-no-color", "-detailed-exitcode"); code != 2 {
+		t.Errorf("mending a code: exit %d, want 2 (a change):\n%s", code, out)
+	}
+}
