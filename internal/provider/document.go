@@ -207,7 +207,7 @@ func (n docNode) resourceAttribute() rschema.Attribute {
 	case kindStringSet:
 		return rschema.SetAttribute{
 			MarkdownDescription: n.description, Optional: true, ElementType: types.StringType,
-			Validators:          []validator.Set{noNullElements()},
+			Validators: []validator.Set{noNullElements()},
 		}
 	}
 	return rschema.SingleNestedAttribute{

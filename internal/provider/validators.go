@@ -206,23 +206,21 @@ func notEmptyObject() validator.Object {
 // requiredWhenTrue asks for valueAttr whenever flagAttr is true: a claim ("a DPA is
 // available") without the thing claimed (its URL) would be rejected by reviewers.
 func requiredWhenTrue(flagAttr, valueAttr string) validator.Object {
-	return objectCheck{fields: []string{flagAttr, valueAttr}, description: fmt.Sprintf("%s is required when %s is true", valueAttr, flagAttr), check:
-		func(p path.Path, attrs map[string]attr.Value, name func(string) string, diags *diag.Diagnostics) {
-			f, ok := attrs[flagAttr].(types.Bool)
-			if !ok || f.IsUnknown() || !f.ValueBool() {
-				return
-			}
-			if v := attrs[valueAttr]; v != nil && v.IsNull() {
-				diags.AddAttributeError(p.AtName(name(valueAttr)), "Missing "+name(valueAttr),
-					fmt.Sprintf("%s: %s is true, so %s must be set.", p.AtName(name(valueAttr)), name(flagAttr), name(valueAttr)))
-			}
-		}}
+	return objectCheck{fields: []string{flagAttr, valueAttr}, description: fmt.Sprintf("%s is required when %s is true", valueAttr, flagAttr), check: func(p path.Path, attrs map[string]attr.Value, name func(string) string, diags *diag.Diagnostics) {
+		f, ok := attrs[flagAttr].(types.Bool)
+		if !ok || f.IsUnknown() || !f.ValueBool() {
+			return
+		}
+		if v := attrs[valueAttr]; v != nil && v.IsNull() {
+			diags.AddAttributeError(p.AtName(name(valueAttr)), "Missing "+name(valueAttr),
+				fmt.Sprintf("%s: %s is true, so %s must be set.", p.AtName(name(valueAttr)), name(flagAttr), name(valueAttr)))
+		}
+	}}
 }
 
 func certificationsAgree() validator.Object {
 	return objectCheck{fields: []string{"has_compliant_certifications", "compliant_certifications"},
-		description: "has_compliant_certifications must agree with compliant_certifications", check:
-		func(p path.Path, attrs map[string]attr.Value, name func(string) string, diags *diag.Diagnostics) {
+		description: "has_compliant_certifications must agree with compliant_certifications", check: func(p path.Path, attrs map[string]attr.Value, name func(string) string, diags *diag.Diagnostics) {
 			has, ok := attrs["has_compliant_certifications"].(types.Bool)
 			certs, ok2 := attrs["compliant_certifications"].(types.Set)
 			if !ok || !ok2 || has.IsNull() || has.IsUnknown() || certs.IsUnknown() {
