@@ -5,9 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tfplugindocs=$(scripts/install-tools.sh tfplugindocs | cut -d= -f2)
-# OpenTofu, because Terraform 1.5 (the newest we can build) predates resource identity and
-# would leave the identity schema out of the schema that the docs are made from.
-tofu=$(scripts/install-clis.sh tofu | cut -d= -f2)
+# Current Terraform: it has resource identity and list resources, which the schema the docs
+# are made from must hold (Terraform 1.5 has neither, OpenTofu no list resources).
+cli=$(scripts/install-clis.sh terraform-current | cut -d= -f2)
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -28,8 +28,8 @@ terraform {
   }
 }
 TF
-(cd "$work/config" && TF_CLI_CONFIG_FILE="$work/cli.tfrc" CHECKPOINT_DISABLE=1 "$tofu" providers schema -json 2>/dev/null) |
-  sed 's#"registry.opentofu.org/marketplace-trust/marketplace"#"marketplace"#' >"$work/schema.json"
+(cd "$work/config" && TF_CLI_CONFIG_FILE="$work/cli.tfrc" CHECKPOINT_DISABLE=1 "$cli" providers schema -json 2>/dev/null) |
+  sed 's#"registry.terraform.io/marketplace-trust/marketplace"#"marketplace"#' >"$work/schema.json"
 grep -q '"marketplace_privacy_security"' "$work/schema.json" || { echo "could not read the provider schema" >&2; exit 1; }
 
 "$tfplugindocs" generate --provider-name marketplace --providers-schema "$work/schema.json" \

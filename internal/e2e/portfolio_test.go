@@ -50,25 +50,16 @@ func TestAccPortfolioQueryGeneratesEveryApp(t *testing.T) {
 		"-developer-space", developerSpace, "-vendor-id", vendor,
 	})
 	w := newWorkspace(t, c, providerBin, baseEnv(append(creds, "MARKETPLACE_BASE_URL="+url)...))
-	for name, text := range map[string]string{
-		"main.tf": `terraform {
-  required_providers {
-    marketplace = { source = "marketplace-trust/marketplace" }
-  }
-}
-provider "marketplace" {}
-`,
-		"portfolio.tfquery.hcl": `list "marketplace_privacy_security" "apps" {
-  provider         = marketplace
-  include_resource = true
-  limit            = 1000
-  config {
-    vendor_id = "` + vendor + `"
-  }
-}
-`,
-	} {
-		if err := os.WriteFile(filepath.Join(w.dir, name), []byte(text), 0o600); err != nil {
+	// examples/onboarding/portfolio as it is (its vendor ID is the emulator's here).
+	for _, name := range []string{"main.tf", "portfolio.tfquery.hcl"} {
+		text, err := os.ReadFile(filepath.Join("../../examples/onboarding/portfolio", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(text), `vendor_id = "`+vendor+`"`) && name != "main.tf" {
+			t.Fatalf("%s does not list vendor %s", name, vendor)
+		}
+		if err := os.WriteFile(filepath.Join(w.dir, name), text, 0o600); err != nil {
 			t.Fatal(err)
 		}
 	}
