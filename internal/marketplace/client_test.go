@@ -599,3 +599,61 @@ func TestRateLimitWaitsDoNotUseUpRetries(t *testing.T) {
 		t.Errorf("four 503s with max_retries 1: %v, want a 503 after 2 attempts", err)
 	}
 }
+
+// The listing of a developer space: pages followed by cursor, private apps only when asked,
+// unknown fields tolerated, credentials required; a vendor's space looked up.
+func TestListAppsPagesAndVendorSpace(t *testing.T) {
+	t.Parallel()
+	mock := mockmarketplace.Start(t)
+	const dev = "0a0b0c0d-1111-4222-8333-444455556666"
+	for i := 1; i <= 23; i++ {
+		mock.AddApp(dev, mockmarketplace.App{ProductID: fmt.Sprintf("p-%02d", i), AppKey: fmt.Sprintf("k%d", i), AppName: fmt.Sprintf("App %02d", i), Private: i%5 == 0})
+	}
+	mock.SetVendor("42", dev)
+	c := newClient(t, mock.URL)
+	ctx := context.Background()
+	list := func(includePrivate bool) (ids []string, pages int) {
+		cursor := ""
+		for {
+			page, err := c.ListApps(ctx, dev, cursor, 10, includePrivate)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pages++
+			for _, a := range page.Apps {
+				if a.AppName == "" || a.DeveloperID != dev || a.State == "" {
+					t.Errorf("app %+v: fields missing", a)
+				}
+				ids = append(ids, a.ProductID)
+			}
+			if page.Next == "" {
+				return ids, pages
+			}
+			cursor = page.Next
+		}
+	}
+	if ids, pages := list(true); len(ids) != 23 || pages != 3 {
+		t.Errorf("with private apps: %d apps in %d pages, want 23 in 3", len(ids), pages)
+	}
+	if ids, _ := list(false); len(ids) != 19 {
+		t.Errorf("without private apps: %d, want 19", len(ids))
+	}
+	if id, err := c.DeveloperSpaceOfVendor(ctx, "42"); err != nil || id != dev {
+		t.Errorf("vendor 42: %q, %v", id, err)
+	}
+	if _, err := c.DeveloperSpaceOfVendor(ctx, "43"); !marketplace.IsNotFound(err) {
+		t.Errorf("an unknown vendor: %v, want 404", err)
+	}
+	if _, err := newClient(t, mock.URL, anonymous).ListApps(ctx, dev, "", 0, true); !errors.Is(err, marketplace.ErrCredentialsRequired) {
+		t.Errorf("listing without credentials: %v", err)
+	}
+	// The mock itself refuses a request without credentials, as the API does.
+	resp, err := http.Get(mock.URL + "/rest/3/product-listing/developer-space/" + dev) //nolint:noctx // a test's one request
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("listing without credentials answered %d, want 401", resp.StatusCode)
+	}
+}

@@ -140,7 +140,7 @@ func TestPacerStateIsKeptForTheNextProcess(t *testing.T) {
 		t.Errorf("a record older than %v is used: rate %v", storeLifetime, late.rate)
 	}
 	// No folder: nothing kept, nothing fails.
-	var none *pacingStore = newPacingStore("", "https://api.example.com", "a@example.com")
+	none := newPacingStore("", "https://api.example.com", "a@example.com")
 	none.load(late)
 	none.save(late, now, true)
 }

@@ -78,13 +78,6 @@ func (b basis) with(version marketplace.VersionState, doc *marketplace.Version) 
 	return b
 }
 
-func (b basis) of(version marketplace.VersionState) *seen {
-	if version == marketplace.Draft {
-		return b.Draft
-	}
-	return b.Live
-}
-
 func (b basis) empty() bool { return b.Draft == nil && b.Live == nil }
 
 // String is the basis as the plan shows it, e.g.
@@ -190,16 +183,4 @@ func canonicalJSON(v any) string {
 		}
 		return string(out)
 	}
-}
-
-// changedSince describes a version that is no longer what the plan saw: who changed it
-// and when, or that it appeared or went away.
-func changedSince(name string, planned, now *seen) string {
-	switch {
-	case planned.Exists && !now.Exists:
-		return fmt.Sprintf("the %s the plan saw (%s) is gone: published or discarded since", name, planned)
-	case !planned.Exists:
-		return fmt.Sprintf("a %s was written since the plan (%s)", name, now)
-	}
-	return fmt.Sprintf("the %s was changed since the plan (%s; the plan saw %s)", name, now, planned)
 }

@@ -110,14 +110,6 @@ func ignoreSyntaxError(err error) error {
 	return fmt.Errorf("it is not valid JSON: %w", err)
 }
 
-// checkDocumentJSON checks a decoded common_cloud_json (numbers as json.Number), reporting
-// at the attribute at, with nothing held by the Marketplace.
-func checkDocumentJSON(at path.Path, doc map[string]any) diag.Diagnostics {
-	c := &jsonCheck{at: at, plan: doc}
-	commonCloudDoc.checkJSON(c, nil, doc)
-	return c.diags
-}
-
 // checkPlannedDocument runs the document's checks on what a plan writes, of either form
 // (the typed form converted to the API's JSON): a value the configuration introduces or
 // changes that breaks a rule is an error; one equal to what the Marketplace holds for the

@@ -164,7 +164,7 @@ func (r *privacySecurityResource) planBasis(ctx context.Context, plan, state *pr
 	if state != nil && state.ProductID.ValueString() != productID {
 		// A new product ID replaces the resource: this plan is the only one whose warnings
 		// the CLI shows, so it tells what the create half will write over.
-		if _, _, ok := r.announceCreate(ctx, plan, &resp.Diagnostics); !ok {
+		if _, ok := r.announceCreate(ctx, plan, &resp.Diagnostics); !ok {
 			return basis{}, false
 		}
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateReplacing, []byte(fmt.Sprintf("%q", state.ProductID.ValueString())))...)
@@ -217,13 +217,12 @@ func (r *privacySecurityResource) planCreateBasis(ctx context.Context, plan *pri
 			}
 		}
 	}
-	_, b, ok := r.announceCreate(ctx, plan, &resp.Diagnostics)
-	return b, ok
+	return r.announceCreate(ctx, plan, &resp.Diagnostics)
 }
 
 // announceCreate reads the app's current document (draft, else live) and warns when the
 // create would write over one. It returns that document and the basis of the create.
-func (r *privacySecurityResource) announceCreate(ctx context.Context, plan *privacySecurityResourceModel, diags *diag.Diagnostics) (*marketplace.Version, basis, bool) {
+func (r *privacySecurityResource) announceCreate(ctx context.Context, plan *privacySecurityResourceModel, diags *diag.Diagnostics) (basis, bool) {
 	productID := plan.ProductID.ValueString()
 	var b basis
 	var current *marketplace.Version
@@ -235,7 +234,7 @@ func (r *privacySecurityResource) announceCreate(ctx context.Context, plan *priv
 		doc, err := r.readForPlan(ctx, productID, v)
 		if err != nil {
 			addAPIError(diags, "reading the current document of "+productID+" to plan its creation", err)
-			return nil, basis{}, false
+			return basis{}, false
 		}
 		b = b.with(v, doc)
 		if doc != nil {
@@ -244,11 +243,11 @@ func (r *privacySecurityResource) announceCreate(ctx context.Context, plan *priv
 		}
 	}
 	if current == nil || !plan.documentKnown() {
-		return current, b, true
+		return b, true
 	}
 	configured, d := plan.configuredDocument()
 	if d.HasError() {
-		return current, b, true // validation reports it
+		return b, true // validation reports it
 	}
 	shape := plan.shape()
 	defer announceKept(plan, current.CommonCloud, diags)
@@ -259,7 +258,7 @@ func (r *privacySecurityResource) announceCreate(ctx context.Context, plan *priv
 				"import block with id = %q, then terraform plan -generate-config-out=generated.tf) and change it from there.",
 				productID, describeVersion(current, version), len(changed), describeChanges(managedPart(current.CommonCloud, shape), configured), productID))
 	}
-	return current, b, true
+	return b, true
 }
 
 // announceOverwrittenDraft warns that a write overwrites a pending draft that the state does
