@@ -26,7 +26,9 @@ import (
 //   - when the API announces its budget (X-RateLimit-Remaining with X-RateLimit-Reset),
 //     requests are spread evenly over what is left of the window;
 //   - without headers, a process-wide rate adapts to the 429s: the first 429 starts it at
-//     three quarters of the rate requests were being sent at, each later one cuts it to
+//     the rate requests were being sent at, a floor of the limit (a walk that is starting
+//     sends few), raised by half every second until the next 429, which sets it to 0.85 of
+//     the rate refused; each later 429 cuts it to
 //     three quarters (once per burst of 429s); each accepted request raises it, by 2% up to
 //     nine tenths of the rate refused last, then by 0.05% (each 429 costs every request
 //     the server's Retry-After, so probing the limit is slow), and pacing stops once far
@@ -43,8 +45,19 @@ type pacer struct {
 	cutAt     time.Time     // when the rate was last cut
 	sent      []time.Time   // recent request starts, for the first rate estimate
 	budget    time.Duration // spacing the announced budget asks for
+	probing   bool          // raising the first estimate quickly, until a 429
+	raisedAt  time.Time     // when the probe last raised the rate
 	store     *pacingStore  // nil: nothing kept for the next process
 }
+
+// The probe of a process's first estimate: raised by probeFactor every probeInterval of
+// accepted answers until a 429, then set to probeBack of the rate refused (tuned on the
+// simulation in pacing_sim_test.go).
+const (
+	probeInterval = time.Second
+	probeFactor   = 1.5
+	probeBack     = 0.85
+)
 
 const (
 	minRate          = 0.2 // requests per second, the slowest pacing
@@ -220,6 +233,16 @@ func (p *pacer) observe(status int, header http.Header) {
 		return
 	}
 	defer p.store.save(p, now, false)
+	if p.probing {
+		// The first estimate of a process may be far below the limit (a walk that was still
+		// starting sent few requests): until the next 429, raise it by probeFactor every
+		// probeInterval of accepted answers.
+		if now.Sub(p.raisedAt) >= probeInterval && !p.notBefore.After(now) {
+			p.rate *= probeFactor
+			p.raisedAt = now
+		}
+		return
+	}
 	if p.rate < 0.9*p.ceiling {
 		p.rate *= 1.02
 	} else {
@@ -237,8 +260,10 @@ func (p *pacer) cut(now time.Time) {
 		return
 	}
 	current := p.rate
-	if current == 0 {
-		// Not pacing yet: start from the rate requests were sent at over the last second.
+	switch {
+	case current == 0:
+		// Not pacing yet: start from the rate requests were sent at over the last second,
+		// and probe upwards from there (observe): that is a floor of the limit, not the limit.
 		n := 0
 		for _, t := range p.sent {
 			if now.Sub(t) <= time.Second && !t.After(now) {
@@ -246,6 +271,14 @@ func (p *pacer) cut(now time.Time) {
 			}
 		}
 		current = float64(max(n, 1))
+		p.probing, p.raisedAt = true, now
+	case p.probing:
+		// The probe went past the limit: the rate refused now is above it.
+		p.probing = false
+		p.ceiling = current
+		p.rate = max(current*probeBack, minRate)
+		p.cutAt = now
+		return
 	}
 	p.ceiling = current
 	p.rate = max(current*0.75, minRate)

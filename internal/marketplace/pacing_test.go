@@ -75,23 +75,42 @@ func TestPacerAdaptsItsRateToThe429s(t *testing.T) {
 	if p.rate != 7.5 {
 		t.Errorf("rate after a second 429 of the same burst: %v, want 7.5", p.rate)
 	}
-	// Accepted requests raise it: quickly to nine tenths of the refused rate, then slowly.
+	// That first estimate is a floor of the limit: accepted answers raise it by half each
+	// second, until a 429, which sets it to 0.85 of the rate refused.
 	for i := 0; i < 10; i++ {
 		p.observe(http.StatusOK, headers(nil))
 	}
-	if p.rate < 9 || p.rate > 9.2 {
-		t.Errorf("rate after 10 accepted: %v, want about 9", p.rate)
+	if p.rate != 7.5 {
+		t.Errorf("rate after 10 accepted within the second: %v, want 7.5", p.rate)
+	}
+	now = now.Add(time.Second)
+	p.observe(http.StatusOK, headers(nil))
+	if p.rate != 11.25 {
+		t.Fatalf("rate a second later: %v, want 11.25", p.rate)
+	}
+	now = now.Add(100 * time.Millisecond)
+	p.observe(http.StatusTooManyRequests, headers(nil))
+	if p.rate != 0.85*11.25 || p.ceiling != 11.25 || p.probing {
+		t.Fatalf("after the probe's 429: rate %v ceiling %v probing %v, want %v, 11.25, false", p.rate, p.ceiling, p.probing, 0.85*11.25)
+	}
+	// Then accepted requests raise it slowly (the limit is close).
+	p.rate = 9
+	for i := 0; i < 10; i++ {
+		p.observe(http.StatusOK, headers(nil))
+	}
+	if p.rate < 10 || p.rate > 10.2 {
+		t.Errorf("rate after 10 accepted: %v, want about 10 (nine tenths of 11.25, then slower)", p.rate)
 	}
 	for i := 0; i < 100; i++ {
 		p.observe(http.StatusOK, headers(nil))
 	}
-	if p.rate > 9.7 {
-		t.Errorf("rate after 100 more accepted: %v, want a slow climb near the refused 10", p.rate)
+	if p.rate > 10.7 {
+		t.Errorf("rate after 100 more accepted: %v, want a slow climb below the refused 11.25", p.rate)
 	}
 	// A later 429 cuts again.
 	now = now.Add(10 * time.Second)
 	p.observe(http.StatusTooManyRequests, headers(nil))
-	if p.rate > 7.5 {
+	if p.rate > 8.1 {
 		t.Errorf("rate after a later 429: %v, want it cut", p.rate)
 	}
 	// Far above any refused rate, pacing stops.
