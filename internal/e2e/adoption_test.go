@@ -25,11 +25,7 @@ func TestAccAdoptionOfADocumentAsItStands(t *testing.T) {
 		"privacy": {"dataProcessingAgreement": {"dpaAvailable": true}, "gdpr": {"userRights": ["Access", "right to erasure"]}},
 		"dataRetention": {},
 		"properties": {"updatedBy": "ui@example.com", "updatedAt": 1700000000000, "formStatus": "APPROVED"}}}`
-	state, _ := json.Marshal(map[string]map[string]json.RawMessage{productID: {"live": json.RawMessage(left)}})
-	stateFile := filepath.Join(t.TempDir(), "emulator.json")
-	if err := os.WriteFile(stateFile, state, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	stateFile := seedState(t, map[string]map[string]json.RawMessage{productID: {"live": json.RawMessage(left)}})
 	creds := []string{"MARKETPLACE_EMAIL=vendor@example.com", "MARKETPLACE_API_TOKEN=adoption-token"}
 	url := startEmulator(t, emulatorBin, stateFile, baseEnv(creds...))
 	w := newWorkspace(t, c, providerBin, baseEnv(append(creds, "MARKETPLACE_BASE_URL="+url)...))

@@ -6,6 +6,7 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -77,6 +78,21 @@ func binaries(t *testing.T) (provider, emulator string) {
 		t.Fatal(buildErr)
 	}
 	return filepath.Join(buildDir, "terraform-provider-marketplace"), filepath.Join(buildDir, "marketplace-emulator")
+}
+
+// seedState writes an emulator state file holding docs (product ID -> "live"/"draft" ->
+// the stored body), as a person could have left them in the Marketplace UI.
+func seedState(t *testing.T, docs map[string]map[string]json.RawMessage) string {
+	t.Helper()
+	data, err := json.Marshal(docs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stateFile := filepath.Join(t.TempDir(), "emulator.json")
+	if err := os.WriteFile(stateFile, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return stateFile
 }
 
 // startEmulator runs the emulator binary on a free loopback port until the test ends.

@@ -30,11 +30,7 @@ func TestAccOnboardingGeneratedConfig(t *testing.T) {
 	if !strings.Contains(string(seed), "hasRestAPIExtension") {
 		t.Fatal("could not add a field to the seed")
 	}
-	state, _ := json.Marshal(map[string]map[string]json.RawMessage{productID: {"live": seed}})
-	stateFile := filepath.Join(t.TempDir(), "emulator.json")
-	if err := os.WriteFile(stateFile, state, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	stateFile := seedState(t, map[string]map[string]json.RawMessage{productID: {"live": seed}})
 	creds := []string{"MARKETPLACE_EMAIL=vendor@example.com", "MARKETPLACE_API_TOKEN=onboarding-token"}
 	url := startEmulator(t, emulatorBin, stateFile, baseEnv(creds...))
 

@@ -20,11 +20,7 @@ func TestAccPlanTellsWhatTheApplyWillDo(t *testing.T) {
 	seed := map[string]map[string]json.RawMessage{productID: {"draft": json.RawMessage(`{"commonCloud": {
 		"logDetails": {"loggingEnabled": false, "logRetention": "7_DAYS"}, "hasRestAPIExtension": true,
 		"properties": {"updatedBy": "colleague@example.com", "updatedAt": 1642233600000, "formStatus": "DRAFT"}}}`)}}
-	state, _ := json.Marshal(seed)
-	stateFile := filepath.Join(t.TempDir(), "emulator.json")
-	if err := os.WriteFile(stateFile, state, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	stateFile := seedState(t, seed)
 	creds := []string{"MARKETPLACE_EMAIL=vendor@example.com", "MARKETPLACE_API_TOKEN=plan-token"}
 	url := startEmulator(t, emulatorBin, stateFile, baseEnv(creds...))
 	config := func(retention string) string {

@@ -39,11 +39,7 @@ func TestAccPortfolioQueryGeneratesEveryApp(t *testing.T) {
 			public = append(public, id)
 		}
 	}
-	stateFile := filepath.Join(t.TempDir(), "emulator.json")
-	data, _ := json.Marshal(seed)
-	if err := os.WriteFile(stateFile, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	stateFile := seedState(t, seed)
 	creds := []string{"MARKETPLACE_EMAIL=" + email, "MARKETPLACE_API_TOKEN=" + token}
 	url, log := startEmulatorWith(t, emulatorBin, stateFile, baseEnv(creds...), []string{
 		"-product", strings.Join(public, ","), "-private-product", strings.Join(private, ","),

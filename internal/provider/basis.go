@@ -35,9 +35,6 @@ const (
 	privateBasis = "basis"
 	// privateDestroyBasis holds what a destroy plan saw, for the delete.
 	privateDestroyBasis = "destroy_basis"
-	// privateReplacing marks the plan of the create half of a replacement: the value is
-	// the product ID of the resource being replaced.
-	privateReplacing = "replacing"
 )
 
 // seen is what a read found of one version: nil when the version was not read.
@@ -114,13 +111,6 @@ func (s *seen) String() string {
 		text += ", "
 	}
 	return text + s.Digest
-}
-
-func (s *seen) equal(o *seen) bool {
-	if s == nil || o == nil {
-		return s == o
-	}
-	return *s == *o
 }
 
 func encodeBasis(b basis) []byte {

@@ -334,9 +334,7 @@ func (r *privacySecurityResource) Read(ctx context.Context, req resource.ReadReq
 	// What this refresh saw is the basis of the plan made from it (basis.go); what an
 	// earlier plan recorded for its own apply is no longer anyone's.
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateBasis, encodeBasis(read))...)
-	for _, key := range []string{privateDestroyBasis, privateReplacing} {
-		resp.Diagnostics.Append(resp.Private.SetKey(ctx, key, nil)...)
-	}
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateDestroyBasis, nil)...)
 
 	// Onboarding: say what generated configuration cannot hold, and which of the document's
 	// rules what the Marketplace holds breaks (kept, with a warning each: the app is adopted

@@ -38,6 +38,10 @@ const (
 	readBackFailed
 )
 
+func (o outcome) String() string {
+	return [...]string{"written", "nothing sent", "draft only (publish failed)", "read back failed"}[o]
+}
+
 // writeResult is what write returns.
 type writeResult struct {
 	outcome outcome
@@ -59,6 +63,7 @@ func (r *privacySecurityResource) Create(ctx context.Context, req resource.Creat
 	defer cancel()
 
 	res, diags := r.write(ctx, plan, nil)
+	tflog.Debug(ctx, "create ended", map[string]any{"product_id": plan.ProductID.ValueString(), "outcome": res.outcome.String()})
 	resp.Diagnostics.Append(diags...)
 	if res.state != nil {
 		r.setState(ctx, res.state, &resp.State, resp.Identity, &resp.Diagnostics)
@@ -81,6 +86,7 @@ func (r *privacySecurityResource) Update(ctx context.Context, req resource.Updat
 	defer cancel()
 
 	res, diags := r.write(ctx, plan, state)
+	tflog.Debug(ctx, "update ended", map[string]any{"product_id": plan.ProductID.ValueString(), "outcome": res.outcome.String()})
 	resp.Diagnostics.Append(diags...)
 	newState := res.state
 	if newState == nil {
@@ -107,9 +113,7 @@ func (r *privacySecurityResource) recordRead(ctx context.Context, private privat
 		res.read.ProductID = m.ProductID.ValueString()
 		private.SetKey(ctx, privateBasis, encodeBasis(res.read))
 	}
-	for _, key := range []string{privateReplacing, privateDestroyBasis} {
-		private.SetKey(ctx, key, nil)
-	}
+	private.SetKey(ctx, privateDestroyBasis, nil)
 }
 
 // write carries out a create (state nil) or an update.
@@ -221,7 +225,7 @@ func (r *privacySecurityResource) checkBasis(ctx context.Context, plan, state *p
 	if plan.Basis.IsNull() || plan.Basis.IsUnknown() || len(planned) == 0 {
 		// A plan made before this provider version recorded its basis: read the current
 		// document, as such versions did, and check nothing.
-		current, _, err := r.current(ctx, productID)
+		current, _, _, err := r.current(ctx, productID, r.readVersion)
 		if err != nil {
 			addAPIError(&diags, "reading the current document of "+productID, err)
 		}
@@ -258,14 +262,7 @@ func (r *privacySecurityResource) readForCheck(ctx context.Context, productID st
 	if doc, ok := r.reads.fresh(productID, version); ok {
 		return doc, nil
 	}
-	doc, err := r.client.Get(ctx, productID, version)
-	if marketplace.IsNotFound(err) {
-		if own, ok := r.reads.ownDelete(productID); ok && version == marketplace.Draft {
-			return own, nil
-		}
-		return nil, nil
-	}
-	return doc, err
+	return r.readVersion(ctx, productID, version)
 }
 
 // addBasisChanged is the error of a write whose basis changed: the app, who changed it and
@@ -305,20 +302,26 @@ func addBasisChanged(diags *diag.Diagnostics, productID, version, planned string
 	diags.AddError("The Marketplace changed since the plan", detail)
 }
 
-// current reads the app's current document: its draft, else its live version; nil when
-// it has neither. Without credentials only the live version can be read.
-func (r *privacySecurityResource) current(ctx context.Context, productID string) (*marketplace.Version, marketplace.VersionState, error) {
+// current reads the app's current document with read (nil, nil for a version that does
+// not exist): its draft, else its live version; nil when it has neither. Without
+// credentials only the live version can be read. It returns what it read too.
+func (r *privacySecurityResource) current(ctx context.Context, productID string,
+	read func(context.Context, string, marketplace.VersionState) (*marketplace.Version, error),
+) (*marketplace.Version, marketplace.VersionState, basis, error) {
+	var b basis
 	for _, version := range []marketplace.VersionState{marketplace.Draft, marketplace.Live} {
 		if version == marketplace.Draft && !r.client.HasCredentials() {
 			continue
 		}
-		doc, err := r.client.Get(ctx, productID, version)
-		if marketplace.IsNotFound(err) {
-			continue
+		doc, err := read(ctx, productID, version)
+		if err != nil {
+			return nil, "", b, err
 		}
-		return doc, version, err
+		if b = b.with(version, doc); doc != nil {
+			return doc, version, b, nil
+		}
 	}
-	return nil, "", nil
+	return nil, "", b, nil
 }
 
 // putDraft writes the configured document, merged into the fields to keep: those the
@@ -383,7 +386,7 @@ func (r *privacySecurityResource) Delete(ctx context.Context, req resource.Delet
 		addAPIError(&resp.Diagnostics, "reading the draft of "+productID+" to check it before deleting", err)
 		return
 	}
-	if now := seenOf(draft); !now.equal(planned.Draft) {
+	if now := seenOf(draft); now.String() != planned.Draft.String() { // the rule checkBasis applies
 		addBasisChanged(&resp.Diagnostics, productID, string(marketplace.Draft), planned.Draft.String(), now, draft, state, state)
 		return
 	}

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -289,24 +290,42 @@ func TestAccBasisDestroyDiscardsOnlyTheDraftThePlanSaw(t *testing.T) {
 	})
 }
 
-// A saved plan with nothing changed in between applies as before, and a change to another
-// app between plan and apply does not block it.
+// A saved plan with nothing changed in between applies as before, and a colleague's change
+// to another app of the same apply refuses only that app: the others go on.
 func TestAccBasisUnchangedAppAppliesAsBefore(t *testing.T) {
 	bothPaths(t, func(t *testing.T, env map[string]string, mock *mockmarketplaceServer) {
 		const other = "87654321-4321-4321-4321-cba987654321"
 		mock.AddProduct(other)
+		config := func(publish bool, retention string) string {
+			return smallConfig(publish, retention) + strings.Replace(strings.Replace(smallConfig(false, retention),
+				`"example"`, `"other"`, 1), testProductID, other, 1)
+		}
 		resource.Test(t, resource.TestCase{
 			ProtoV6ProviderFactories: providerFactories(env),
 			Steps: []resource.TestStep{
-				{Config: smallConfig(false, "30_DAYS")},
+				{Config: config(false, "30_DAYS")},
 				{
-					Config: smallConfig(true, "90_DAYS"),
+					Config: config(true, "90_DAYS"),
 					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectKnownValue(exampleAddr, tfjsonpath.New("basis"), knownvalue.StringRegexp(regexp.MustCompile(`^draft: .* by `+mockmarketplace.TestEmail+`, sha256:[0-9a-f]{12}$`))),
 						meanwhile(func() { mock.SetDraft(other, colleagueBody(t, smallDoc("7_DAYS"))) }),
 					}},
+					ExpectError: regexp.MustCompile(`(?s)The Marketplace changed since the plan.*` + other),
+				},
+				{
+					// The unchanged app was written and published as its plan showed; the other
+					// app keeps the colleague's draft.
+					PreConfig: func() {
+						if got := commonCloudOf(t, mock.Live(testProductID)); !reflect.DeepEqual(got, smallDoc("90_DAYS")) {
+							t.Errorf("the unchanged app's live version: %v, want the planned document", got)
+						}
+						if !strings.Contains(string(mock.Draft(other)), colleague) {
+							t.Error("the other app's draft was overwritten")
+						}
+					},
+					Config:            config(true, "90_DAYS"),
 					ConfigStateChecks: []statecheck.StateCheck{expectVersionState("live")},
-					Check:             checkStored(t, "live", liveOf(mock), smallDoc("90_DAYS")),
+					Check:             checkStored(t, "draft", func() []byte { return mock.Draft(other) }, smallDoc("90_DAYS")),
 				},
 			},
 		})

@@ -167,8 +167,11 @@ func (r *privacySecurityResource) planBasis(ctx context.Context, plan, state *pr
 		if _, ok := r.announceCreate(ctx, plan, &resp.Diagnostics); !ok {
 			return basis{}, false
 		}
-		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateReplacing, []byte(fmt.Sprintf("%q", state.ProductID.ValueString())))...)
-		r.recordDestroyBasis(ctx, state.ProductID.ValueString(), req.Private, resp)
+		// The create half's plan gets this private state (Terraform hands it on): the
+		// destroy half's check travels in it.
+		if _, ok := r.recordDestroyBasis(ctx, state.ProductID.ValueString(), req.Private, resp); !ok {
+			return basis{}, false
+		}
 		return basis{}, true // the create half of the replacement plans the basis itself
 	}
 	if state == nil {
@@ -224,23 +227,10 @@ func (r *privacySecurityResource) planCreateBasis(ctx context.Context, plan *pri
 // create would write over one. It returns that document and the basis of the create.
 func (r *privacySecurityResource) announceCreate(ctx context.Context, plan *privacySecurityResourceModel, diags *diag.Diagnostics) (basis, bool) {
 	productID := plan.ProductID.ValueString()
-	var b basis
-	var current *marketplace.Version
-	var version marketplace.VersionState
-	for _, v := range []marketplace.VersionState{marketplace.Draft, marketplace.Live} {
-		if v == marketplace.Draft && !r.client.HasCredentials() {
-			continue
-		}
-		doc, err := r.readForPlan(ctx, productID, v)
-		if err != nil {
-			addAPIError(diags, "reading the current document of "+productID+" to plan its creation", err)
-			return basis{}, false
-		}
-		b = b.with(v, doc)
-		if doc != nil {
-			current, version = doc, v
-			break
-		}
+	current, version, b, err := r.current(ctx, productID, r.readForPlan)
+	if err != nil {
+		addAPIError(diags, "reading the current document of "+productID+" to plan its creation", err)
+		return basis{}, false
 	}
 	if current == nil || !plan.documentKnown() {
 		return b, true
@@ -372,17 +362,24 @@ func (r *privacySecurityResource) recordDestroyBasis(ctx context.Context, produc
 	return b, true
 }
 
-// readForPlan reads one version for a plan, and remembers it for the apply that may follow
-// in this walk (planReads); nil, nil when the version does not exist. A draft that this
-// provider instance deleted itself (the old half of a replacement) counts as still there.
-func (r *privacySecurityResource) readForPlan(ctx context.Context, productID string, version marketplace.VersionState) (*marketplace.Version, error) {
+// readVersion reads one version; nil, nil when it does not exist. A draft that this
+// provider instance deleted itself (the old half of a replacement, in this walk) counts as
+// still there: only someone else's change is a change.
+func (r *privacySecurityResource) readVersion(ctx context.Context, productID string, version marketplace.VersionState) (*marketplace.Version, error) {
 	doc, err := r.client.Get(ctx, productID, version)
-	if marketplace.IsNotFound(err) {
-		doc, err = nil, nil
-		if own, ok := r.reads.ownDelete(productID); ok && version == marketplace.Draft {
-			doc = own
-		}
+	if !marketplace.IsNotFound(err) {
+		return doc, err
 	}
+	if own, ok := r.reads.ownDelete(productID); ok && version == marketplace.Draft {
+		return own, nil
+	}
+	return nil, nil
+}
+
+// readForPlan reads one version for a plan, and remembers it for the apply that may follow
+// in this walk (planReads).
+func (r *privacySecurityResource) readForPlan(ctx context.Context, productID string, version marketplace.VersionState) (*marketplace.Version, error) {
+	doc, err := r.readVersion(ctx, productID, version)
 	if err == nil {
 		r.reads.remember(productID, version, doc)
 	}
