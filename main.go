@@ -1,12 +1,13 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"log"
 	"os"
 	"runtime/debug"
 
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
 	"github.com/marketplace-trust/terraform-provider-marketplace/internal/profiling"
 	"github.com/marketplace-trust/terraform-provider-marketplace/internal/provider"
@@ -23,11 +24,10 @@ func main() {
 	boundMemory()
 	stopProfile := profiling.Start()
 
-	var opts []tf6server.ServeOpt
-	if debugMode {
-		opts = append(opts, tf6server.WithManagedDebug())
-	}
-	err := tf6server.Serve("registry.terraform.io/marketplace-trust/marketplace", provider.NewServer(version), opts...)
+	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
+		Address: "registry.terraform.io/marketplace-trust/marketplace",
+		Debug:   debugMode,
+	})
 	stopProfile()
 	if err != nil {
 		log.Fatal(err.Error())

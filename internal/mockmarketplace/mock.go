@@ -68,8 +68,15 @@ type Request struct {
 type Fault struct {
 	// Product limits the fault to one product; empty means every product.
 	Product string
-	// Delay is waited before anything else happens.
+	// Delay is waited before anything else happens. A request whose client goes away
+	// meanwhile (its request timeout, say) is dropped without its effect: nothing a test
+	// step started lands after the step.
 	Delay time.Duration
+	// Hold keeps the request until the channel is closed, whether or not its client is
+	// still waiting, and then carries it out: a request the API received, that the client
+	// gave up on, and that lands later, when the test says (as a real server may do). The
+	// test waits for it to land with WaitIdle.
+	Hold <-chan struct{}
 	// Status, with Header and Body, is answered instead of the route's real answer
 	// (the route's effect does not happen). A Body that is empty gets a JSON error.
 	Status int
@@ -108,6 +115,12 @@ type Mock struct {
 	// Developer spaces and their app listings (listing.go).
 	spaces map[string]*developerSpace
 
+	// Requests being served, for WaitIdle; closed ends every held request (Close).
+	active   int
+	idle     *sync.Cond
+	closed   chan struct{}
+	isClosed bool
+
 	// A token bucket, when a rate limit is set.
 	limit      RateLimit
 	tokens     float64
@@ -125,7 +138,65 @@ func New(opts Options) *Mock {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &Mock{opts: opts, products: map[string]*product{}, faults: map[Route][]*Fault{}}
+	m := &Mock{opts: opts, products: map[string]*product{}, faults: map[Route][]*Fault{}, closed: make(chan struct{})}
+	m.idle = sync.NewCond(&m.mu)
+	return m
+}
+
+// InFlight is the number of requests being served now.
+func (m *Mock) InFlight() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.active
+}
+
+// WaitIdle waits until no request is being served (held requests included: release them
+// first), or timeout; false when requests were still in flight then.
+func (m *Mock) WaitIdle(timeout time.Duration) bool {
+	done := make(chan struct{})
+	go func() {
+		m.mu.Lock()
+		for m.active > 0 {
+			m.idle.Wait()
+		}
+		m.mu.Unlock()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return true
+	case <-time.After(timeout):
+		m.mu.Lock()
+		m.idle.Broadcast() // the waiter above goes on waiting; let it look again
+		m.mu.Unlock()
+		return false
+	}
+}
+
+// Close answers every held request without its effect, and any later one at once: for the
+// end of a test, so that the server can stop.
+func (m *Mock) Close() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if !m.isClosed {
+		m.isClosed = true
+		close(m.closed)
+	}
+}
+
+func (m *Mock) begin() {
+	m.mu.Lock()
+	m.active++
+	m.mu.Unlock()
+}
+
+func (m *Mock) end() {
+	m.mu.Lock()
+	m.active--
+	if m.active == 0 {
+		m.idle.Broadcast()
+	}
+	m.mu.Unlock()
 }
 
 // AddProduct registers a product with neither a live nor a draft version.
@@ -300,6 +371,12 @@ func (m *Mock) record(r *http.Request, route Route, productID string, status int
 
 // ServeHTTP answers one API request.
 func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	m.begin()
+	defer m.end()
+	// The body is read before anything else, as a server does: the request's context then
+	// ends when the client goes away (net/http watches the connection only once the body
+	// is read), so a delayed request whose client gave up is dropped, not carried out late.
+	body, bodyErr := io.ReadAll(io.LimitReader(r.Body, MaxBodyBytes+1))
 	route, productID, ok := classify(r)
 	if !ok {
 		route, productID, ok = classifyListing(r)
@@ -332,11 +409,23 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	fault := m.takeFault(route, productID)
-	if fault != nil && fault.Delay > 0 {
+	if fault != nil && fault.Hold != nil {
 		select {
-		case <-time.After(fault.Delay):
+		case <-fault.Hold:
+		case <-m.closed:
+			rec.status = 499
+			return
+		}
+	}
+	if fault != nil && fault.Delay > 0 {
+		timer := time.NewTimer(fault.Delay)
+		select {
+		case <-timer.C:
 		case <-r.Context().Done():
-			rec.status = 499 // the client went away, as nginx logs it
+			timer.Stop()
+		}
+		if r.Context().Err() != nil {
+			rec.status = 499 // the client went away, as nginx logs it: nothing happens
 			return
 		}
 	}
@@ -345,7 +434,7 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if fault != nil && fault.AfterEffect {
-		m.handle(discardWriter{}, r, route, productID)
+		m.handle(discardWriter{}, r, route, productID, body, bodyErr)
 		if m.opts.OnChange != nil {
 			m.opts.OnChange()
 		}
@@ -356,7 +445,7 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		m.handleListing(rec, r, route, productID)
 		return
 	}
-	m.handle(rec, r, route, productID)
+	m.handle(rec, r, route, productID, body, bodyErr)
 	if m.opts.OnChange != nil && route != RouteGetLive && route != RouteGetDraft && rec.status < 300 {
 		m.opts.OnChange()
 	}
@@ -461,7 +550,7 @@ func (m *Mock) credentialsMatch(email, token string) bool {
 	return e&t == 1
 }
 
-func (m *Mock) handle(w http.ResponseWriter, r *http.Request, route Route, id string) {
+func (m *Mock) handle(w http.ResponseWriter, r *http.Request, route Route, id string, data []byte, err error) {
 	var body map[string]any
 	if route == RoutePut {
 		if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(strings.ToLower(strings.TrimSpace(ct)), "application/json") {
@@ -469,7 +558,6 @@ func (m *Mock) handle(w http.ResponseWriter, r *http.Request, route Route, id st
 				fmt.Sprintf("the body must be JSON (Content-Type: application/json), not %.80q", ct))
 			return
 		}
-		data, err := io.ReadAll(io.LimitReader(r.Body, MaxBodyBytes+1))
 		if err != nil {
 			writeError(w, http.StatusBadRequest, "BAD_REQUEST", "could not read the body")
 			return

@@ -29,5 +29,6 @@ func Serve(t testing.TB, m *Mock) *Server {
 	t.Helper()
 	srv := httptest.NewServer(m)
 	t.Cleanup(srv.Close)
+	t.Cleanup(m.Close) // runs first: held requests end, so that srv.Close does not wait for them
 	return &Server{Mock: m, URL: srv.URL}
 }

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -39,8 +40,17 @@ func exampleConfig(t *testing.T, publish bool) string {
 	return cfg
 }
 
+// settled waits until the mock serves no request, so that nothing a step started lands
+// after it (held requests must be released first).
+func settled(t testing.TB, mock *mockmarketplace.Server) {
+	t.Helper()
+	if !mock.WaitIdle(time.Minute) {
+		t.Fatalf("the mock still serves %d request(s) a minute after the step", mock.InFlight())
+	}
+}
+
 // startMock starts a mock with testProductID registered.
-func startMock(t *testing.T) *mockmarketplace.Server {
+func startMock(t testing.TB) *mockmarketplace.Server {
 	t.Helper()
 	mock := mockmarketplace.Start(t)
 	mock.AddProduct(testProductID)

@@ -29,6 +29,14 @@ import (
 //
 // The refresh's reads are recorded in private state (privateBasis), so that a plan made
 // from them, with -refresh=false too, has the basis of what the state describes.
+//
+// The basis records what an apply would lose, not who touched the app last: versions are
+// compared by content (their digest), and a draft that puts nothing at stake counts as
+// none. A draft holds nothing at stake when its content is exactly the live version's
+// (discarding or overwriting it loses nothing the Marketplace does not keep) or exactly
+// what this apply writes: a request that timed out on our side and was carried out later
+// leaves such a draft, whoever wrote it. Any other draft is someone's work, and a change
+// to it refuses the apply.
 
 const (
 	// privateBasis holds the basis of the last read (refresh, import, apply), as JSON.
@@ -39,7 +47,10 @@ const (
 
 // seen is what a read found of one version: nil when the version was not read.
 type seen struct {
-	Exists    bool   `json:"exists"`
+	Exists bool `json:"exists"`
+	// Settled: the version exists and puts nothing at stake (a draft holding exactly the
+	// live version, or exactly what the write puts): it counts as none.
+	Settled   bool   `json:"settled,omitempty"`
 	UpdatedAt int64  `json:"updated_at,omitempty"` // epoch milliseconds
 	UpdatedBy string `json:"updated_by,omitempty"`
 	Digest    string `json:"digest,omitempty"`
@@ -75,6 +86,56 @@ func (b basis) with(version marketplace.VersionState, doc *marketplace.Version) 
 	return b
 }
 
+// writeOver is what a write would put when the draft it writes over holds base (nil for an
+// operation that writes no document: a publish, a destroy).
+type writeOver func(base map[string]any) map[string]any
+
+// withDraft records the draft read, settled (counting as none) when it puts nothing at
+// stake: its content is the live version's as this basis saw it, or what the write puts.
+func (b basis) withDraft(doc *marketplace.Version, writes writeOver) basis {
+	b.Draft = b.judgeDraft(doc, writes)
+	return b
+}
+
+// judgeDraft is seenOf for a draft, settled when it puts nothing at stake (withDraft).
+func (b basis) judgeDraft(doc *marketplace.Version, writes writeOver) *seen {
+	s := seenOf(doc)
+	if !s.Exists {
+		return s
+	}
+	if b.Live != nil && b.Live.Exists && !b.Live.Settled && b.Live.Digest == s.Digest {
+		s.Settled = true
+	} else if writes != nil {
+		if body := writes(doc.CommonCloud); body != nil && documentDigest(body) == s.Digest {
+			s.Settled = true
+		}
+	}
+	return s
+}
+
+// atStake reports whether s is a version whose loss would lose someone's work.
+func (s *seen) atStake() bool { return s != nil && s.Exists && !s.Settled }
+
+// matches reports whether s, read now, is the version described by want (the text of a
+// planned basis, seen.String): by content, not by who saved it or when.
+func (s *seen) matches(want string) bool {
+	if want == "none" {
+		return !s.atStake()
+	}
+	return s.Exists && s.Digest == digestOf(want)
+}
+
+// digestOf is the digest in a version's text (seen.String), "" for none.
+func digestOf(text string) string {
+	if text == "none" || text == "" {
+		return ""
+	}
+	if i := strings.LastIndex(text, ", "); i >= 0 {
+		return text[i+2:]
+	}
+	return text
+}
+
 func (b basis) empty() bool { return b.Draft == nil && b.Live == nil }
 
 // String is the basis as the plan shows it, e.g.
@@ -96,7 +157,7 @@ func (b basis) String() string {
 }
 
 func (s *seen) String() string {
-	if !s.Exists {
+	if !s.atStake() {
 		return "none"
 	}
 	var out []string

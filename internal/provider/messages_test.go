@@ -105,20 +105,21 @@ func TestBadValuesReportedOnceAndCut(t *testing.T) {
 // and that the live version stays published (before this, only the apply said so).
 func TestDestroyPlanSaysWhatHappens(t *testing.T) {
 	t.Parallel()
-	tw := newTwin(t)
-	state := tw.state(map[string]tftypes.Value{"product_id": tfStr(testProductID), "publish": tftypes.NewValue(tftypes.Bool, true),
+	rs := newRPCServer(t)
+	state := rs.state(map[string]tftypes.Value{"product_id": tfStr(testProductID), "publish": tftypes.NewValue(tftypes.Bool, true),
 		"common_cloud_json": tfStr(`{"logDetails": {"loggingEnabled": true}}`)})
-	none := tftypes.NewValue(tw.stateType, nil)
+	none := tftypes.NewValue(rs.stateType, nil)
 	plan := func(name string, setup func(*mockmarketplace.Mock)) string {
+		rs.mock.SetDraft(testProductID, nil)
+		if setup != nil {
+			setup(rs.mock.Mock)
+		}
 		req := &tfprotov6.PlanResourceChangeRequest{TypeName: "marketplace_privacy_security",
-			Config: tw.dv(tw.stateType, none), ProposedNewState: tw.dv(tw.stateType, none), PriorState: tw.dv(tw.stateType, state)}
-		answer := tw.run("destroy plan "+name, setup, func(s tfprotov6.ProviderServer) any {
-			resp, err := s.PlanResourceChange(context.Background(), req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return resp
-		}).(*tfprotov6.PlanResourceChangeResponse)
+			Config: rs.dv(rs.stateType, none), ProposedNewState: rs.dv(rs.stateType, none), PriorState: rs.dv(rs.stateType, state)}
+		answer, err := rs.server.PlanResourceChange(context.Background(), req)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if len(answer.Diagnostics) != 1 || answer.Diagnostics[0].Severity != tfprotov6.DiagnosticSeverityWarning {
 			t.Fatalf("%s: diagnostics %v, want one warning", name, answer.Diagnostics)
 		}

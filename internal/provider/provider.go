@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -20,7 +19,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/marketplace-trust/terraform-provider-marketplace/internal/fastpath"
 	"github.com/marketplace-trust/terraform-provider-marketplace/internal/marketplace"
 )
 
@@ -35,7 +33,6 @@ var (
 	_ provider.Provider                   = &marketplaceProvider{}
 	_ provider.ProviderWithValidateConfig = &marketplaceProvider{}
 	_ provider.ProviderWithListResources  = &marketplaceProvider{}
-	_ fastpath.Provider                   = &marketplaceProvider{}
 )
 
 type marketplaceProvider struct {
@@ -43,17 +40,6 @@ type marketplaceProvider struct {
 	// getenv is os.Getenv in production; tests inject their own so that they can run in
 	// parallel, each against its own mock, without touching the process environment.
 	getenv func(string) string
-	// resourceData is what Configure gave resources, for the fast path (internal/fastpath),
-	// which calls their Configure itself; nil until the provider is configured.
-	resourceData atomic.Pointer[providerData]
-}
-
-// Configured is what the last Configure gave resources (the provider never defers).
-func (p *marketplaceProvider) Configured() (resourceData any, deferred bool) {
-	if c := p.resourceData.Load(); c != nil {
-		return c, false
-	}
-	return nil, false
 }
 
 type providerModel struct {
@@ -168,7 +154,6 @@ func (p *marketplaceProvider) Configure(ctx context.Context, req provider.Config
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.ListResourceData = data
-	p.resourceData.Store(data)
 }
 
 // clientConfig merges the configuration with the environment and the defaults, in that

@@ -8,6 +8,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -26,7 +27,9 @@ func newTestProvider(env map[string]string) *marketplaceProvider {
 // test can run its own mock in parallel with the others.
 func providerFactories(env map[string]string) map[string]func() (tfprotov6.ProviderServer, error) {
 	return map[string]func() (tfprotov6.ProviderServer, error){
-		"marketplace": func() (tfprotov6.ProviderServer, error) { return newServer(newTestProvider(env)), nil },
+		"marketplace": func() (tfprotov6.ProviderServer, error) {
+			return providerserver.NewProtocol6(newTestProvider(env))(), nil
+		},
 	}
 }
 

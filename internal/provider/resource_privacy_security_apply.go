@@ -2,8 +2,10 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -130,25 +132,16 @@ func (r *privacySecurityResource) write(ctx context.Context, plan, state *privac
 		return writeResult{outcome: written, state: &out}, nil
 	}
 
-	current, d := r.checkBasis(ctx, plan, state)
+	current, d := r.checkBasis(ctx, plan, state, in)
 	if diags.Append(d...); diags.HasError() {
 		return writeResult{outcome: nothingSent}, diags
 	}
 	if in.putting {
-		// The fields the configuration does not manage are kept as the check read them; the
-		// keys a JSON configuration dropped are removed (three-way).
-		owner := plan
-		if state != nil {
-			owner = state
-		}
-		var kept map[string]any
+		var base map[string]any
 		if current != nil {
-			kept, _ = splitUnmanaged(current.CommonCloud, owner.shape())
+			base = current.CommonCloud
 		}
-		if state != nil {
-			kept = dropRemovedKeys(kept, state.shape(), plan.shape())
-		}
-		if d := r.putDraft(ctx, plan, kept); d.HasError() {
+		if d := r.putDraft(ctx, plan, plan.bodyOver(state)(base)); d.HasError() {
 			return writeResult{outcome: nothingSent}, d
 		}
 	}
@@ -215,21 +208,31 @@ func (r *privacySecurityResource) readBackAfterWrite(ctx context.Context, plan *
 }
 
 // checkBasis reads, immediately before the write, each version the plan's basis names, and
-// fails when the Marketplace no longer holds what the plan saw. It returns the app's
-// current document (the draft, else the live version; nil when it has neither), whose
-// unmanaged fields the PUT keeps.
-func (r *privacySecurityResource) checkBasis(ctx context.Context, plan, state *privacySecurityResourceModel) (*marketplace.Version, diag.Diagnostics) {
+// fails when the Marketplace no longer holds what the plan saw (by content: seen.matches;
+// a draft that puts nothing at stake counts as none). It returns the app's current document
+// (the draft, else the live version; nil when it has neither), whose unmanaged fields the
+// PUT keeps.
+func (r *privacySecurityResource) checkBasis(ctx context.Context, plan, state *privacySecurityResourceModel, in planIntent) (*marketplace.Version, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	productID := plan.ProductID.ValueString()
 	planned := parseBasis(plan.Basis.ValueString())
+	var writes writeOver
+	if in.putting {
+		writes = plan.bodyOver(state)
+	}
 	if plan.Basis.IsNull() || plan.Basis.IsUnknown() || len(planned) == 0 {
 		// A plan made before this provider version recorded its basis: read the current
 		// document, as such versions did, and check nothing.
-		current, _, _, err := r.current(ctx, productID, r.readVersion)
+		current, _, _, err := r.current(ctx, productID, r.readVersion, writes)
 		if err != nil {
 			addAPIError(&diags, "reading the current document of "+productID, err)
 		}
 		return current, diags
+	}
+	// What the plan saw of the live version decides whether a draft is settled.
+	var seenLive basis
+	if want, ok := planned[string(marketplace.Live)]; ok && want != "none" {
+		seenLive.Live = &seen{Exists: true, Digest: digestOf(want)}
 	}
 	var current *marketplace.Version
 	for _, version := range []marketplace.VersionState{marketplace.Draft, marketplace.Live} {
@@ -243,13 +246,18 @@ func (r *privacySecurityResource) checkBasis(ctx context.Context, plan, state *p
 			return nil, diags
 		}
 		now := seenOf(doc)
-		if got := now.String(); got != want {
+		if version == marketplace.Draft {
+			now = seenLive.judgeDraft(doc, writes)
+		}
+		if !now.matches(want) {
 			addBasisChanged(&diags, productID, string(version), want, now, doc, plan, state)
 			return nil, diags
 		}
-		if doc != nil {
+		if doc != nil && current == nil {
 			current = doc
-			break // the draft is what the write changes; the live version does not matter then
+			if now.atStake() {
+				break // the draft is what the write changes; the live version does not matter then
+			}
 		}
 	}
 	return current, diags
@@ -303,43 +311,87 @@ func addBasisChanged(diags *diag.Diagnostics, productID, version, planned string
 }
 
 // current reads the app's current document with read (nil, nil for a version that does
-// not exist): its draft, else its live version; nil when it has neither. Without
-// credentials only the live version can be read. It returns what it read too.
+// not exist): its draft, else its live version; nil when it has neither. The two reads are
+// independent and go out together (one round trip). Without credentials only the live
+// version can be read. It returns what it read too: the draft judged against the live
+// version and what writes puts (basis.withDraft); a settled draft's basis names the live
+// version too, which the check then reads.
 func (r *privacySecurityResource) current(ctx context.Context, productID string,
-	read func(context.Context, string, marketplace.VersionState) (*marketplace.Version, error),
+	read func(context.Context, string, marketplace.VersionState) (*marketplace.Version, error), writes writeOver,
 ) (*marketplace.Version, marketplace.VersionState, basis, error) {
-	var b basis
-	for _, version := range []marketplace.VersionState{marketplace.Draft, marketplace.Live} {
-		if version == marketplace.Draft && !r.client.HasCredentials() {
-			continue
-		}
-		doc, err := read(ctx, productID, version)
-		if err != nil {
-			return nil, "", b, err
-		}
-		if b = b.with(version, doc); doc != nil {
-			return doc, version, b, nil
-		}
+	var draft, live *marketplace.Version
+	var draftErr, liveErr error
+	if r.client.HasCredentials() {
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			draft, draftErr = read(ctx, productID, marketplace.Draft)
+		}()
+		live, liveErr = read(ctx, productID, marketplace.Live)
+		wg.Wait()
+	} else {
+		live, liveErr = read(ctx, productID, marketplace.Live)
+	}
+	if err := errors.Join(draftErr, liveErr); err != nil {
+		return nil, "", basis{}, err
+	}
+	b := basis{}.with(marketplace.Live, live)
+	if !r.client.HasCredentials() {
+		return live, marketplace.Live, b, nil
+	}
+	b = b.withDraft(draft, writes)
+	switch {
+	case b.Draft.atStake():
+		return draft, marketplace.Draft, basis{Draft: b.Draft}, nil // the live version does not matter then
+	case draft != nil:
+		return draft, marketplace.Draft, b, nil
+	case live != nil:
+		return live, marketplace.Live, b, nil
 	}
 	return nil, "", b, nil
 }
 
-// putDraft writes the configured document, merged into the fields to keep: those the
-// configuration now manages are left to it.
-func (r *privacySecurityResource) putDraft(ctx context.Context, plan *privacySecurityResourceModel, kept map[string]any) diag.Diagnostics {
+// bodyOver is what the write of plan over state (nil for a create) puts when the app's
+// current document holds base: the configured document, merged into the fields it keeps
+// (those the configuration does not manage, as base holds them; the keys a JSON
+// configuration dropped are removed, three-way). nil when the document is not known.
+func (m *privacySecurityResourceModel) bodyOver(state *privacySecurityResourceModel) writeOver {
+	return func(base map[string]any) map[string]any {
+		if !m.documentKnown() {
+			return nil
+		}
+		configured, d := m.configuredDocument()
+		if d.HasError() {
+			return nil
+		}
+		owner := m
+		if state != nil {
+			owner = state
+		}
+		kept, _ := splitUnmanaged(base, owner.shape())
+		if state != nil {
+			kept = dropRemovedKeys(kept, state.shape(), m.shape())
+		}
+		kept, _ = splitUnmanaged(kept, m.shape()) // what the configuration now manages is left to it
+		return mergeInto(kept, configured)
+	}
+}
+
+// putDraft writes body as the draft.
+func (r *privacySecurityResource) putDraft(ctx context.Context, plan *privacySecurityResourceModel, body map[string]any) diag.Diagnostics {
 	var diags diag.Diagnostics
 	productID := plan.ProductID.ValueString()
-	configured, d := plan.configuredDocument()
-	if diags.Append(d...); diags.HasError() {
+	if body == nil {
+		diags.AddError("Cannot encode the document", "the document of "+productID+" is not known")
 		return diags
 	}
-	kept, _ = splitUnmanaged(kept, plan.shape())
-	body, err := marshalDocument(mergeInto(kept, configured))
+	data, err := marshalDocument(body)
 	if err != nil {
 		diags.AddError("Cannot encode the document", err.Error())
 		return diags
 	}
-	if err := r.client.PutDraft(ctx, productID, body); err != nil {
+	if err := r.client.PutDraft(ctx, productID, data); err != nil {
 		addAPIError(&diags, "writing the draft of "+productID, err)
 	}
 	return diags
@@ -386,7 +438,8 @@ func (r *privacySecurityResource) Delete(ctx context.Context, req resource.Delet
 		addAPIError(&resp.Diagnostics, "reading the draft of "+productID+" to check it before deleting", err)
 		return
 	}
-	if now := seenOf(draft); now.String() != planned.Draft.String() { // the rule checkBasis applies
+	// The rule checkBasis applies: by content, a draft holding the live version counting as none.
+	if now := (basis{Live: planned.Live}).judgeDraft(draft, nil); !now.matches(planned.Draft.String()) {
 		addBasisChanged(&resp.Diagnostics, productID, string(marketplace.Draft), planned.Draft.String(), now, draft, state, state)
 		return
 	}

@@ -21,7 +21,7 @@ import (
 // The apply does what the reviewed plan showed, or nothing (basis.go). terraform-plugin-
 // testing runs each step as a pipeline does: plan -out, then apply of the saved plan; a
 // PreApply plan check that changes the mock is a colleague's edit in the Marketplace UI
-// between the review and the apply. Each case runs with the fast path on and off.
+// between the review and the apply.
 
 const colleague = "colleague@example.com"
 
@@ -62,23 +62,17 @@ func changedSincePlan(what string) *regexp.Regexp {
 		`.*` + spaceFlexible(`Nothing was written, published or discarded for this app. Run terraform plan again`))
 }
 
-// bothPaths runs a test case with the fast path on and off.
-func bothPaths(t *testing.T, run func(t *testing.T, env map[string]string, mock *mockmarketplaceServer)) {
-	for _, fast := range []string{"on", "off"} {
-		t.Run("fast path "+fast, func(t *testing.T) {
-			t.Parallel()
-			mock := startMock(t)
-			env := mockEnv(mock)
-			env[EnvFastPath] = fast
-			run(t, env, mock)
-		})
-	}
+// withMock runs a test case against a mock of its own, in parallel with the others.
+func withMock(t *testing.T, run func(t *testing.T, env map[string]string, mock *mockmarketplaceServer)) {
+	t.Parallel()
+	mock := startMock(t)
+	run(t, mockEnv(mock), mock)
 }
 
 // 1. A plan that only turns publish on publishes only the draft it saw: a colleague's edit
 // of the draft after the review is not published; plan and apply then converge.
 func TestAccBasisPublishOnlyPublishesTheDraftThePlanSaw(t *testing.T) {
-	bothPaths(t, func(t *testing.T, env map[string]string, mock *mockmarketplaceServer) {
+	withMock(t, func(t *testing.T, env map[string]string, mock *mockmarketplaceServer) {
 		edited := withField(smallDoc("30_DAYS"), "hasRestAPIExtension", true)
 		resource.Test(t, resource.TestCase{
 			ProtoV6ProviderFactories: providerFactories(env),
@@ -119,7 +113,7 @@ func TestAccBasisPublishOnlyPublishesTheDraftThePlanSaw(t *testing.T) {
 // 2. Fields the configuration does not manage, changed on the Marketplace between the plan
 // and the apply, are never lost: the apply refuses (typed form, JSON form, -refresh=false).
 func TestAccBasisUnmanagedFieldChangedAfterThePlan(t *testing.T) {
-	bothPaths(t, func(t *testing.T, env map[string]string, mock *mockmarketplaceServer) {
+	withMock(t, func(t *testing.T, env map[string]string, mock *mockmarketplaceServer) {
 		edited := withField(smallDoc("30_DAYS"), "hasRestAPIExtension", true)
 		resource.Test(t, resource.TestCase{
 			ProtoV6ProviderFactories: providerFactories(env),
@@ -147,7 +141,7 @@ func TestAccBasisUnmanagedFieldChangedAfterThePlan(t *testing.T) {
 }
 
 func TestAccBasisRefreshFalseChecksAgainstTheState(t *testing.T) {
-	bothPaths(t, func(t *testing.T, env map[string]string, mock *mockmarketplaceServer) {
+	withMock(t, func(t *testing.T, env map[string]string, mock *mockmarketplaceServer) {
 		edited := withField(smallDoc("30_DAYS"), "hasRestAPIExtension", true)
 		resource.Test(t, resource.TestCase{
 			ProtoV6ProviderFactories: providerFactories(env),
@@ -178,7 +172,7 @@ func TestAccBasisRefreshFalseChecksAgainstTheState(t *testing.T) {
 }
 
 func TestAccBasisJSONFormKeyChangedAfterThePlan(t *testing.T) {
-	bothPaths(t, func(t *testing.T, env map[string]string, mock *mockmarketplaceServer) {
+	withMock(t, func(t *testing.T, env map[string]string, mock *mockmarketplaceServer) {
 		config := func(retention string) string {
 			return `
 resource "marketplace_privacy_security" "example" {
@@ -221,7 +215,7 @@ resource "marketplace_privacy_security" "example" {
 // 3. With publish = true, a colleague's pending draft is read by the plan that writes, shown
 // in its basis (and warned about), and a change to it after the plan is not overwritten.
 func TestAccBasisPublishedResourceSeesAPendingDraft(t *testing.T) {
-	bothPaths(t, func(t *testing.T, env map[string]string, mock *mockmarketplaceServer) {
+	withMock(t, func(t *testing.T, env map[string]string, mock *mockmarketplaceServer) {
 		pending := withField(smallDoc("30_DAYS"), "hasRestAPIExtension", true)
 		resource.Test(t, resource.TestCase{
 			ProtoV6ProviderFactories: providerFactories(env),
@@ -261,7 +255,7 @@ func TestAccBasisPublishedResourceSeesAPendingDraft(t *testing.T) {
 
 // 6. A destroy discards only the draft its plan saw: one written after the plan stays.
 func TestAccBasisDestroyDiscardsOnlyTheDraftThePlanSaw(t *testing.T) {
-	bothPaths(t, func(t *testing.T, env map[string]string, mock *mockmarketplaceServer) {
+	withMock(t, func(t *testing.T, env map[string]string, mock *mockmarketplaceServer) {
 		resource.Test(t, resource.TestCase{
 			ProtoV6ProviderFactories: providerFactories(env),
 			Steps: []resource.TestStep{
@@ -293,7 +287,7 @@ func TestAccBasisDestroyDiscardsOnlyTheDraftThePlanSaw(t *testing.T) {
 // A saved plan with nothing changed in between applies as before, and a colleague's change
 // to another app of the same apply refuses only that app: the others go on.
 func TestAccBasisUnchangedAppAppliesAsBefore(t *testing.T) {
-	bothPaths(t, func(t *testing.T, env map[string]string, mock *mockmarketplaceServer) {
+	withMock(t, func(t *testing.T, env map[string]string, mock *mockmarketplaceServer) {
 		const other = "87654321-4321-4321-4321-cba987654321"
 		mock.AddProduct(other)
 		config := func(publish bool, retention string) string {
@@ -336,7 +330,7 @@ func TestAccBasisUnchangedAppAppliesAsBefore(t *testing.T) {
 // no document) and the apply stays, and Terraform refuses the apply, naming it; planned
 // again, the create over it is announced and converges.
 func TestAccBasisCreateOverADraftWrittenAfterThePlan(t *testing.T) {
-	bothPaths(t, func(t *testing.T, env map[string]string, mock *mockmarketplaceServer) {
+	withMock(t, func(t *testing.T, env map[string]string, mock *mockmarketplaceServer) {
 		theirs := withField(smallDoc("7_DAYS"), "hasRestAPIExtension", true)
 		resource.Test(t, resource.TestCase{
 			ProtoV6ProviderFactories: providerFactories(env),

@@ -26,7 +26,12 @@ const quickProvider = `
 // with the mock holding the configuration and an empty plan.
 func TestAccResourceRidesOutFaults(t *testing.T) {
 	mock := startMock(t)
-	inject := func(route mockmarketplace.Route, f mockmarketplace.Fault) { mock.InjectFault(route, f) }
+	// Each step starts once every request of the step before has ended: a delayed request
+	// whose client gave up is dropped by the mock, never carried out during the next step.
+	inject := func(route mockmarketplace.Route, f mockmarketplace.Fault) {
+		settled(t, mock)
+		mock.InjectFault(route, f)
+	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: providerFactories(mockEnv(mock)),
 		Steps: []resource.TestStep{
@@ -89,6 +94,10 @@ func TestAccResourceRidesOutFaults(t *testing.T) {
 			{
 				// Retries exhausted: a clear error with the status and the attempts.
 				PreConfig: func() {
+					settled(t, mock)
+					if draft := mock.Draft(testProductID); draft != nil {
+						t.Errorf("a request abandoned in the step before was carried out: draft %s", draft)
+					}
 					mock.ClearFaults()
 					inject(mockmarketplace.RoutePut, mockmarketplace.Fault{Status: 503})
 				},
@@ -97,7 +106,7 @@ func TestAccResourceRidesOutFaults(t *testing.T) {
 			},
 			{
 				// The API recovers: the same change goes through.
-				PreConfig: mock.ClearFaults,
+				PreConfig: func() { settled(t, mock); mock.ClearFaults() },
 				Config:    faultConfig(true, "6_DAYS", quickProvider),
 				Check:     checkStored(t, "live", liveOf(mock), smallDoc("6_DAYS")),
 			},

@@ -12,15 +12,15 @@ import (
 func TestModelConversionMatchesTheFramework(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	tw := newTwin(t)
+	tw := newRPCServer(t)
 	s := privacySecurityResourceSchema(ctx)
 	unknown := func(name string) tftypes.Value {
 		return tftypes.NewValue(tw.stateType.AttributeTypes[name], tftypes.UnknownValue)
 	}
-	typed := tw.state(map[string]tftypes.Value{"product_id": tfStr(testProductID), "common_cloud": tw.document(twinDoc)})
+	typed := tw.state(map[string]tftypes.Value{"product_id": tfStr(testProductID), "common_cloud": tw.document(rpcDoc)})
 	for name, v := range map[string]tftypes.Value{
 		"typed config":      typed,
-		"JSON config":       tw.state(map[string]tftypes.Value{"product_id": tfStr(testProductID), "common_cloud_json": tfStr(twinDoc)}),
+		"JSON config":       tw.state(map[string]tftypes.Value{"product_id": tfStr(testProductID), "common_cloud_json": tfStr(rpcDoc)}),
 		"planned create":    tw.with(typed, map[string]tftypes.Value{"id": unknown("id"), "version_state": unknown("version_state"), "properties": unknown("properties"), "publish": tftypes.NewValue(tftypes.Bool, true)}),
 		"unknown document":  tw.with(typed, map[string]tftypes.Value{"common_cloud": unknown("common_cloud")}),
 		"timeouts set":      tw.with(typed, map[string]tftypes.Value{"timeouts": tftypes.NewValue(tw.stateType.AttributeTypes["timeouts"], map[string]tftypes.Value{"create": tfStr("1m"), "read": tftypes.NewValue(tftypes.String, nil), "update": tfStr("2m"), "delete": tftypes.NewValue(tftypes.String, nil)})}),

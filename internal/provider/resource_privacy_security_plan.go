@@ -188,8 +188,12 @@ func (r *privacySecurityResource) planBasis(ctx context.Context, plan, state *pr
 			addAPIError(&resp.Diagnostics, "reading the draft of "+productID+" to plan this change", err)
 			return basis{}, false
 		}
-		b = b.with(marketplace.Draft, doc)
-		if doc != nil {
+		var writes writeOver
+		if in.putting {
+			writes = plan.bodyOver(state)
+		}
+		b = b.withDraft(doc, writes)
+		if b.Draft.atStake() {
 			r.announceOverwrittenDraft(plan, doc, in, &resp.Diagnostics)
 		}
 	}
@@ -227,7 +231,7 @@ func (r *privacySecurityResource) planCreateBasis(ctx context.Context, plan *pri
 // create would write over one. It returns that document and the basis of the create.
 func (r *privacySecurityResource) announceCreate(ctx context.Context, plan *privacySecurityResourceModel, diags *diag.Diagnostics) (basis, bool) {
 	productID := plan.ProductID.ValueString()
-	current, version, b, err := r.current(ctx, productID, r.readForPlan)
+	current, version, b, err := r.current(ctx, productID, r.readForPlan, plan.bodyOver(nil))
 	if err != nil {
 		addAPIError(diags, "reading the current document of "+productID+" to plan its creation", err)
 		return basis{}, false
@@ -241,6 +245,12 @@ func (r *privacySecurityResource) announceCreate(ctx context.Context, plan *priv
 	}
 	shape := plan.shape()
 	defer announceKept(plan, current.CommonCloud, diags)
+	if version == marketplace.Draft && !b.Draft.atStake() {
+		if b.Live == nil || !b.Live.Exists {
+			return b, true // a draft holding exactly what this create writes: nothing changes
+		}
+		version = marketplace.Live // a draft holding the live version as it is: describe that
+	}
 	if changed := changedPaths(managedPart(current.CommonCloud, shape), configured); len(changed) > 0 {
 		diags.AddAttributeWarning(plan.documentAttribute(), "Creating over an existing document",
 			fmt.Sprintf("Product %s already has %s. This apply replaces it with the configuration: %d field(s) would "+
@@ -331,8 +341,11 @@ func (r *privacySecurityResource) planDestroy(ctx context.Context, req resource.
 		return
 	}
 	draft := "It has no draft, so nothing is deleted"
-	if b.Draft != nil && b.Draft.Exists {
+	switch {
+	case b.Draft.atStake():
 		draft = "Its draft (" + b.Draft.String() + ") is discarded"
+	case b.Draft != nil && b.Draft.Exists:
+		draft = "Its draft, which holds the live version as it is, is discarded (nothing is lost)"
 	}
 	resp.Diagnostics.AddWarning("Destroying leaves the live version published",
 		fmt.Sprintf("Destroying marketplace_privacy_security for product %s. %s. Its live privacy and security "+
@@ -356,9 +369,9 @@ func (r *privacySecurityResource) recordDestroyBasis(ctx context.Context, produc
 			addAPIError(&resp.Diagnostics, "reading the draft of "+productID+" to plan its destroy", err)
 			return basis{}, false
 		}
-		b = b.with(marketplace.Draft, doc)
+		b = b.withDraft(doc, nil)
 	}
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateDestroyBasis, encodeBasis(basis{Draft: b.Draft}))...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateDestroyBasis, encodeBasis(basis{Draft: b.Draft, Live: b.Live}))...)
 	return b, true
 }
 

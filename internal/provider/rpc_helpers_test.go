@@ -1,0 +1,96 @@
+package provider
+
+import (
+	"context"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/marketplace-trust/terraform-provider-marketplace/internal/mockmarketplace"
+)
+
+// rpcServer is the provider's protocol 6 server, configured against a mock of its own, for
+// tests that call one RPC the way Terraform does.
+type rpcServer struct {
+	t         testing.TB
+	mock      *mockmarketplace.Server
+	server    tfprotov6.ProviderServer
+	stateType tftypes.Object
+}
+
+func newRPCServer(t testing.TB) *rpcServer {
+	t.Helper()
+	mock := startMock(t)
+	rs := &rpcServer{t: t, mock: mock, server: providerserver.NewProtocol6(newTestProvider(mockEnv(mock)))(),
+		stateType: privacySecurityShape().stateType}
+	ctx := context.Background()
+	providerType := providerSchema().Type().TerraformType(ctx)
+	nulls := map[string]tftypes.Value{}
+	for name, typ := range providerType.(tftypes.Object).AttributeTypes {
+		nulls[name] = tftypes.NewValue(typ, nil)
+	}
+	config := rs.dv(providerType, tftypes.NewValue(providerType, nulls))
+	if _, err := rs.server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{}); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := rs.server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{TerraformVersion: "1.5.7", Config: config})
+	if err != nil || len(resp.Diagnostics) > 0 {
+		t.Fatalf("configure: %v %v", err, resp.Diagnostics)
+	}
+	return rs
+}
+
+// state builds a value of the resource's type: attrs, everything else null.
+func (rs *rpcServer) state(attrs map[string]tftypes.Value) tftypes.Value {
+	all := make(map[string]tftypes.Value, len(rs.stateType.AttributeTypes))
+	for name, typ := range rs.stateType.AttributeTypes {
+		all[name] = tftypes.NewValue(typ, nil)
+	}
+	for name, v := range attrs {
+		all[name] = v
+	}
+	return tftypes.NewValue(rs.stateType, all)
+}
+
+func (rs *rpcServer) dv(typ tftypes.Type, v tftypes.Value) *tfprotov6.DynamicValue {
+	dv, err := tfprotov6.NewDynamicValue(typ, v)
+	if err != nil {
+		rs.t.Fatal(err)
+	}
+	return &dv
+}
+
+func tfStr(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
+
+// with returns v with some attributes replaced.
+func (rs *rpcServer) with(v tftypes.Value, attrs map[string]tftypes.Value) tftypes.Value {
+	all, ok := attributes(v)
+	if !ok {
+		rs.t.Fatal("not an object")
+	}
+	for name, a := range attrs {
+		all[name] = a
+	}
+	return tftypes.NewValue(rs.stateType, all)
+}
+
+// document is common_cloud holding the API JSON doc.
+func (rs *rpcServer) document(doc string) tftypes.Value {
+	m, err := decodeObject(doc)
+	if err != nil {
+		rs.t.Fatal(err)
+	}
+	obj, diags := documentFromAPI(m)
+	if diags.HasError() {
+		rs.t.Fatal(diags)
+	}
+	v, err := obj.ToTerraformValue(context.Background())
+	if err != nil {
+		rs.t.Fatal(err)
+	}
+	return v
+}
+
+const rpcDoc = `{"logDetails": {"loggingEnabled": true, "logRetention": "30_DAYS"}, "security": {"compliantCertifications": ["SOC2", "ISO27001"], "hasCompliantCertifications": true}}`
