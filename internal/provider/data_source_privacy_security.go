@@ -57,7 +57,7 @@ func privacySecurityDataSourceSchema() schema.Schema {
 			"product_id": schema.StringAttribute{
 				MarkdownDescription: "The app's product ID (a UUID).",
 				Required:            true,
-				Validators:          []validator.String{uuidString()},
+				Validators:          []validator.String{uuidString("product_id", "The product ID of a Marketplace app")},
 			},
 			"state": schema.StringAttribute{
 				MarkdownDescription: "Which version to read: `live` (the default) or `draft` (needs credentials). " +

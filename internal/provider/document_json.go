@@ -84,9 +84,10 @@ func scanJSON(s string) error {
 		case string:
 			if top != nil && top.object && top.expectKey {
 				if top.keys[t] {
-					top.key = t
-					return fmt.Errorf("the key %s appears twice at %s: JSON readers disagree on which one counts; keep one",
-						quoteCut(t), strings.TrimSuffix(where(), "."+t))
+					top.key = "" // the object holding the key, not its previous key
+					at := where()
+					return fmt.Errorf("the key %s appears twice in %s: JSON readers disagree on which one counts; keep one",
+						quoteCut(t), at)
 				}
 				top.keys[t] = true
 				top.key = t

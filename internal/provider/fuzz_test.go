@@ -72,7 +72,7 @@ func FuzzValidators(f *testing.F) {
 		"a@b.c", "12345678-1234-1234-1234-123456789abc", `{"properties":{}}`, `[`, "\x00\xff", "http://[::1", "30s", "-1h"} {
 		f.Add(s)
 	}
-	validators := []validator.String{uuidString(), notEmpty(), upperSnake(), httpURL(), emailOrURL(),
+	validators := []validator.String{uuidString("product_id", "The product ID of a Marketplace app"), notEmpty(), upperSnake(), httpURL(), emailOrURL(),
 		commonCloudJSONValidator{}, baseURLValidator{}, positiveDurationValidator{}}
 	f.Fuzz(func(t *testing.T, s string) {
 		for _, v := range validators {

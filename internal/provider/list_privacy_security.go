@@ -57,7 +57,7 @@ func (l *privacySecurityListResource) ListResourceConfigSchema(_ context.Context
 			"developer_id": schema.StringAttribute{
 				MarkdownDescription: "The developer space's ID (a UUID). Exactly one of `developer_id` and `vendor_id`.",
 				Optional:            true,
-				Validators:          []validator.String{uuidString()},
+				Validators:          []validator.String{uuidString("developer_id", "The ID of a developer space")},
 			},
 			"vendor_id": schema.StringAttribute{
 				MarkdownDescription: "The vendor's ID; its developer space is looked up (one request).",

@@ -105,34 +105,63 @@ func TestBadValuesReportedOnceAndCut(t *testing.T) {
 // and that the live version stays published (before this, only the apply said so).
 func TestDestroyPlanSaysWhatHappens(t *testing.T) {
 	t.Parallel()
-	rs := newRPCServer(t)
+	for _, cli := range []struct{ version, keep string }{
+		{"1.5.7", "terraform state rm ADDRESS"}, // no removed blocks before 1.7
+		{"1.16.4", "use a removed block with lifecycle { destroy = false }"},
+	} {
+		got := destroyPlanWarning(t, cli.version, nil)
+		if !strings.Contains(got, cli.keep) || (cli.version == "1.5.7") == strings.Contains(got, "removed block with") {
+			t.Errorf("CLI %s: the way to keep the draft: %s", cli.version, got)
+		}
+	}
+}
+
+// destroyPlanWarning is the warning of a destroy plan made by the given CLI version.
+func destroyPlanWarning(t *testing.T, cliVersion string, setup func(*mockmarketplace.Mock)) string {
+	t.Helper()
+	rs := newRPCServerFor(t, cliVersion)
 	state := rs.state(map[string]tftypes.Value{"product_id": tfStr(testProductID), "publish": tftypes.NewValue(tftypes.Bool, true),
 		"common_cloud_json": tfStr(`{"logDetails": {"loggingEnabled": true}}`)})
 	none := tftypes.NewValue(rs.stateType, nil)
-	plan := func(name string, setup func(*mockmarketplace.Mock)) string {
-		rs.mock.SetDraft(testProductID, nil)
-		if setup != nil {
-			setup(rs.mock.Mock)
-		}
-		req := &tfprotov6.PlanResourceChangeRequest{TypeName: "marketplace_privacy_security",
-			Config: rs.dv(rs.stateType, none), ProposedNewState: rs.dv(rs.stateType, none), PriorState: rs.dv(rs.stateType, state)}
-		answer, err := rs.server.PlanResourceChange(context.Background(), req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(answer.Diagnostics) != 1 || answer.Diagnostics[0].Severity != tfprotov6.DiagnosticSeverityWarning {
-			t.Fatalf("%s: diagnostics %v, want one warning", name, answer.Diagnostics)
-		}
-		return answer.Diagnostics[0].Detail
+	rs.mock.SetLive(testProductID, []byte(`{"commonCloud": {"logDetails": {"loggingEnabled": true}}}`))
+	if setup != nil {
+		setup(rs.mock.Mock)
 	}
-	if got := plan("no draft", nil); !strings.Contains(got, "It has no draft, so nothing is deleted") || !strings.Contains(got, "stays published") {
+	// The refresh, then the plan made from it, as Terraform does.
+	read, err := rs.server.ReadResource(context.Background(), &tfprotov6.ReadResourceRequest{TypeName: "marketplace_privacy_security",
+		CurrentState: rs.dv(rs.stateType, state)})
+	if err != nil || len(read.Diagnostics) > 0 {
+		t.Fatalf("refresh: %v %v", err, read.Diagnostics)
+	}
+	req := &tfprotov6.PlanResourceChangeRequest{TypeName: "marketplace_privacy_security", PriorPrivate: read.Private,
+		Config: rs.dv(rs.stateType, none), ProposedNewState: rs.dv(rs.stateType, none), PriorState: read.NewState}
+	answer, err := rs.server.PlanResourceChange(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(answer.Diagnostics) != 1 || answer.Diagnostics[0].Severity != tfprotov6.DiagnosticSeverityWarning {
+		t.Fatalf("diagnostics %v, want one warning", answer.Diagnostics)
+	}
+	return answer.Diagnostics[0].Detail
+}
+
+func TestDestroyPlanSaysWhatHappensToTheDraft(t *testing.T) {
+	t.Parallel()
+	if got := destroyPlanWarning(t, "1.16.4", nil); !strings.Contains(got, "It has no draft, so nothing is deleted") || !strings.Contains(got, "stays published") {
 		t.Errorf("no draft: %s", got)
 	}
-	got := plan("a draft", func(m *mockmarketplace.Mock) {
+	got := destroyPlanWarning(t, "1.16.4", func(m *mockmarketplace.Mock) {
 		m.SetDraft(testProductID, []byte(`{"commonCloud": {"logDetails": {"loggingEnabled": false}}}`))
 	})
 	if !strings.Contains(got, "Its draft (") || !strings.Contains(got, ") is discarded") || !strings.Contains(got, "stays published") {
 		t.Errorf("a draft: %s", got)
+	}
+	// A draft holding the live version as it is: discarded, and nothing is lost.
+	got = destroyPlanWarning(t, "1.16.4", func(m *mockmarketplace.Mock) {
+		m.SetDraft(testProductID, []byte(`{"commonCloud": {"logDetails": {"loggingEnabled": true}}}`))
+	})
+	if !strings.Contains(got, "holds the live version as it is") {
+		t.Errorf("a draft like live: %s", got)
 	}
 }
 

@@ -151,6 +151,7 @@ func (p *marketplaceProvider) Configure(ctx context.Context, req provider.Config
 		return
 	}
 	data := newProviderData(client)
+	data.cliVersion = req.TerraformVersion
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.ListResourceData = data

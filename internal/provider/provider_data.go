@@ -15,6 +15,22 @@ import (
 type providerData struct {
 	client *marketplace.Client
 	reads  *planReads
+	// cliVersion is the version of the Terraform or OpenTofu CLI that configured the
+	// provider, e.g. "1.5.7" ("" when it did not say), for advice that depends on it.
+	cliVersion string
+}
+
+// cliHasRemovedBlocks reports whether the CLI has removed blocks (Terraform and OpenTofu
+// 1.7 and later); true when the version is not known.
+func (d *providerData) cliHasRemovedBlocks() bool {
+	var major, minor int
+	if d == nil || d.cliVersion == "" {
+		return true
+	}
+	if _, err := fmt.Sscanf(d.cliVersion, "%d.%d", &major, &minor); err != nil {
+		return true
+	}
+	return major > 1 || major == 1 && minor >= 7
 }
 
 func newProviderData(client *marketplace.Client) *providerData {

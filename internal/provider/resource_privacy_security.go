@@ -46,6 +46,7 @@ func NewPrivacySecurityResource() resource.Resource { return &privacySecurityRes
 type privacySecurityResource struct {
 	client *marketplace.Client
 	reads  *planReads // what this provider instance's plans read, for the checks of its applies
+	data   *providerData
 }
 
 type privacySecurityResourceModel struct {
@@ -82,7 +83,7 @@ func privacySecurityResourceSchema(ctx context.Context) schema.Schema {
 			"product_id": schema.StringAttribute{
 				MarkdownDescription: "The app's product ID (a UUID). Changing it replaces the resource.",
 				Required:            true,
-				Validators:          []validator.String{uuidString()},
+				Validators:          []validator.String{uuidString("product_id", "The product ID of a Marketplace app")},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"publish": schema.BoolAttribute{
@@ -156,7 +157,7 @@ func (r *privacySecurityResource) ConfigValidators(context.Context) []resource.C
 
 func (r *privacySecurityResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	if data := providerDataFrom(req.ProviderData, &resp.Diagnostics); data != nil {
-		r.client, r.reads = data.client, data.reads
+		r.client, r.reads, r.data = data.client, data.reads, data
 	}
 }
 

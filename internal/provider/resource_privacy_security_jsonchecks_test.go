@@ -36,7 +36,8 @@ func TestAccResourceJSONFormCheckedLikeTheTypedForm(t *testing.T) {
 		{`{"dataAccessAndStorage": {"dataAccess": {"dataAccessScope": "user level"}}}`, `Invalid code.*"USER_LEVEL"`},
 		{`{"privacy": {"gdpr": {"gdprCompliant": "yes"}}}`, `privacy.gdpr.gdprCompliant: this is a string, but gdprCompliant holds a\s+boolean`},
 		{`{}`, `common_cloud_json: the document: this object sets nothing`},
-		{`{"security": {"securityContact": "a@example.com", "securityContact": "b@example.com"}}`, `appears twice at security`},
+		{`{"security": {"securityContact": "a@example.com", "securityContact": "b@example.com"}}`, `appears twice in security`},
+		{`{"security": {}, "security": {}}`, `appears twice in the top level`},
 		{`{"privacy": {"gdpr": {"userRights": [null, "ACCESS"]}}}`, `Null set element.*privacy.gdpr.userRights.0`},
 	} {
 		steps = append(steps, resource.TestStep{

@@ -347,10 +347,15 @@ func (r *privacySecurityResource) planDestroy(ctx context.Context, req resource.
 	case b.Draft != nil && b.Draft.Exists:
 		draft = "Its draft, which holds the live version as it is, is discarded (nothing is lost)"
 	}
+	keep := "use a removed block with lifecycle { destroy = false } instead"
+	if !r.data.cliHasRemovedBlocks() {
+		keep = "remove it from state instead (terraform state rm ADDRESS, then delete its block): this CLI version has " +
+			"no removed blocks (Terraform and OpenTofu 1.7 and later have them)"
+	}
 	resp.Diagnostics.AddWarning("Destroying leaves the live version published",
 		fmt.Sprintf("Destroying marketplace_privacy_security for product %s. %s. Its live privacy and security "+
 			"information, if published, stays published: the Marketplace API has no way to withdraw it. To stop "+
-			"managing the app and keep its draft, use a removed block with lifecycle { destroy = false } instead.", productID, draft))
+			"managing the app and keep its draft, %s.", productID, draft, keep))
 }
 
 // recordDestroyBasis puts in the plan's private state what a destroy of productID's

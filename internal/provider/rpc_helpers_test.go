@@ -20,7 +20,10 @@ type rpcServer struct {
 	stateType tftypes.Object
 }
 
-func newRPCServer(t testing.TB) *rpcServer {
+func newRPCServer(t testing.TB) *rpcServer { return newRPCServerFor(t, "1.5.7") }
+
+// newRPCServerFor is newRPCServer configured by the given CLI version.
+func newRPCServerFor(t testing.TB, cliVersion string) *rpcServer {
 	t.Helper()
 	mock := startMock(t)
 	rs := &rpcServer{t: t, mock: mock, server: providerserver.NewProtocol6(newTestProvider(mockEnv(mock)))(),
@@ -35,7 +38,7 @@ func newRPCServer(t testing.TB) *rpcServer {
 	if _, err := rs.server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{}); err != nil {
 		t.Fatal(err)
 	}
-	resp, err := rs.server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{TerraformVersion: "1.5.7", Config: config})
+	resp, err := rs.server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{TerraformVersion: cliVersion, Config: config})
 	if err != nil || len(resp.Diagnostics) > 0 {
 		t.Fatalf("configure: %v %v", err, resp.Diagnostics)
 	}

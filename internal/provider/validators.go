@@ -92,12 +92,14 @@ func (v stringCheck) ValidateString(_ context.Context, req validator.StringReque
 	}
 }
 
-func uuidString() validator.String {
-	return stringCheck{"Invalid product_id", "must be a UUID", func(s string) string {
+// uuidString checks a UUID attribute; what names the attribute and what it identifies, e.g.
+// ("product_id", "The product ID of a Marketplace app").
+func uuidString(attribute, what string) validator.String {
+	return stringCheck{"Invalid " + attribute, "must be a UUID", func(s string) string {
 		if uuidPattern.MatchString(s) {
 			return ""
 		}
-		return fmt.Sprintf("%s is not a UUID. The product ID of a Marketplace app looks like 12345678-1234-1234-1234-123456789abc.", quoteCut(s))
+		return fmt.Sprintf("%s is not a UUID. %s looks like 12345678-1234-1234-1234-123456789abc.", quoteCut(s), what)
 	}}
 }
 
@@ -115,13 +117,25 @@ func upperSnake() validator.String {
 		if s == "" || upperSnakePattern.MatchString(s) {
 			return ""
 		}
-		return fmt.Sprintf("%s is not a code: codes are UPPER_SNAKE_CASE, such as %s.", quoteCut(s), quoteCut(suggestUpperSnake(s)))
+		if suggestion := suggestUpperSnake(s); suggestion != "" {
+			return fmt.Sprintf("%s is not a code: codes are UPPER_SNAKE_CASE, such as %s.", quoteCut(s), quoteCut(suggestion))
+		}
+		return fmt.Sprintf("%s is not a code: codes are UPPER_SNAKE_CASE (the letters A-Z, digits and underscores), such as "+
+			"30_DAYS; see the field's documentation for its codes.", quoteCut(s))
 	}}
 }
 
+// suggestUpperSnake is the code a value written in another case looks like ("thirty days"
+// -> "THIRTY_DAYS"), or "" when the value is not a code written otherwise: anything but
+// ASCII letters, digits, spaces, hyphens and underscores, or too long to be a code.
 func suggestUpperSnake(s string) string {
-	s = strings.ToUpper(strings.TrimSpace(s))
-	return strings.Trim(nonCodeRuns.ReplaceAllString(s, "_"), "_")
+	s = strings.TrimSpace(s)
+	if s == "" || len(s) > 60 || strings.IndexFunc(s, func(r rune) bool {
+		return r >= 0x80 || !(r == ' ' || r == '-' || r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
+	}) >= 0 {
+		return ""
+	}
+	return strings.Trim(nonCodeRuns.ReplaceAllString(strings.ToUpper(s), "_"), "_")
 }
 
 func httpURL() validator.String {

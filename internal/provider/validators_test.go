@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/list"
+	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -30,7 +32,7 @@ func TestStringValidators(t *testing.T) {
 		ok   []string
 		bad  []string
 	}{
-		{"uuid", uuidString(), []string{"12345678-1234-1234-1234-123456789abc", "ABCDEF12-1234-1234-1234-123456789ABC"},
+		{"uuid", uuidString("product_id", "The product ID of a Marketplace app"), []string{"12345678-1234-1234-1234-123456789abc", "ABCDEF12-1234-1234-1234-123456789ABC"},
 			[]string{"", "my-app", "12345678123412341234123456789abc", "12345678-1234-1234-1234-123456789abcd"}},
 		{"notEmpty", notEmpty(), []string{"a"}, []string{"", "  "}},
 		{"upperSnake", upperSnake(), []string{"USER_LEVEL", "90_DAYS", "SOC2", "A"}, []string{"user_level", "USER LEVEL", "_X", "X_", "X__Y", "90-DAYS"}},
@@ -128,7 +130,9 @@ func TestObjectValidators(t *testing.T) {
 
 func TestSuggestUpperSnake(t *testing.T) {
 	t.Parallel()
-	for in, want := range map[string]string{"user level": "USER_LEVEL", "90 days": "90_DAYS", " consent ": "CONSENT", "a--b": "A_B"} {
+	for in, want := range map[string]string{"user level": "USER_LEVEL", "90 days": "90_DAYS", " consent ": "CONSENT", "a--b": "A_B",
+		// Not a code written otherwise: no suggestion (the message gives the rule and an example).
+		"thirty days ñ \"code\" quoted\nnewline": "", "thirty\tdays": "", strings.Repeat("a", 61): ""} {
 		if got := suggestUpperSnake(in); got != want {
 			t.Errorf("suggestUpperSnake(%q) = %q, want %q", in, got, want)
 		}
@@ -151,5 +155,24 @@ func TestInvalidJSONSaysWhere(t *testing.T) {
 		if !resp.Diagnostics.HasError() || !strings.Contains(resp.Diagnostics.Errors()[0].Detail(), c.want) {
 			t.Errorf("%q: %v, want %s", c.text, resp.Diagnostics, c.want)
 		}
+	}
+}
+
+// A UUID attribute's error names that attribute: the list resource's developer_id is not a
+// product_id.
+func TestUUIDErrorsNameTheirAttribute(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	var resp list.ListResourceSchemaResponse
+	(&privacySecurityListResource{}).ListResourceConfigSchema(ctx, list.ListResourceSchemaRequest{}, &resp)
+	attr, ok := resp.Schema.Attributes["developer_id"].(listschema.StringAttribute)
+	if !ok || len(attr.Validators) == 0 {
+		t.Fatal("developer_id has no validator")
+	}
+	var out validator.StringResponse
+	attr.Validators[0].ValidateString(ctx, validator.StringRequest{Path: path.Root("developer_id"), ConfigValue: types.StringValue("not-a-uuid")}, &out)
+	if len(out.Diagnostics) != 1 || out.Diagnostics[0].Summary() != "Invalid developer_id" ||
+		strings.Contains(out.Diagnostics[0].Detail(), "product") || !strings.Contains(out.Diagnostics[0].Detail(), "developer space") {
+		t.Errorf("developer_id: %v", out.Diagnostics)
 	}
 }
