@@ -13,7 +13,8 @@ import (
 // A vendor's whole portfolio in one command (Terraform 1.14+; OpenTofu has no list blocks):
 // terraform query -generate-config-out over a developer space of 120 apps (3 pages, some
 // private), looked up by vendor ID, writes a resource and an import block for every app; the
-// plan then imports all 120 and changes nothing; include_resource costs one GET per app.
+// plan then imports all 120 and changes nothing; include_resource costs one round trip per app
+// (its draft and live version read at once).
 func TestAccPortfolioQueryGeneratesEveryApp(t *testing.T) {
 	t.Parallel()
 	c := testCLI(t)
@@ -63,8 +64,10 @@ func TestAccPortfolioQueryGeneratesEveryApp(t *testing.T) {
 	before := len(log.String())
 	w.mustRun("query", "-generate-config-out=generated.tf", "-no-color")
 	queryLog := log.String()[before:]
-	if n := strings.Count(queryLog, `"GET" "/rest/3/privacy-and-security/products/`); n != 120 || strings.Contains(queryLog, "state=draft") {
-		t.Errorf("the query read %d documents (draft reads: %v), want one GET of the live version per app", n, strings.Contains(queryLog, "state=draft"))
+	// Each app's draft and live version, read at once (one round trip per app), as its import
+	// reads it: the draft, else the live version.
+	if n, drafts := strings.Count(queryLog, `"GET" "/rest/3/privacy-and-security/products/`), strings.Count(queryLog, "state=draft"); n != 240 || drafts != 120 {
+		t.Errorf("the query read %d documents, %d of them drafts; want the draft and the live version of each app (240, 120)", n, drafts)
 	}
 	if n := strings.Count(queryLog, `"/rest/3/product-listing/developer-space/`+developerSpace); n != 3 {
 		t.Errorf("the query read %d pages of the listing, want 3", n)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"regexp"
 )
 
 // ErrCredentialsRequired is returned, before any request is sent, by every call that the
@@ -78,10 +79,25 @@ func StatusCode(err error) int {
 	return 0
 }
 
-// IsNotFound reports whether err is the API answering 404.
+// IsNotFound reports whether err is the API answering 404 for a version (or a draft) that
+// does not exist: not for a product that does not exist (IsProductNotFound), nor an answer
+// that is not the API's (a base_url with a wrong path, NotFromAPI).
 func IsNotFound(err error) bool {
 	var apiErr *APIError
-	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound && !apiErr.NotFromAPI
+	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound && !apiErr.NotFromAPI && !IsProductNotFound(err)
+}
+
+// productCode matches an error code about the product (app) itself, such as
+// PRODUCT_NOT_FOUND or APP_NOT_FOUND, rather than one of its versions.
+var productCode = regexp.MustCompile(`(?i)(^|_)(PRODUCT|APP|ADDON)(_|$)`)
+
+// IsProductNotFound reports whether err is the API answering 404 because the product
+// itself does not exist (or is not visible to the account): its error code names the
+// product, e.g. PRODUCT_NOT_FOUND.
+func IsProductNotFound(err error) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound && !apiErr.NotFromAPI &&
+		productCode.MatchString(apiErr.Code)
 }
 
 // IsConflict reports whether err is the API answering 409 (publish with no draft).

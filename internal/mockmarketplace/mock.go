@@ -389,6 +389,14 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			writeError(rec, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", fmt.Sprintf("%s is not allowed here; allowed: %s", r.Method, allow))
 			return
 		}
+		if !strings.HasPrefix(r.URL.Path, "/rest/") {
+			// Outside the API (a base_url with a wrong path): the gateway's own answer, not
+			// the API's JSON error.
+			rec.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			rec.WriteHeader(http.StatusNotFound)
+			_, _ = io.WriteString(rec, "404 page not found\n")
+			return
+		}
 		writeError(rec, http.StatusNotFound, "NOT_FOUND", "no such resource: "+r.Method+" "+r.URL.Path)
 		return
 	}

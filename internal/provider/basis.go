@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -51,6 +52,9 @@ type seen struct {
 	// Settled: the version exists and puts nothing at stake (a draft holding exactly the
 	// live version, or exactly what the write puts): it counts as none.
 	Settled   bool   `json:"settled,omitempty"`
+	// Fate is what the planned apply does to the version, said in the plan when it is not
+	// plain from the change itself: a create (or a replacement) over someone's draft.
+	Fate      string `json:"fate,omitempty"`
 	UpdatedAt int64  `json:"updated_at,omitempty"` // epoch milliseconds
 	UpdatedBy string `json:"updated_by,omitempty"`
 	Digest    string `json:"digest,omitempty"`
@@ -125,15 +129,11 @@ func (s *seen) matches(want string) bool {
 	return s.Exists && s.Digest == digestOf(want)
 }
 
+var digestPattern = regexp.MustCompile(`sha256:[0-9a-f]+`)
+
 // digestOf is the digest in a version's text (seen.String), "" for none.
 func digestOf(text string) string {
-	if text == "none" || text == "" {
-		return ""
-	}
-	if i := strings.LastIndex(text, ", "); i >= 0 {
-		return text[i+2:]
-	}
-	return text
+	return digestPattern.FindString(text)
 }
 
 func (b basis) empty() bool { return b.Draft == nil && b.Live == nil }
@@ -171,7 +171,11 @@ func (s *seen) String() string {
 	if text != "" {
 		text += ", "
 	}
-	return text + s.Digest
+	text += s.Digest
+	if s.Fate != "" {
+		text += " (" + s.Fate + ")"
+	}
+	return text
 }
 
 func encodeBasis(b basis) []byte {

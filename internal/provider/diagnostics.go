@@ -59,6 +59,13 @@ func addAPIError(diags *diag.Diagnostics, action string, err error) {
 					"(or %s). The request went to %s.", EnvBaseURL, apiErr.URL)
 				break
 			}
+			if marketplace.IsProductNotFound(err) {
+				detail += fmt.Sprintf("\n\nThe Marketplace says that the product does not exist (%s), or is not visible to this "+
+					"account: check product_id, that the account belongs to the app's vendor, and base_url (the request "+
+					"went to %s). An app that no longer exists can be forgotten with a removed block (or terraform state rm).",
+					apiErr.Code, apiErr.URL)
+				break
+			}
 			if apiErr.Method != "GET" {
 				detail += fmt.Sprintf("\n\nThe product does not exist, or is not visible to this account: check product_id and "+
 					"that the account belongs to the app's vendor, and base_url (the request went to %s).", apiErr.URL)

@@ -328,6 +328,59 @@ func (n docNode) fromJSON(p path.Path, raw any) (attr.Value, diag.Diagnostics) {
 	return obj, diags
 }
 
+// emptyStringsAsIn is read (a value of n) with each empty string made null where prior, at
+// the same place, holds null or nothing. On the typed form an absent optional string and an
+// empty one mean the same: Terraform's configuration generator writes null for "" and
+// OpenTofu's writes "", and neither an import, a refresh nor a plan may turn one into the
+// other (which would write to the Marketplace for nothing).
+func (n docNode) emptyStringsAsIn(read, prior attr.Value) attr.Value {
+	switch n.kind {
+	case kindString:
+		s, ok := read.(types.String)
+		if ok && !s.IsNull() && !s.IsUnknown() && s.ValueString() == "" && (prior == nil || prior.IsNull()) {
+			return types.StringNull()
+		}
+	case kindObject:
+		obj, ok := read.(types.Object)
+		if !ok || obj.IsNull() || obj.IsUnknown() {
+			return read
+		}
+		var priorAttrs map[string]attr.Value
+		if p, ok := prior.(types.Object); ok && !p.IsNull() && !p.IsUnknown() {
+			priorAttrs = p.Attributes()
+		}
+		attrs := make(map[string]attr.Value, len(n.children))
+		for name, v := range obj.Attributes() {
+			attrs[name] = v
+		}
+		for _, c := range n.children {
+			attrs[c.tfName()] = c.emptyStringsAsIn(attrs[c.tfName()], priorAttrs[c.tfName()])
+		}
+		if out, d := types.ObjectValue(n.childTypes(), attrs); !d.HasError() {
+			return out
+		}
+	}
+	return read
+}
+
+// keepEmptyStrings adds to body each empty string that base holds where body has nothing:
+// for the typed form, which writes nothing for a null string, "" and absent being the same
+// (emptyStringsAsIn), a write keeps the Marketplace's "" as it is.
+func keepEmptyStrings(body, base map[string]any) {
+	for k, v := range base {
+		switch v := v.(type) {
+		case string:
+			if _, set := body[k]; !set && v == "" {
+				body[k] = ""
+			}
+		case map[string]any:
+			if sub, ok := body[k].(map[string]any); ok {
+				keepEmptyStrings(sub, v)
+			}
+		}
+	}
+}
+
 // documentToAPI converts common_cloud into the commonCloud object to send. Null
 // attributes are left out: nothing the user did not configure is sent.
 func documentToAPI(doc types.Object) (map[string]any, diag.Diagnostics) {

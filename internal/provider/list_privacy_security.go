@@ -49,10 +49,11 @@ func (l *privacySecurityListResource) Metadata(_ context.Context, req resource.M
 func (l *privacySecurityListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The apps of one developer space (a vendor's portfolio), each with its identity " +
-			"(`product_id`) and the app's name. With `include_resource = true` each result holds the app's live " +
-			"privacy and security information (one GET per app), so that `terraform query -generate-config-out` " +
-			"writes a resource block and an import block for every app. Needs credentials. Terraform 1.14 and later " +
-			"(OpenTofu has no `list` blocks).",
+			"(`product_id`) and the app's name. With `include_resource = true` each result holds the app's " +
+			"privacy and security information as its import reads it (the draft, else the live version: both read at once, " +
+			"one round trip per app), so that `terraform query -generate-config-out` writes a resource block and an import " +
+			"block for every app that has a document; an app with neither a draft nor a live version is named in a " +
+			"warning instead. Needs credentials. Terraform 1.14 and later (OpenTofu has no `list` blocks).",
 		Attributes: map[string]schema.Attribute{
 			"developer_id": schema.StringAttribute{
 				MarkdownDescription: "The developer space's ID (a UUID). Exactly one of `developer_id` and `vendor_id`.",
@@ -140,7 +141,10 @@ func (l *privacySecurityListResource) List(ctx context.Context, req list.ListReq
 }
 
 // result is one app as a list result: its identity, its name, and with include_resource
-// its live document as the resource's state (the import of that app reads the same).
+// the document the import of that app reads (its draft, else its live version) as the
+// resource's state. An app with neither has nothing to import: with include_resource it is
+// named in a warning instead of a result (Terraform cannot generate configuration from a
+// result without a resource); without, it is listed like any other.
 func (l *privacySecurityListResource) result(ctx context.Context, req list.ListRequest, app marketplace.App) list.ListResult {
 	result := req.NewListResult(ctx)
 	result.DisplayName = app.AppName
@@ -157,15 +161,17 @@ func (l *privacySecurityListResource) result(ctx context.Context, req list.ListR
 	}
 	m.ID, m.ProductID, m.Publish = types.StringValue(app.ProductID), types.StringValue(app.ProductID), types.BoolValue(false)
 	r := &privacySecurityResource{client: l.client}
-	state, _, d := r.readInto(ctx, m, marketplace.Live)
-	result.Diagnostics.Append(d...)
-	if state == nil && !d.HasError() {
-		result.Diagnostics.AddWarning("No privacy and security information",
-			fmt.Sprintf("App %s (%s) has no published privacy and security information yet; there is nothing to import.", quoteCut(app.AppName), app.ProductID))
-		return result
+	state, d := r.readDraftElseLive(ctx, m)
+	if d.HasError() {
+		return list.ListResult{Diagnostics: d} // an error result: Terraform reports it
 	}
 	if state == nil {
-		return result
+		var w diag.Diagnostics
+		w.AddWarning("No privacy and security information to import",
+			fmt.Sprintf("App %s (%s) has neither a draft nor a live privacy and security document yet: there is nothing "+
+				"to import, so no configuration is generated for it. Declare it with a marketplace_privacy_security "+
+				"resource (product_id = %q) to create its document.", quoteCut(app.AppName), app.ProductID, app.ProductID))
+		return list.ListResult{Diagnostics: w}
 	}
 	v, d := state.value(ctx)
 	if result.Diagnostics.Append(d...); !d.HasError() {

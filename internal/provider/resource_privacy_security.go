@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -270,6 +271,9 @@ func (r *privacySecurityResource) readInto(ctx context.Context, prior *privacySe
 	} else {
 		out.CommonCloud, d = documentFromAPI(doc.CommonCloud)
 		diags.Append(d...)
+		if held, ok := commonCloudDoc.emptyStringsAsIn(out.CommonCloud, prior.CommonCloud).(types.Object); ok {
+			out.CommonCloud = held
+		}
 		out.CommonCloudJSON = commonCloudJSONNull()
 	}
 	return &out, doc, diags
@@ -342,7 +346,9 @@ func (r *privacySecurityResource) Read(ctx context.Context, req resource.ReadReq
 	// as it stands, and fixed in a later change).
 	if imported, _ := resp.Private.GetKey(ctx, privateImported); imported != nil {
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, nil)...)
-		if held, d := documentToAPI(newState.CommonCloud); !d.HasError() && len(held) > 0 {
+		// The rules run on the document as the Marketplace holds it ("" included).
+		asHeld, _ := documentFromAPI(doc.CommonCloud)
+		if held, d := documentToAPI(asHeld); !d.HasError() && len(held) > 0 {
 			for _, w := range checkPlannedDocument(true, state.ProductID.ValueString(), held, held) {
 				if w.Severity() == diag.SeverityWarning {
 					resp.Diagnostics.Append(w)
@@ -394,6 +400,30 @@ func (r *privacySecurityResource) readBack(ctx context.Context, m *privacySecuri
 		}
 	}
 	return nil, nil, read, nil
+}
+
+// readDraftElseLive is what the import of m's app reads (readBack of a state that does not
+// publish: the draft, else the live version), with both versions read at once: one round
+// trip, for a listing of many apps. nil, without error, when the app has neither.
+func (r *privacySecurityResource) readDraftElseLive(ctx context.Context, m *privacySecurityResourceModel) (*privacySecurityResourceModel, diag.Diagnostics) {
+	var draft, live *privacySecurityResourceModel
+	var draftDiags, liveDiags diag.Diagnostics
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		draft, _, draftDiags = r.readInto(ctx, m, marketplace.Draft)
+	}()
+	live, _, liveDiags = r.readInto(ctx, m, marketplace.Live)
+	wg.Wait()
+	draftDiags.Append(liveDiags...)
+	if draftDiags.HasError() {
+		return nil, draftDiags
+	}
+	if draft != nil {
+		return draft, draftDiags
+	}
+	return live, draftDiags
 }
 
 // ImportState starts the state of an imported app from its product ID, given as the

@@ -374,7 +374,11 @@ func (m *privacySecurityResourceModel) bodyOver(state *privacySecurityResourceMo
 			kept = dropRemovedKeys(kept, state.shape(), m.shape())
 		}
 		kept, _ = splitUnmanaged(kept, m.shape()) // what the configuration now manages is left to it
-		return mergeInto(kept, configured)
+		body := mergeInto(kept, configured)
+		if !m.isJSON() {
+			keepEmptyStrings(body, base)
+		}
+		return body
 	}
 }
 

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -208,8 +209,78 @@ func (r *privacySecurityResource) planBasis(ctx context.Context, plan, state *pr
 	}
 	if in.putting && in.docKnown {
 		r.announceKeptFields(ctx, plan, state, req.Private, &resp.Diagnostics)
+		if plan.isJSON() != state.isJSON() {
+			announceFormSwitch(ctx, plan, state, req.Private, &resp.Diagnostics)
+		}
 	}
 	return b, true
+}
+
+// announceFormSwitch warns, in the plan of a change from one form of the document to the
+// other, about each field the write removes or changes: the plan shows the old attribute
+// going and the new one coming, not what happens to each field the Marketplace holds (a key
+// the JSON form kept without managing it, say, which the typed form's configuration leaves
+// out and so removes).
+func announceFormSwitch(ctx context.Context, plan, state *privacySecurityResourceModel, private privateGetter, diags *diag.Diagnostics) {
+	held, d := state.configuredDocument()
+	if d.HasError() {
+		return
+	}
+	if recorded, _ := private.GetKey(ctx, privateUnmanaged); recorded != nil {
+		if kept, err := decodeObject(string(recorded)); err == nil {
+			held = mergeInto(kept, held)
+		}
+	}
+	written := plan.bodyOver(state)(held)
+	if written == nil {
+		return
+	}
+	removed, changed := removedAndChanged(held, written)
+	if len(removed)+len(changed) == 0 {
+		return
+	}
+	var what []string
+	if len(removed) > 0 {
+		what = append(what, fmt.Sprintf("removes %d field(s): %s", len(removed), listPaths(removed)))
+	}
+	if len(changed) > 0 {
+		what = append(what, fmt.Sprintf("changes %d field(s): %s", len(changed), listPaths(changed)))
+	}
+	from, to := "common_cloud", "common_cloud_json"
+	if state.isJSON() {
+		from, to = to, from
+	}
+	diags.AddAttributeWarning(plan.documentAttribute(), "Switching the form of the document",
+		fmt.Sprintf("Product %s: this plan moves the document from %s to %s; the write %s. To keep a field, "+
+			"add it to %s before applying.", plan.ProductID.ValueString(), from, to, strings.Join(what, "; it "), to))
+}
+
+// removedAndChanged lists the leaf paths of before that after does not hold, and those it
+// holds with another value.
+func removedAndChanged(before, after map[string]any) (removed, changed []string) {
+	for _, p := range changedPaths(before, after) {
+		if _, ok := lookupPath(after, p); !ok {
+			removed = append(removed, p)
+		} else if _, ok := lookupPath(before, p); ok {
+			changed = append(changed, p)
+		}
+	}
+	return removed, changed
+}
+
+// lookupPath is the value at a dotted path of doc.
+func lookupPath(doc map[string]any, dotted string) (any, bool) {
+	var cur any = doc
+	for _, key := range strings.Split(dotted, ".") {
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		if cur, ok = m[key]; !ok {
+			return nil, false
+		}
+	}
+	return cur, true
 }
 
 // planCreateBasis reads the app's current document for a create: its draft, else its live
@@ -235,6 +306,11 @@ func (r *privacySecurityResource) announceCreate(ctx context.Context, plan *priv
 	if err != nil {
 		addAPIError(diags, "reading the current document of "+productID+" to plan its creation", err)
 		return basis{}, false
+	}
+	if b.Draft.atStake() {
+		// Said in the planned basis too: the plan of the new half of a replacement (-replace)
+		// is the one whose warnings Terraform does not show.
+		b.Draft.Fate = "overwritten by this apply"
 	}
 	if current == nil || !plan.documentKnown() {
 		return b, true
