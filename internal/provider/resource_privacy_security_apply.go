@@ -64,7 +64,7 @@ func (r *privacySecurityResource) Create(ctx context.Context, req resource.Creat
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	res, diags := r.write(ctx, plan, nil)
+	res, diags := r.write(ctx, plan, nil, nil)
 	tflog.Debug(ctx, "create ended", map[string]any{"product_id": plan.ProductID.ValueString(), "outcome": res.outcome.String()})
 	resp.Diagnostics.Append(diags...)
 	if res.state != nil {
@@ -87,7 +87,7 @@ func (r *privacySecurityResource) Update(ctx context.Context, req resource.Updat
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	res, diags := r.write(ctx, plan, state)
+	res, diags := r.write(ctx, plan, state, keptRecord(ctx, req.Private))
 	tflog.Debug(ctx, "update ended", map[string]any{"product_id": plan.ProductID.ValueString(), "outcome": res.outcome.String()})
 	resp.Diagnostics.Append(diags...)
 	newState := res.state
@@ -119,16 +119,18 @@ func (r *privacySecurityResource) recordRead(ctx context.Context, private privat
 }
 
 // write carries out a create (state nil) or an update.
-func (r *privacySecurityResource) write(ctx context.Context, plan, state *privacySecurityResourceModel) (writeResult, diag.Diagnostics) {
+func (r *privacySecurityResource) write(ctx context.Context, plan, state *privacySecurityResourceModel, kept map[string]any) (writeResult, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	productID := plan.ProductID.ValueString()
-	in := intentOf(plan, state)
+	in := intentOf(plan, state, kept)
 	if !in.putting && !in.publishing {
-		// Only publish or timeouts changed, and nothing needs the API (turning publish off
-		// cannot unpublish; turning it on with the document already live has nothing to
-		// publish): the refreshed state is still the truth.
+		// Only publish or timeouts changed, or the document's form (the same content), and
+		// nothing needs the API (turning publish off cannot unpublish; turning it on with the
+		// document already live has nothing to publish): the refreshed state is still the
+		// truth, in the configuration's form.
 		out := *state
 		out.Publish, out.Timeouts = plan.Publish, plan.Timeouts
+		out.CommonCloud, out.CommonCloudJSON = plan.CommonCloud, plan.CommonCloudJSON
 		return writeResult{outcome: written, state: &out}, nil
 	}
 

@@ -32,13 +32,15 @@ type planIntent struct {
 	versionState types.String
 }
 
-// intentOf works out what the apply of plan over state (nil for a create) will send.
-func intentOf(plan, state *privacySecurityResourceModel) planIntent {
+// intentOf works out what the apply of plan over state (nil for a create) will send; kept
+// is the last read's record of the fields the state's configuration does not manage (nil
+// when there is none).
+func intentOf(plan, state *privacySecurityResourceModel, kept map[string]any) planIntent {
 	in := planIntent{create: state == nil, docKnown: true, putting: true}
 	if state != nil {
 		var changed bool
 		changed, in.docKnown = documentChanged(plan.documentForms(), state.documentForms())
-		in.putting = !in.docKnown || changed
+		in.putting = !in.docKnown || changed && !sameContentInAnotherForm(plan, state, kept)
 	}
 	publishKnown := !plan.Publish.IsUnknown()
 	publish := plan.Publish.ValueBool()
@@ -78,7 +80,7 @@ func (r *privacySecurityResource) ModifyPlan(ctx context.Context, req resource.M
 			return
 		}
 	}
-	in := intentOf(plan, state)
+	in := intentOf(plan, state, keptRecord(ctx, req.Private))
 	if in.putting && in.docKnown && known(plan.ProductID) {
 		if !r.checkDocument(plan, state, &resp.Diagnostics) {
 			return
@@ -142,6 +144,55 @@ func (r *privacySecurityResource) checkDocument(plan, state *privacySecurityReso
 	found := checkPlannedDocument(!plan.isJSON(), plan.ProductID.ValueString(), doc, prior)
 	diags.Append(found...)
 	return !found.HasError()
+}
+
+// sameContentInAnotherForm reports whether plan holds state's document in the other form
+// (common_cloud for common_cloud_json, or the reverse), so that its write would put exactly
+// what the Marketplace holds: an app imported in the typed form and configured in the JSON
+// form, say. Such a plan sends nothing.
+func sameContentInAnotherForm(plan, state *privacySecurityResourceModel, kept map[string]any) bool {
+	if plan.isJSON() == state.isJSON() || !state.documentKnown() {
+		return false
+	}
+	held, d := state.configuredDocument()
+	if d.HasError() {
+		return false
+	}
+	held = mergeInto(kept, held)
+	written := plan.bodyOver(state)(held)
+	// An empty string and none are the same (the typed form holds "" as null).
+	return written != nil && canonicalJSON(withoutEmptyStrings(written)) == canonicalJSON(withoutEmptyStrings(held))
+}
+
+// withoutEmptyStrings is a copy of doc without its empty strings, at any depth.
+func withoutEmptyStrings(doc map[string]any) map[string]any {
+	out := make(map[string]any, len(doc))
+	for k, v := range doc {
+		switch v := v.(type) {
+		case string:
+			if v == "" {
+				continue
+			}
+		case map[string]any:
+			out[k] = withoutEmptyStrings(v)
+			continue
+		}
+		out[k] = v
+	}
+	return out
+}
+
+// keptRecord is the private record of the fields the state's configuration does not manage.
+func keptRecord(ctx context.Context, private privateGetter) map[string]any {
+	recorded, _ := private.GetKey(ctx, privateUnmanaged)
+	if recorded == nil {
+		return nil
+	}
+	kept, err := decodeObject(string(recorded))
+	if err != nil {
+		return nil
+	}
+	return kept
 }
 
 // publishPending reports whether a state publishes and yet describes the draft (its
