@@ -12,8 +12,10 @@
 #                               since it was made)
 #
 # Environment: TF_BIN (default terraform; tofu works too), PLAN_COMMIT (the commit reviewed;
-# default: git rev-parse HEAD), SAVED_PLAN_DIR (default saved-plan), GITHUB_OUTPUT (set by
-# GitHub Actions: plan writes changes=true|false and publish=<value>). Needs jq.
+# default: git rev-parse HEAD), SAVED_PLAN_DIR (default saved-plan), PRECHECK (default true;
+# false skips apply's comparison with a plan made now, leaving Terraform's and the provider's
+# own checks, which refuse app by app), GITHUB_OUTPUT (set by GitHub Actions: plan writes
+# changes=true|false and publish=<value>). Needs jq.
 set -euo pipefail
 
 TF=${TF_BIN:-terraform}
@@ -28,13 +30,13 @@ output() { # name=value for the workflow's later steps
   if [ -n "${GITHUB_OUTPUT:-}" ]; then echo "$1" >>"$GITHUB_OUTPUT"; fi
 }
 
-# refuse WHAT: the apply's refusal, said the same way whatever the cause, then exit 1.
+# refuse WHY [WRITTEN]: the apply's refusal, said the same way whatever the cause, then exit 1.
 refuse() {
   {
     echo
     echo "pipeline: APPLY REFUSED for commit $(commit)."
     echo "pipeline: $1"
-    echo "pipeline: Nothing was written to the Marketplace by this job."
+    echo "pipeline: ${2:-Nothing was written to the Marketplace by this job.}"
     echo "pipeline: What to do: re-run the plan job of the pull request (it plans again against"
     echo "pipeline: what the Marketplace and the state hold now and posts the new plan), review that"
     echo "pipeline: plan, then re-run this apply job."
@@ -95,22 +97,24 @@ apply() {
   # the Marketplace UI or another apply since the plan makes them differ; the whole apply is
   # then refused (the checks of Terraform and of the provider below refuse only at the
   # write, app by app, so other apps of a stale plan could be written).
-  set +e
-  "$TF" plan -input=false -no-color -lock-timeout=10m -out="$SAVED/now.tfplan" >"$SAVED/now.txt" 2>&1
-  code=$?
-  set -e
-  if [ $code -ne 0 ]; then
-    cat "$SAVED/now.txt" >&2
-    refuse "Planning again to check the saved plan failed (above)."
-  fi
-  local differ
-  differ=$(jq -rn --argjson saved "$(changes "$SAVED/tfplan")" --argjson now "$(changes "$SAVED/now.tfplan")" '
-    [($saved + $now | map(.address) | unique)[] as $a
-      | select(([$saved[] | select(.address == $a)]) != ([$now[] | select(.address == $a)])) | $a] | join(", ")')
-  if [ -n "$differ" ]; then
-    echo "pipeline: a plan made now differs from the saved plan for: $differ. A plan made now:" >&2
-    cat "$SAVED/now.txt" >&2
-    refuse "The Marketplace or the state changed since the plan was reviewed (an edit in the Marketplace UI, or another apply), so the saved plan is not what would happen now: $differ."
+  if [ "${PRECHECK:-true}" != false ]; then
+    set +e
+    "$TF" plan -input=false -no-color -lock-timeout=10m -out="$SAVED/now.tfplan" >"$SAVED/now.txt" 2>&1
+    code=$?
+    set -e
+    if [ $code -ne 0 ]; then
+      cat "$SAVED/now.txt" >&2
+      refuse "Planning again to check the saved plan failed (above)."
+    fi
+    local differ
+    differ=$(jq -rn --argjson saved "$(changes "$SAVED/tfplan")" --argjson now "$(changes "$SAVED/now.tfplan")" '
+      [($saved + $now | map(.address) | unique)[] as $a
+        | select(([$saved[] | select(.address == $a)]) != ([$now[] | select(.address == $a)])) | $a] | join(", ")')
+    if [ -n "$differ" ]; then
+      echo "pipeline: a plan made now differs from the saved plan for: $differ. A plan made now:" >&2
+      cat "$SAVED/now.txt" >&2
+      refuse "The Marketplace or the state changed since the plan was reviewed (an edit in the Marketplace UI, or another apply), so the saved plan is not what would happen now: $differ."
+    fi
   fi
 
   set +e
@@ -122,9 +126,8 @@ apply() {
     refuse "Terraform refused the saved plan: the state changed since the plan was made (another apply ran)."
   fi
   if grep -q -e "The Marketplace changed since the plan" -e "Provider produced inconsistent final plan" "$SAVED/apply.txt"; then
-    echo "pipeline: the provider refused to write the apps named above: the Marketplace changed since the plan (an edit in the Marketplace UI). Nothing was written for those apps; other apps of the plan may have been applied (see above)." >&2
-    echo "pipeline: What to do: re-run the plan job of the pull request, review the new plan, then re-run this apply job." >&2
-    exit 1
+    refuse "The provider refused to write the apps named in the error above: the Marketplace changed since the plan was reviewed (an edit in the Marketplace UI)." \
+      "Nothing was written for those apps; any other app of the plan that the output above shows as changed was applied."
   fi
   echo "pipeline: the apply failed (exit $code, above)." >&2
   exit "$code"
