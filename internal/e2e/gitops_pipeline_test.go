@@ -122,9 +122,13 @@ func TestAccGitopsPipeline(t *testing.T) {
 
 	// (a) The pull request's plan in one checkout, applied from the merge's checkout.
 	pr, merge := checkout("90_DAYS"), checkout("90_DAYS")
-	out, code := script(pr, commit1, "plan")
+	outputs := filepath.Join(t.TempDir(), "github-output")
+	out, code := scriptWith([]string{"GITHUB_OUTPUT=" + outputs}, pr, commit1, "plan")
 	if code != 0 || !strings.Contains(out, "1 to add") {
 		t.Fatalf("plan: exit %d\n%s", code, out)
+	}
+	if data, _ := os.ReadFile(outputs); string(data) != "changes=true\npublish=false\n" {
+		t.Errorf("the plan's step outputs: %q, want changes=true and publish=false (publish.auto.tfvars)", data)
 	}
 	for _, f := range []string{"tfplan", "plan.txt", "show.txt", "commit", ".terraform.lock.hcl"} {
 		if _, err := os.Stat(filepath.Join(pr.dir, "saved-plan", f)); err != nil {

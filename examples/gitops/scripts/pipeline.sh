@@ -73,7 +73,7 @@ plan() {
     ;;
   esac
   "$TF" show -no-color "$SAVED/tfplan" >"$SAVED/show.txt"
-  output "publish=$("$TF" show -no-color -json "$SAVED/tfplan" | jq -r '.variables.publish.value // "n/a"')"
+  output "publish=$("$TF" show -no-color -json "$SAVED/tfplan" | jq -r '.variables.publish.value | if . == null then "n/a" else tostring end')"
   if [ -f .terraform.lock.hcl ]; then cp .terraform.lock.hcl "$SAVED/.terraform.lock.hcl"; fi
   echo "$sha" >"$SAVED/commit"
   echo "pipeline: plan of commit $sha saved in $SAVED/"
