@@ -14,7 +14,7 @@ terraform {
 provider "marketplace" {}
 
 variable "publish" {
-  description = "Publish the drafts on apply. The pipeline sets it from a repository variable, so a reviewer decides when changes go live."
+  description = "Publish the drafts on apply. Set in publish.auto.tfvars, committed: switching it is a reviewed pull request, and the saved plan the merge applies carries it."
   type        = bool
   default     = false
 }
