@@ -95,7 +95,7 @@ func TestUpdateOfTheTypedForm(t *testing.T) {
 	after := typedState(alphaID, typedDoc(`["EU", "US"]`, `"CONTRACT"`, `"https://example.com/security"`), "false", `"draft"`, pendingBasis)
 	out := summarise(t, plan(rc("alpha", `["update"]`, before, after, `{"properties": true}`)))
 	want := "## Marketplace privacy and security: what this plan changes\n\n" +
-		"1 app: 1 updated.\n\n" +
+		"1 app changes: 1 updated.\n\n" +
 		"### `marketplace_privacy_security.alpha`: updated\n\n" +
 		"Product `" + alphaID + "`. The document changes, saved as a draft (not published). " +
 		"Draft by alice@example.com on 1 Dec 2026 10:00 UTC (sha256:1a2b3c4d5e6f) overwritten. " +
@@ -169,7 +169,7 @@ func TestDestroyWithAPendingDraft(t *testing.T) {
 	before = strings.Replace(before, `"updated_by": "ci@example.com", "updated_at": "2026-11-30T09:00:00Z"`,
 		`"updated_by": "alice@example.com", "updated_at": "2026-12-02T14:05:00Z"`, 1)
 	out := summarise(t, plan(rc("alpha", `["delete"]`, before, "null", "{}")))
-	wantLines(t, out, "1 app: 1 destroyed.",
+	wantLines(t, out, "1 app changes: 1 destroyed.",
 		"### `marketplace_privacy_security.alpha`: destroyed\n\nProduct `"+alphaID+"`. "+
 			"Draft by alice@example.com on 2 Dec 2026 14:05 UTC (sha256:1a2b3c4d5e6f) discarded. "+
 			"The live version, if published, stays published (the Marketplace API cannot withdraw it).\n")
@@ -194,7 +194,7 @@ func TestReplaceWithAnotherProduct(t *testing.T) {
 		`"updated_by": "alice@example.com", "updated_at": "2026-12-02T14:05:00Z"`, 1)
 	after := typedState(betaID, typedDoc(`["US"]`, `"CONSENT"`, "null"), "false", `"draft"`, "null")
 	out := summarise(t, plan(rc("alpha", `["delete", "create"]`, before, after, `{"id": true, "basis": true, "properties": true, "version_state": true}`)))
-	wantLines(t, out, "1 app: 1 replaced.", "### `marketplace_privacy_security.alpha`: replaced",
+	wantLines(t, out, "1 app changes: 1 replaced.", "### `marketplace_privacy_security.alpha`: replaced",
 		"Product `"+alphaID+"` → `"+betaID+"`. The resource moves to another app: the old app's draft is discarded, "+
 			"the new app gets the document, saved as a draft (not published). Draft by alice@example.com on 2 Dec 2026 14:05 UTC discarded.",
 		"The document:\n\n- Data residency regions: US\n")
@@ -214,7 +214,7 @@ func TestPublishOnly(t *testing.T) {
 	before := typedState(alphaID, doc, "false", `"draft"`, "null")
 	after := typedState(alphaID, doc, "true", `"live"`, pendingBasis)
 	out := summarise(t, plan(rc("alpha", `["update"]`, before, after, `{"properties": true}`)))
-	wantLines(t, out, "1 app: 1 published.", "### `marketplace_privacy_security.alpha`: published\n\n",
+	wantLines(t, out, "1 app changes: 1 published.", "### `marketplace_privacy_security.alpha`: published\n\n",
 		"The document does not change: the draft by alice@example.com on 1 Dec 2026 10:00 UTC (sha256:1a2b3c4d5e6f) is published and goes live.")
 	dontWant(t, out, "Changes:")
 
@@ -264,10 +264,15 @@ func TestDiagnosticsAreAttachedToTheirApp(t *testing.T) {
 		`{"@level":"warn","@message":"Warning: Overwriting a pending draft","type":"diagnostic","diagnostic":{"severity":"warning","summary":"Overwriting a pending draft","detail":"Product `+alphaID+` has an unpublished draft (last changed by alice@example.com at 2026-12-01T10:00:00Z).\n\nNothing has been written yet.","address":"marketplace_privacy_security.alpha"}}`,
 		`{"@level":"warn","@message":"Warning: Overwriting a pending draft","type":"diagnostic","diagnostic":{"severity":"warning","summary":"Overwriting a pending draft","detail":"Product `+alphaID+` has an unpublished draft (last changed by alice@example.com at 2026-12-01T10:00:00Z).\n\nNothing has been written yet.","address":"marketplace_privacy_security.alpha"}}`,
 		`{"@level":"warn","type":"diagnostic","diagnostic":{"severity":"warning","summary":"Deprecated attribute","detail":"x_y is deprecated"}}`,
+		`{"@level":"warn","type":"diagnostic","diagnostic":{"severity":"warning","summary":"Destroying leaves the live version published","detail":"Destroying marketplace_privacy_security for product `+alphaID+`."}}`,
+		`{"@level":"error","type":"diagnostic","diagnostic":{"severity":"error","summary":"Invalid provider configuration","detail":"base_url must be https"}}`,
 		`not JSON at all`)
 	wantLines(t, out,
 		"Warnings of the plan:\n\n- **Overwriting a pending draft**: Product "+alphaID+" has an unpublished draft (last changed by alice@example.com at 2026-12-01T10:00:00Z). Nothing has been written yet.\n",
-		"### Other warnings of the plan\n\n- **Deprecated attribute**: x\\_y is deprecated\n")
+		"- **Destroying leaves the live version published**: Destroying marketplace\\_privacy\\_security for product "+alphaID+".\n",
+		"### Errors of the plan\n\n- **Error: Invalid provider configuration**: base\\_url must be https\n",
+		"_The plan's other warnings, not about these apps, are in the raw plan._\n")
+	dontWant(t, out, "Deprecated")
 	if strings.Count(out, "Overwriting a pending draft") != 1 {
 		t.Errorf("a repeated warning is shown more than once:\n%s", out)
 	}

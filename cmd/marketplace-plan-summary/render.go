@@ -12,12 +12,21 @@ func render(p *planJSON, diags []diagnostic, haveDiagnostics bool) string {
 	for _, a := range all {
 		byAddress[a.address] = a
 	}
+	// A warning belongs to the app at its address; one without an address (the CLI gives
+	// none to a destroy's) to the app whose product ID it names. Errors are shown whatever
+	// they are about; other warnings (the CLI's own, other providers') are left to the raw
+	// plan, which differs between CLIs and versions.
 	var other []diagnostic
+	leftOut := 0
 	for _, d := range diags {
 		if a := byAddress[d.Address]; a != nil {
 			a.warnings = append(a.warnings, d)
-		} else {
+		} else if a := namedApp(all, d); d.Address == "" && a != nil {
+			a.warnings = append(a.warnings, d)
+		} else if d.Severity == "error" {
 			other = append(other, d)
+		} else {
+			leftOut++
 		}
 	}
 
@@ -51,7 +60,11 @@ func render(p *planJSON, diags []diagnostic, haveDiagnostics bool) string {
 				parts = append(parts, fmt.Sprintf("%d %s", n, title))
 			}
 		}
-		fmt.Fprintf(&b, "%s: %s.\n", plural(len(changing), "app"), strings.Join(parts, ", "))
+		verbForm := "change"
+		if len(changing) == 1 {
+			verbForm = "changes"
+		}
+		fmt.Fprintf(&b, "%s %s: %s.\n", plural(len(changing), "app"), verbForm, strings.Join(parts, ", "))
 	}
 	if unchanged > 0 {
 		if len(changing) > 0 {
@@ -64,14 +77,33 @@ func render(p *planJSON, diags []diagnostic, haveDiagnostics bool) string {
 		renderApp(&b, a)
 	}
 	if len(other) > 0 {
-		b.WriteString("\n### Other warnings of the plan\n\n")
+		b.WriteString("\n### Errors of the plan\n\n")
 		writeDiagnostics(&b, other)
+	}
+	if leftOut > 0 {
+		b.WriteString("\n_The plan's other warnings, not about these apps, are in the raw plan._\n")
 	}
 	if !haveDiagnostics && len(changing) > 0 {
 		b.WriteString("\n_The plan's warnings (pending drafts, fields kept) are not part of `show -json`; " +
 			"pass `-diagnostics` with the output of `plan -json` to include them._\n")
 	}
 	return b.String()
+}
+
+// namedApp is the one app whose product ID d names, if any.
+func namedApp(all []*app, d diagnostic) *app {
+	var found *app
+	for _, a := range all {
+		for _, id := range []string{a.productID, a.oldProductID} {
+			if len(id) == 36 && strings.Contains(d.Summary+" "+d.Detail, id) {
+				if found != nil && found != a {
+					return nil
+				}
+				found = a
+			}
+		}
+	}
+	return found
 }
 
 func plural(n int, noun string) string {
