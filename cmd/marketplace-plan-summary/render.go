@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 )
 
@@ -29,6 +30,10 @@ func render(p *planJSON, diags []diagnostic, haveDiagnostics bool) string {
 			leftOut++
 		}
 	}
+
+	sort.SliceStable(other, func(i, j int) bool { // the CLI's order of resources is its walk's
+		return other[i].Summary+other[i].Detail < other[j].Summary+other[j].Detail
+	})
 
 	var b strings.Builder
 	b.WriteString("## Marketplace privacy and security: what this plan changes\n\n")
@@ -137,7 +142,11 @@ func renderApp(b *strings.Builder, a *app) {
 		note("New privacy and security information, %s.", savedAs(a))
 		existing(basis, a, note)
 	case verbUpdate:
-		note("The document changes, %s.", savedAs(a))
+		if len(a.changes) > 0 {
+			note("The document changes, %s.", savedAs(a))
+		} else {
+			note("No field of the document changes.")
+		}
 		if a.formBefore != "" && a.formAfter != "" && a.formBefore != a.formAfter {
 			note("Form: `%s` → `%s`.", a.formBefore, a.formAfter)
 			if a.formAfter == formTyped {

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"context"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -150,9 +149,21 @@ resource "marketplace_privacy_security" "beta" {
 	if err := os.WriteFile(planJSON, []byte(w.mustRun("show", "-json", "tfplan")), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	summary, err := exec.CommandContext(context.Background(), summaryBin, "-diagnostics", diagnostics, planJSON).CombinedOutput()
+	summary, err := exec.CommandContext(t.Context(), summaryBin, "-diagnostics", diagnostics, planJSON).CombinedOutput()
 	if err != nil {
 		t.Fatalf("marketplace-plan-summary: %v\n%s", err, summary)
+	}
+
+	// Without the plan's warnings, the drafts still show: from each app's basis and state.
+	plain, err := exec.CommandContext(t.Context(), summaryBin, planJSON).CombinedOutput()
+	if err != nil {
+		t.Fatalf("marketplace-plan-summary without -diagnostics: %v\n%s", err, plain)
+	}
+	for _, want := range []string{"Draft by alice@example.com on 1 Dec 2026 10:00 UTC (sha256:",
+		"Draft by carol@example.com on 2 Dec 2026 14:05 UTC discarded.", "pass `-diagnostics`"} {
+		if !strings.Contains(string(plain), want) {
+			t.Errorf("the summary without -diagnostics lacks %q:\n%s", want, plain)
+		}
 	}
 
 	golden := filepath.Join("testdata", "summary.golden.md")
