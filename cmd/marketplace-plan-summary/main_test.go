@@ -195,8 +195,8 @@ func TestReplaceWithAnotherProduct(t *testing.T) {
 	after := typedState(betaID, typedDoc(`["US"]`, `"CONSENT"`, "null"), "false", `"draft"`, "null")
 	out := summarise(t, plan(rc("alpha", `["delete", "create"]`, before, after, `{"id": true, "basis": true, "properties": true, "version_state": true}`)))
 	wantLines(t, out, "1 app changes: 1 replaced.", "### `marketplace_privacy_security.alpha`: replaced",
-		"Product `"+alphaID+"` → `"+betaID+"`. The resource moves to another app: the old app's draft is discarded, "+
-			"the new app gets the document, saved as a draft (not published). Draft by alice@example.com on 2 Dec 2026 14:05 UTC discarded.",
+		"Product `"+alphaID+"` → `"+betaID+"`. The resource moves to another app, which gets the document, "+
+			"saved as a draft (not published). On the old app: Draft by alice@example.com on 2 Dec 2026 14:05 UTC discarded.",
 		"The document:\n\n- Data residency regions: US\n")
 
 	// The same product, replaced on request: the draft is written again.
@@ -232,6 +232,15 @@ func TestNoOpAppsAreOneLine(t *testing.T) {
 	if out != want {
 		t.Errorf("got:\n%s\nwant:\n%s", out, want)
 	}
+}
+
+// A removed block with destroy = false: nothing happens on the Marketplace.
+func TestForget(t *testing.T) {
+	state := typedState(alphaID, typedDoc(`["US"]`, `"CONSENT"`, "null"), "false", `"draft"`, "null")
+	out := summarise(t, plan(rc("alpha", `["forget"]`, state, "null", "{}")))
+	wantLines(t, out, "1 app changes: 1 no longer managed.", "### `marketplace_privacy_security.alpha`: no longer managed",
+		"Terraform stops managing the app; nothing changes on the Marketplace")
+	dontWant(t, out, "discarded")
 }
 
 func TestUnknownValues(t *testing.T) {

@@ -162,7 +162,7 @@ func renderApp(b *strings.Builder, a *app) {
 		}
 	case verbReplace:
 		if a.oldProductID != "" {
-			note("The resource moves to another app: the old app's draft is discarded, the new app gets the document, %s.", savedAs(a))
+			note("The resource moves to another app, which gets the document, %s. On the old app:", savedAs(a))
 		} else {
 			why := ""
 			if a.reason != "" {
