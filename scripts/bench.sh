@@ -1,25 +1,68 @@
 #!/usr/bin/env bash
-# make bench: the provider against the CLI floor, on Terraform and OpenTofu, for N = 10, 100
-# and 500 resources (BENCH_N to change), each measured BENCH_REPEAT times (default 3; the
-# table shows medians), then the rate-limit rows (OpenTofu, emulator at 2 and 10 requests a second),
-# then the Go benchmarks of the hot paths.
-# Prints a table and writes bench.csv. Takes several minutes; not part of make test.
+# make bench: the provider against the CLI floor (the same operations on terraform_data), on
+# each CLI of the matrix, in four parts, each of which can be skipped:
+#
+# 1. Localhost rows (BENCH_LOCALHOST=0 skips): N = 10, 100 and 500 resources (BENCH_N), the
+#    emulator answering at once; apply from empty, no-change plan, apply changing every
+#    resource, destroy. For reference: users never talk to a Marketplace on localhost.
+# 2. Latency rows (BENCH_LATENCY=0 skips): the emulator waits BENCH_LATENCY (default 100ms)
+#    before every answer, as api.atlassian.com across the internet would; N = 10 and 100
+#    (BENCH_LATENCY_N); apply from empty (publish=false), apply changing one field of every
+#    document, apply publishing (publish false to true, document unchanged), no-change plan,
+#    destroy; each with its calls and round trips per app, beside the least time those round
+#    trips allow at the CLI's parallelism: ceil(N / parallelism) x round trips x latency + floor.
+# 3. Rate-limit rows (BENCH_RATE_LIMIT=0 skips): 60 resources against an emulator that accepts
+#    2, then 10, requests a second (BENCH_RATES; burst 5), on BENCH_RATE_CLI (default tofu).
+#    Each command should stay within 1.3x of (requests needed / rate).
+# 4. The Go benchmarks of the hot paths (BENCH_GO=0 skips).
+#
+# BENCH_CLIS chooses the CLIs (default "tofu terraform terraform-current": OpenTofu 1.12.6,
+# Terraform 1.5.7 and 1.16.4, built by scripts/install-clis.sh); BENCH_REPEAT how many times
+# each measurement runs (default 3; tables show medians); BENCH_PARALLELISM the CLI's
+# -parallelism (default 10, Terraform's). A quick run:
+#   BENCH_CLIS=tofu BENCH_LOCALHOST=0 BENCH_LATENCY_N=10 BENCH_REPEAT=1 BENCH_RATE_LIMIT=0 BENCH_GO=0 make bench
+# Prints tables and writes bench.csv, bench-latency.csv and bench-rate-limit-RATE.csv.
+# Takes a long while in full; not part of make test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+read -r -a names <<<"${BENCH_CLIS:-tofu terraform terraform-current}"
+rate_cli=${BENCH_RATE_CLI:-tofu}
 declare -A CLI
-while IFS='=' read -r name path; do CLI[$name]=$path; done < <(scripts/install-clis.sh all)
+needed=("${names[@]}")
+[ "${BENCH_RATE_LIMIT:-1}" != 0 ] && needed+=("$rate_cli")
+for name in $(printf '%s\n' "${needed[@]}" | sort -u); do
+  while IFS='=' read -r n path; do CLI[$n]=$path; done < <(scripts/install-clis.sh "$name")
+done
+clis=""
+for name in "${names[@]}"; do clis="${clis:+$clis,}$name=${CLI[$name]}"; done
+parallelism=${BENCH_PARALLELISM:-10}
+repeat=${BENCH_REPEAT:-3}
+
 echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(go version)"
-go run ./cmd/marketplace-bench -clis "tofu=${CLI[tofu]},terraform=${CLI[terraform]}" -n "${BENCH_N:-10,100,500}" \
-  -csv "${BENCH_CSV:-bench.csv}" -parallelism "${BENCH_PARALLELISM:-10}" -repeat "${BENCH_REPEAT:-3}"
-echo
-# The rate-limit rows: 60 resources against an emulator that accepts 2, then 10, requests a
-# second (burst 5), OpenTofu, -parallelism=10 (BENCH_RATE_LIMIT=0 skips them; BENCH_RATES to
-# change the rates). Each command should stay within 1.3x of (requests needed / rate).
+if [ "${BENCH_LOCALHOST:-1}" != 0 ]; then
+  echo
+  echo "## Localhost (no latency)"
+  go run ./cmd/marketplace-bench -clis "$clis" -n "${BENCH_N:-10,100,500}" \
+    -csv "${BENCH_CSV:-bench.csv}" -parallelism "$parallelism" -repeat "$repeat"
+fi
+latency=${BENCH_LATENCY:-100ms}
+if [ "$latency" != 0 ] && [ -n "$latency" ]; then
+  echo
+  echo "## Latency $latency"
+  go run ./cmd/marketplace-bench -clis "$clis" -n "${BENCH_LATENCY_N:-10,100}" -latency "$latency" \
+    -ops apply,apply-change,apply-publish,plan,destroy \
+    -csv "${BENCH_LATENCY_CSV:-bench-latency.csv}" -parallelism "$parallelism" -repeat "$repeat"
+fi
 if [ "${BENCH_RATE_LIMIT:-1}" != 0 ]; then
   for rate in ${BENCH_RATES:-2 10}; do
-    go run ./cmd/marketplace-bench -clis "tofu=${CLI[tofu]}" -n 60 -variants provider -parallelism 10 \
-      -repeat "${BENCH_REPEAT:-3}" -emulator-args "-rate-limit $rate -rate-burst 5" -csv "${BENCH_RATE_CSV:-bench-rate-limit}-$rate.csv"
+    echo
+    echo "## Rate limit $rate requests a second"
+    go run ./cmd/marketplace-bench -clis "$rate_cli=${CLI[$rate_cli]}" -n 60 -variants provider -parallelism 10 \
+      -repeat "$repeat" -emulator-args "-rate-limit $rate -rate-burst 5" -csv "${BENCH_RATE_CSV:-bench-rate-limit}-$rate.csv"
   done
 fi
-echo
-go test -run '^$' -bench . -benchmem ./internal/provider
+if [ "${BENCH_GO:-1}" != 0 ]; then
+  echo
+  go test -run '^$' -bench . -benchmem ./internal/provider
+fi

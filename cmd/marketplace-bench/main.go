@@ -1,8 +1,16 @@
 // Command bench measures what the provider adds on top of the CLI itself: for N resources,
-// on each CLI, the wall time of an apply from empty, a no-change plan, an apply changing
-// every resource and a destroy, the API calls per resource, and the provider process's
-// peak memory; and the same four operations on N terraform_data resources holding the same
-// attributes (the CLI floor: no provider process, no API). `make bench` runs it.
+// on each CLI, the wall time of a sequence of operations (-ops; by default an apply from
+// empty, a no-change plan, an apply changing every resource and a destroy), the API calls
+// per resource, and the provider process's peak memory; and the same operations on N
+// terraform_data resources holding the same attributes (the CLI floor: no provider
+// process, no API). `make bench` runs it.
+//
+// With -latency, the emulator waits that long before every answer, as api.atlassian.com
+// across the internet would, and the table sets each operation beside the least time its
+// round trips allow: a round trip is a wait for one or more requests about the same app
+// sent together (the emulator's -trace-file tells when each request began and ended), and
+// the CLI runs at most -parallelism resources at once, so the least is
+// ceil(N / parallelism) x round trips per app x latency + the CLI floor.
 //
 // Each measurement is repeated (-repeat, provider and floor interleaved, so that a noisy
 // moment of a shared machine falls on both alike); the table shows the median wall time,
@@ -10,12 +18,17 @@
 package main
 
 import (
+	"bufio"
+	"cmp"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -30,10 +43,30 @@ import (
 type result struct {
 	cli, variant, op string
 	n, repeat        int
+	latency          time.Duration
 	wall             time.Duration
 	calls            int
 	limited          int // answered 429
+	roundTrips       int // over all apps: see roundTrips
 	peakRSSKiB       int64
+}
+
+// operation is one CLI command of the sequence; the variables it sets stay set for the
+// operations after it.
+type operation struct {
+	name     string
+	command  string // apply, plan or destroy
+	revision string // "": unchanged
+	publish  string // "": unchanged
+}
+
+// operations are those -ops can name. The document changes with revision, on every app.
+var operations = map[string]operation{
+	"apply":         {name: "apply", command: "apply", revision: "1", publish: "false"}, // from empty
+	"plan":          {name: "plan", command: "plan"},                                    // must find no change
+	"apply-change":  {name: "apply-change", command: "apply", revision: "2"},            // one field of every document
+	"apply-publish": {name: "apply-publish", command: "apply", publish: "true"},         // publish false to true, same document
+	"destroy":       {name: "destroy", command: "destroy"},
 }
 
 func main() {
@@ -46,9 +79,25 @@ func main() {
 	providerEnv := flag.String("provider-env", "", "comma-separated NAME=value set for the CLI and the provider (e.g. GOMEMLIMIT=off)")
 	emulatorArgs := flag.String("emulator-args", "", "extra emulator flags, space-separated (e.g. \"-rate-limit 10 -rate-burst 5\")")
 	variants := flag.String("variants", "provider,floor", "which variants to measure: provider, floor or both")
+	opsFlag := flag.String("ops", "apply,plan,apply-change,destroy", "the operations, in order, from: apply (from empty, publish=false), plan (no change), apply-change (a field of every document), apply-publish (publish=true), destroy")
+	latency := flag.Duration("latency", 0, "the emulator waits this long before every answer (e.g. 100ms); the table then shows the least time the round trips allow")
 	flag.Parse()
 	if *clis == "" {
 		log.Fatal("-clis is required, e.g. -clis tofu=/path/to/tofu,terraform=/path/to/terraform")
+	}
+	var ops []operation
+	for _, name := range strings.Split(*opsFlag, ",") {
+		op, ok := operations[strings.TrimSpace(name)]
+		if !ok {
+			log.Fatalf("-ops: unknown operation %q", name)
+		}
+		ops = append(ops, op)
+	}
+	if len(ops) == 0 || ops[0].name != "apply" {
+		log.Fatal("-ops must begin with apply (from empty)")
+	}
+	if *latency < 0 {
+		log.Fatal("-latency must not be negative")
 	}
 	ctx := context.Background()
 
@@ -85,6 +134,7 @@ func main() {
 						variant: variant, n: n, repeat: repeat, providerBin: providerBin,
 						emulatorBin: filepath.Join(bin, "marketplace-emulator"), parallelism: *parallelism,
 						padKiB: *padKiB, extraEnv: splitNonEmpty(*providerEnv), emulatorArgs: strings.Fields(*emulatorArgs),
+						ops: ops, latency: *latency,
 					})
 					if err != nil {
 						log.Fatalf("%s N=%d %s: %v", cliName, n, variant, err)
@@ -94,7 +144,10 @@ func main() {
 			}
 		}
 	}
-	if strings.Contains(*variants, "floor") {
+	switch {
+	case strings.Contains(*variants, "floor") && *latency > 0:
+		printLatencyTable(results, *latency, *parallelism)
+	case strings.Contains(*variants, "floor"):
 		printTable(results)
 	}
 	if strings.Contains(*emulatorArgs, "-rate-limit") {
@@ -114,6 +167,8 @@ type scenario struct {
 	padKiB                      int
 	extraEnv                    []string
 	emulatorArgs                []string
+	ops                         []operation
+	latency                     time.Duration
 }
 
 func splitNonEmpty(s string) []string {
@@ -133,15 +188,19 @@ func runScenario(ctx context.Context, s scenario) ([]result, error) {
 	}
 	env := append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + s.work, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1"}, s.extraEnv...)
 
-	var requests, limited func() int
+	var emu *emulator
 	if s.variant == "provider" {
 		email, token := "bench@example.com", "bench-token"
-		emu, err := startEmulator(ctx, s.emulatorBin, s.work, ids, email, token, s.emulatorArgs)
+		args := s.emulatorArgs
+		if s.latency > 0 {
+			args = append(slices.Clone(args), "-latency", s.latency.String())
+		}
+		var err error
+		emu, err = startEmulator(ctx, s.emulatorBin, s.work, ids, email, token, args)
 		if err != nil {
 			return nil, err
 		}
 		defer emu.stop()
-		requests, limited = emu.requests, emu.limitedCount
 		rc := filepath.Join(s.work, "cli.tfrc")
 		config := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"marketplace-trust/marketplace\" = %q\n  }\n  direct {}\n}\n",
 			filepath.Dir(s.providerBin))
@@ -155,8 +214,6 @@ func runScenario(ctx context.Context, s scenario) ([]result, error) {
 			return nil, err
 		}
 		env = append(env, "TF_CLI_CONFIG_FILE="+rc)
-		requests = func() int { return 0 }
-		limited = requests
 	}
 	doc, err := exampleDocument(s.padKiB)
 	if err != nil {
@@ -167,21 +224,24 @@ func runScenario(ctx context.Context, s scenario) ([]result, error) {
 	}
 
 	par := fmt.Sprintf("-parallelism=%d", s.parallelism)
-	ops := []struct {
-		name string
-		args []string
-	}{
-		{"apply", []string{"apply", "-auto-approve", "-input=false", par, "-var", "revision=1"}},
-		{"plan", []string{"plan", "-input=false", "-detailed-exitcode", par, "-var", "revision=1"}},
-		{"apply-change", []string{"apply", "-auto-approve", "-input=false", par, "-var", "revision=2"}},
-		{"destroy", []string{"destroy", "-auto-approve", "-input=false", par, "-var", "revision=2"}},
-	}
+	revision, publish := "1", "false"
 	var out []result
-	for _, op := range ops {
-		before, limitedBefore := requests(), limited()
+	for _, op := range s.ops {
+		if op.revision != "" {
+			revision = op.revision
+		}
+		if op.publish != "" {
+			publish = op.publish
+		}
+		args := []string{op.command, "-input=false", par, "-var", "revision=" + revision, "-var", "publish=" + publish}
+		if op.command == "plan" {
+			args = append(args, "-detailed-exitcode") // exit 2, a failure here, if the plan is not empty
+		} else {
+			args = append(args, "-auto-approve")
+		}
 		watcher := watchPeakRSS(s.providerBin)
 		start := time.Now()
-		cmd := exec.CommandContext(ctx, s.cli, op.args...)
+		cmd := exec.CommandContext(ctx, s.cli, args...)
 		cmd.Dir, cmd.Env = s.work, env
 		output, err := cmd.CombinedOutput()
 		wall := time.Since(start)
@@ -189,8 +249,16 @@ func runScenario(ctx context.Context, s scenario) ([]result, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w\n%s", op.name, err, tail(string(output), 30))
 		}
-		out = append(out, result{cli: s.cliName, variant: s.variant, op: op.name, n: s.n, repeat: s.repeat, wall: wall,
-			calls: requests() - before, limited: limited() - limitedBefore, peakRSSKiB: peak})
+		r := result{cli: s.cliName, variant: s.variant, op: op.name, n: s.n, repeat: s.repeat, latency: s.latency,
+			wall: wall, peakRSSKiB: peak}
+		if emu != nil {
+			requests, err := emu.newRequests()
+			if err != nil {
+				return nil, err
+			}
+			r.calls, r.limited, r.roundTrips = countRequests(requests)
+		}
+		out = append(out, r)
 	}
 	return out, nil
 }
@@ -226,6 +294,7 @@ func exampleDocument(padKiB int) (string, error) {
 func configFor(variant, doc string, ids []string) string {
 	idList := `["` + strings.Join(ids, `","`) + `"]`
 	header := `variable "revision" { type = string }
+variable "publish" { type = bool }
 locals {
   ids = ` + idList + `
   doc = ` + doc + `
@@ -237,7 +306,7 @@ resource "terraform_data" "app" {
   for_each = toset(local.ids)
   input = {
     product_id   = each.value
-    publish      = false
+    publish      = var.publish
     common_cloud = local.doc
   }
 }
@@ -253,54 +322,135 @@ provider "marketplace" {}
 resource "marketplace_privacy_security" "app" {
   for_each     = toset(local.ids)
   product_id   = each.value
-  publish      = false
+  publish      = var.publish
   common_cloud = local.doc
 }
 `
 }
 
 type emulator struct {
-	url     string
-	cmd     *exec.Cmd
-	lines   atomic.Int64
-	limited atomic.Int64
-	done    chan struct{}
+	url       string
+	cmd       *exec.Cmd
+	done      chan struct{}
+	traceFile string
+	offset    int64 // of the trace, up to the requests already counted
 }
-
-func (e *emulator) requests() int     { return int(e.lines.Load()) }
-func (e *emulator) limitedCount() int { return int(e.limited.Load()) }
 
 func (e *emulator) stop() {
 	_ = e.cmd.Process.Signal(os.Interrupt)
 	<-e.done
 }
 
-// startEmulator runs the emulator and counts the request lines it logs.
-func startEmulator(ctx context.Context, bin, dir string, ids []string, email, token string, extra []string) (*emulator, error) {
-	urlFile := filepath.Join(dir, "emulator.url")
-	args := append([]string{"-addr", "127.0.0.1:0", "-url-file", urlFile, "-product", strings.Join(ids, ","),
-		"-email", email, "-api-token", token}, extra...)
-	cmd := exec.CommandContext(ctx, bin, args...)
-	stderr, err := cmd.StderrPipe()
+// traceLine is one request in the emulator's -trace-file.
+type traceLine struct {
+	Product string `json:"product"`
+	Status  int    `json:"status"`
+	Start   int64  `json:"start"`
+	End     int64  `json:"end"`
+}
+
+// newRequests are the requests the emulator answered since the last call. The emulator
+// writes a request's line just after its answer, which the CLI may have read and exited
+// on: wait until the trace stops growing.
+func (e *emulator) newRequests() ([]traceLine, error) {
+	size := int64(-1)
+	for stable := 0; stable < 2; time.Sleep(30 * time.Millisecond) {
+		info, err := os.Stat(e.traceFile)
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			return nil, err
+		}
+		now := int64(0)
+		if err == nil {
+			now = info.Size()
+		}
+		if now == size {
+			stable++
+		} else {
+			size, stable = now, 0
+		}
+	}
+	f, err := os.Open(e.traceFile)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
 	if err != nil {
 		return nil, err
 	}
-	if err := cmd.Start(); err != nil {
+	defer func() { _ = f.Close() }()
+	if _, err := f.Seek(e.offset, io.SeekStart); err != nil {
 		return nil, err
 	}
-	e := &emulator{cmd: cmd, done: make(chan struct{})}
+	var lines []traceLine
+	scanner := bufio.NewScanner(io.LimitReader(f, size-e.offset))
+	for scanner.Scan() {
+		var line traceLine
+		if err := json.Unmarshal(scanner.Bytes(), &line); err != nil {
+			return nil, fmt.Errorf("%s: %w", e.traceFile, err)
+		}
+		lines = append(lines, line)
+	}
+	e.offset = size
+	return lines, scanner.Err()
+}
+
+// countRequests is the requests made, those answered 429, and the round trips: per app,
+// the maximal groups of requests that overlap in time (two reads sent together are one
+// wait), summed over the apps. Requests naming no app are calls, not round trips of an app.
+func countRequests(lines []traceLine) (calls, limited, roundTrips int) {
+	byProduct := map[string][]traceLine{}
+	for _, l := range lines {
+		calls++
+		if l.Status == 429 {
+			limited++
+		}
+		if l.Product != "" {
+			byProduct[l.Product] = append(byProduct[l.Product], l)
+		}
+	}
+	for _, requests := range byProduct {
+		roundTrips += overlapGroups(requests)
+	}
+	return calls, limited, roundTrips
+}
+
+// overlapGroups is the number of maximal groups of overlapping [start, end] intervals.
+func overlapGroups(requests []traceLine) int {
+	slices.SortFunc(requests, func(a, b traceLine) int { return cmp.Compare(a.Start, b.Start) })
+	groups := 0
+	var groupEnd int64
+	for i, r := range requests {
+		if i == 0 || r.Start >= groupEnd {
+			groups++
+			groupEnd = r.End
+		} else {
+			groupEnd = max(groupEnd, r.End)
+		}
+	}
+	return groups
+}
+
+// startEmulator runs the emulator, its log in dir/emulator.log and its trace of requests
+// in dir/emulator-trace.jsonl.
+func startEmulator(ctx context.Context, bin, dir string, ids []string, email, token string, extra []string) (*emulator, error) {
+	urlFile := filepath.Join(dir, "emulator.url")
+	traceFile := filepath.Join(dir, "emulator-trace.jsonl")
+	args := append([]string{"-addr", "127.0.0.1:0", "-url-file", urlFile, "-trace-file", traceFile, "-product", strings.Join(ids, ","),
+		"-email", email, "-api-token", token}, extra...)
+	logFile, err := os.Create(filepath.Join(dir, "emulator.log"))
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Stderr = logFile
+	if err := cmd.Start(); err != nil {
+		_ = logFile.Close()
+		return nil, err
+	}
+	e := &emulator{cmd: cmd, done: make(chan struct{}), traceFile: traceFile}
 	go func() {
 		defer close(e.done)
-		buf := make([]byte, 64<<10)
-		for {
-			n, err := stderr.Read(buf)
-			e.lines.Add(int64(strings.Count(string(buf[:n]), `"/rest/`)))
-			e.limited.Add(int64(strings.Count(string(buf[:n]), `" 429 `)))
-			if err != nil {
-				_ = cmd.Wait()
-				return
-			}
-		}
+		_ = cmd.Wait()
+		_ = logFile.Close()
 	}()
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		if data, err := os.ReadFile(urlFile); err == nil && strings.HasSuffix(string(data), "\n") {
@@ -309,7 +459,8 @@ func startEmulator(ctx context.Context, bin, dir string, ids []string, email, to
 		}
 	}
 	e.stop()
-	return nil, errors.New("the emulator did not start")
+	log, _ := os.ReadFile(logFile.Name())
+	return nil, fmt.Errorf("the emulator did not start:\n%s", tail(string(log), 10))
 }
 
 // peakWatcher samples the peak resident memory (VmHWM, which the kernel keeps as a high
@@ -377,7 +528,69 @@ func (w *peakWatcher) stop() int64 {
 type summary struct {
 	walls      []time.Duration
 	calls      []int
+	roundTrips []int
 	peakRSSKiB int64
+}
+
+// perApp is a count over all apps divided by N, as "2.00", or "2.00-3.00" when the runs
+// differ (every run should make the same requests: show it if not).
+func perApp(counts []int, n int) string {
+	lo, hi := float64(slices.Min(counts))/float64(n), float64(slices.Max(counts))/float64(n)
+	if lo == hi {
+		return fmt.Sprintf("%.2f", lo)
+	}
+	return fmt.Sprintf("%.2f-%.2f", lo, hi)
+}
+
+func medianInt(values []int) int {
+	sorted := slices.Clone(values)
+	slices.Sort(sorted)
+	return sorted[len(sorted)/2]
+}
+
+// cells groups the results by CLI, N, operation and variant; order is the provider's
+// keys in the order measured.
+func cells(results []result) (map[string]*summary, []string) {
+	byKey := map[string]*summary{}
+	var order []string
+	for _, r := range results {
+		key := fmt.Sprintf("%s|%d|%s|%s", r.cli, r.n, r.op, r.variant)
+		c, ok := byKey[key]
+		if !ok {
+			c = &summary{}
+			byKey[key] = c
+			if r.variant == "provider" {
+				order = append(order, key)
+			}
+		}
+		c.walls = append(c.walls, r.wall)
+		c.calls = append(c.calls, r.calls)
+		c.roundTrips = append(c.roundTrips, r.roundTrips)
+		c.peakRSSKiB = max(c.peakRSSKiB, r.peakRSSKiB)
+	}
+	return byKey, order
+}
+
+// printLatencyTable sets each operation at -latency beside the least time its round trips
+// allow: ceil(N / parallelism) x round trips per app x latency + the CLI floor.
+func printLatencyTable(results []result, latency time.Duration, parallelism int) {
+	byKey, order := cells(results)
+	fmt.Printf("\nLatency %s a request, -parallelism=%d; least = ceil(N / %d) x round trips per app x %s + floor.\n",
+		latency, parallelism, parallelism, latency)
+	fmt.Printf("\n| CLI | N | operation | wall | floor (terraform_data) | waits (round trips x latency) | least possible | wall / least | calls / app | round trips / app | runs |\n")
+	fmt.Printf("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n")
+	for _, key := range order {
+		p := byKey[key]
+		f := byKey[strings.TrimSuffix(key, "|provider")+"|floor"]
+		parts := strings.Split(key, "|")
+		n, _ := strconv.Atoi(parts[1])
+		batches := math.Ceil(float64(n) / float64(parallelism))
+		waits := time.Duration(batches * float64(medianInt(p.roundTrips)) / float64(n) * float64(latency))
+		least := waits + f.median()
+		fmt.Printf("| %s | %d | %s | %.2fs | %.2fs | %.2fs | %.2fs | %.2fx | %s | %s | %s |\n", parts[0], n, parts[2],
+			p.median().Seconds(), f.median().Seconds(), waits.Seconds(), least.Seconds(), p.median().Seconds()/least.Seconds(),
+			perApp(p.calls, n), perApp(p.roundTrips, n), runs(p.walls))
+	}
 }
 
 func (s *summary) median() time.Duration {
@@ -387,33 +600,15 @@ func (s *summary) median() time.Duration {
 }
 
 func printTable(results []result) {
-	cells := map[string]*summary{}
-	var order []string
-	for _, r := range results {
-		key := fmt.Sprintf("%s|%d|%s|%s", r.cli, r.n, r.op, r.variant)
-		c, ok := cells[key]
-		if !ok {
-			c = &summary{}
-			cells[key] = c
-			if r.variant == "provider" {
-				order = append(order, key)
-			}
-		}
-		c.walls = append(c.walls, r.wall)
-		c.calls = append(c.calls, r.calls)
-		c.peakRSSKiB = max(c.peakRSSKiB, r.peakRSSKiB)
-	}
+	byKey, order := cells(results)
 	fmt.Printf("\n| CLI | N | operation | provider | floor (terraform_data) | ratio | provider runs | floor runs | API calls / resource | provider peak RSS |\n")
 	fmt.Printf("| --- | ---: | --- | ---: | ---: | ---: | --- | --- | ---: | ---: |\n")
 	for _, key := range order {
-		p := cells[key]
-		f := cells[strings.TrimSuffix(key, "|provider")+"|floor"]
+		p := byKey[key]
+		f := byKey[strings.TrimSuffix(key, "|provider")+"|floor"]
 		parts := strings.Split(key, "|")
 		n, _ := strconv.Atoi(parts[1])
-		callsPerResource := fmt.Sprintf("%.2f", float64(p.calls[0])/float64(n))
-		if slices.Min(p.calls) != slices.Max(p.calls) { // every run must make the same calls; show it if not
-			callsPerResource = fmt.Sprintf("%.2f-%.2f", float64(slices.Min(p.calls))/float64(n), float64(slices.Max(p.calls))/float64(n))
-		}
+		callsPerResource := perApp(p.calls, n)
 		fmt.Printf("| %s | %d | %s | %.2fs | %.2fs | %.2fx | %s | %s | %s | %.1f MiB |\n", parts[0], n, parts[2],
 			p.median().Seconds(), f.median().Seconds(), p.median().Seconds()/f.median().Seconds(), runs(p.walls), runs(f.walls),
 			callsPerResource, float64(p.peakRSSKiB)/1024)
@@ -458,10 +653,13 @@ func writeCSV(path string, results []result) error {
 		return err
 	}
 	w := csv.NewWriter(f)
-	_ = w.Write([]string{"cli", "n", "variant", "run", "operation", "wall_seconds", "api_calls", "api_calls_per_resource", "answered_429", "provider_peak_rss_kib"})
+	_ = w.Write([]string{"cli", "n", "variant", "run", "operation", "latency_ms", "wall_seconds", "api_calls", "api_calls_per_resource",
+		"round_trips", "round_trips_per_resource", "answered_429", "provider_peak_rss_kib"})
 	for _, r := range results {
-		_ = w.Write([]string{r.cli, strconv.Itoa(r.n), r.variant, strconv.Itoa(r.repeat), r.op, fmt.Sprintf("%.3f", r.wall.Seconds()),
-			strconv.Itoa(r.calls), fmt.Sprintf("%.2f", float64(r.calls)/float64(r.n)), strconv.Itoa(r.limited), strconv.FormatInt(r.peakRSSKiB, 10)})
+		_ = w.Write([]string{r.cli, strconv.Itoa(r.n), r.variant, strconv.Itoa(r.repeat), r.op,
+			strconv.FormatFloat(float64(r.latency)/float64(time.Millisecond), 'f', -1, 64), fmt.Sprintf("%.3f", r.wall.Seconds()),
+			strconv.Itoa(r.calls), fmt.Sprintf("%.2f", float64(r.calls)/float64(r.n)), strconv.Itoa(r.roundTrips),
+			fmt.Sprintf("%.2f", float64(r.roundTrips)/float64(r.n)), strconv.Itoa(r.limited), strconv.FormatInt(r.peakRSSKiB, 10)})
 	}
 	w.Flush()
 	if err := w.Error(); err != nil {

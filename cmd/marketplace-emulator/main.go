@@ -10,9 +10,11 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log"
 	"net"
 	"net/http"
@@ -20,6 +22,7 @@ import (
 	"os/signal"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -27,6 +30,22 @@ import (
 )
 
 type productList []string
+
+// latencyFlag is -latency: a duration of zero or more, refused with the reason otherwise.
+type latencyFlag time.Duration
+
+func (l *latencyFlag) String() string { return time.Duration(*l).String() }
+func (l *latencyFlag) Set(v string) error {
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		return fmt.Errorf("not a duration: write a number with a unit, e.g. 100ms or 0.25s")
+	}
+	if d < 0 {
+		return fmt.Errorf("a latency cannot be negative")
+	}
+	*l = latencyFlag(d)
+	return nil
+}
 
 func (p *productList) String() string     { return strings.Join(*p, ",") }
 func (p *productList) Set(v string) error { *p = append(*p, strings.Split(v, ",")...); return nil }
@@ -67,6 +86,9 @@ func run(ctx context.Context, args []string, getenv func(string) string) error {
 	failStatus := fs.Int("fail-status", http.StatusServiceUnavailable, "status of the failures -fail-rate injects")
 	rateLimit := fs.Float64("rate-limit", 0, "requests per second accepted before answering 429 with Retry-After (0: no limit)")
 	rateBurst := fs.Int("rate-burst", 10, "requests accepted at once under -rate-limit")
+	var latency latencyFlag
+	fs.Var(&latency, "latency", "wait this long before answering each request, as a distant API would (e.g. 100ms; default none)")
+	traceFile := fs.String("trace-file", "", "append one JSON line per request (product, method, path, status, start and end in Unix nanoseconds) to this file, for the bench")
 	var products, privateProducts productList
 	fs.Var(&products, "product", "product ID to register (repeatable, or comma-separated)")
 	fs.Var(&privateProducts, "private-product", "product ID to register as a private app (repeatable, or comma-separated)")
@@ -136,7 +158,16 @@ func run(ctx context.Context, args []string, getenv func(string) string) error {
 	}
 	log.Printf("serving the Marketplace privacy-and-security API on %s (%d products)", baseURL, len(products)+len(privateProducts))
 
-	srv := &http.Server{Handler: logRequests(mock), ReadHeaderTimeout: 10 * time.Second}
+	var trace *requestTrace
+	if *traceFile != "" {
+		f, err := os.OpenFile(*traceFile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600) //nolint:gosec // the user names the trace file
+		if err != nil {
+			return fmt.Errorf("-trace-file: %w", err)
+		}
+		defer func() { _ = f.Close() }()
+		trace = &requestTrace{w: f}
+	}
+	srv := &http.Server{Handler: logRequests(trace, withLatency(time.Duration(latency), mock)), ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		<-ctx.Done()
 		shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
@@ -169,11 +200,17 @@ func listenLoopback(ctx context.Context, addr string) (net.Listener, error) {
 // maxLoggedTarget is how much of a request's path and query the log shows.
 const maxLoggedTarget = 200
 
-func logRequests(next http.Handler) http.Handler {
+func logRequests(trace *requestTrace, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(rec, r)
+		end := time.Now()
+		status := rec.status
+		if !rec.wrote && r.Context().Err() != nil {
+			status = 0 // the client went away before the answer
+		}
+		trace.record(r, status, start, end)
 		target := r.URL.Path
 		if r.URL.RawQuery != "" {
 			target += "?" + r.URL.RawQuery
@@ -183,16 +220,91 @@ func logRequests(next http.Handler) http.Handler {
 			target = target[:maxLoggedTarget] + fmt.Sprintf("...(%d characters)", len(target))
 		}
 		line := strconv.Quote(r.Method) + " " + strconv.Quote(target)
-		log.Printf("%s %d %s", line, rec.status, time.Since(start).Round(time.Microsecond))
+		if status == 0 {
+			log.Printf("%s client gone after %s", line, end.Sub(start).Round(time.Microsecond))
+			return
+		}
+		log.Printf("%s %d %s", line, status, end.Sub(start).Round(time.Microsecond))
 	})
 }
 
 type statusWriter struct {
 	http.ResponseWriter
 	status int
+	wrote  bool
 }
 
 func (s *statusWriter) WriteHeader(code int) {
-	s.status = code
+	s.status, s.wrote = code, true
 	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusWriter) Write(b []byte) (int, error) {
+	s.wrote = true
+	return s.ResponseWriter.Write(b)
+}
+
+// withLatency makes every answer wait d before the request is handled, as an API across
+// the internet would; a client that goes away meanwhile frees the handler, and its request
+// is not handled (it never arrived).
+func withLatency(d time.Duration, next http.Handler) http.Handler {
+	if d <= 0 {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		timer := time.NewTimer(d)
+		defer timer.Stop()
+		select {
+		case <-timer.C:
+			next.ServeHTTP(w, r)
+		case <-r.Context().Done():
+		}
+	})
+}
+
+// productsPrefix is where the privacy-and-security API names a product.
+const productsPrefix = "/rest/3/privacy-and-security/products/"
+
+// requestTrace writes one JSON line per request, with the times it began and ended, so
+// that the bench can tell requests sent together from requests sent one after another.
+type requestTrace struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+// traceLine is one request in the -trace-file; product is empty for requests that name none.
+type traceLine struct {
+	Product string `json:"product"`
+	Method  string `json:"method"`
+	Path    string `json:"path"`
+	Status  int    `json:"status"` // 0: the client went away before the answer
+	Start   int64  `json:"start"`  // Unix nanoseconds
+	End     int64  `json:"end"`
+}
+
+func (t *requestTrace) record(r *http.Request, status int, start, end time.Time) {
+	if t == nil {
+		return
+	}
+	product := ""
+	if rest, ok := strings.CutPrefix(r.URL.Path, productsPrefix); ok {
+		product, _, _ = strings.Cut(rest, "/")
+	}
+	path := r.URL.Path
+	if len(path) > maxLoggedTarget {
+		path = path[:maxLoggedTarget]
+	}
+	if len(product) > maxLoggedTarget {
+		product = product[:maxLoggedTarget]
+	}
+	data, err := json.Marshal(traceLine{Product: product, Method: r.Method, Path: path, Status: status,
+		Start: start.UnixNano(), End: end.UnixNano()})
+	if err != nil {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if _, err := t.w.Write(append(data, '\n')); err != nil {
+		log.Printf("-trace-file: %v", err)
+	}
 }

@@ -224,10 +224,81 @@ func TestEmulatorLogCutsLongTargets(t *testing.T) {
 	var logs bytes.Buffer
 	log.SetOutput(&logs)
 	defer log.SetOutput(os.Stderr)
-	h := logRequests(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(404) }))
+	h := logRequests(nil, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(404) }))
 	req := httptest.NewRequestWithContext(context.Background(), http.MethodGet, "/rest/3/privacy-and-security/products/"+strings.Repeat("x", 20000), nil)
 	h.ServeHTTP(httptest.NewRecorder(), req)
 	if logs.Len() > 500 || !strings.Contains(logs.String(), "characters)") {
 		t.Errorf("log line of %d bytes: %.300s", logs.Len(), logs.String())
+	}
+}
+
+// -latency delays every answer by at least its value, and -trace-file records each request
+// with the product it names and when it began and ended.
+func TestEmulatorLatencyDelaysEveryAnswer(t *testing.T) {
+	t.Parallel()
+	const latency = 150 * time.Millisecond
+	trace := filepath.Join(t.TempDir(), "trace.jsonl")
+	url, stop := startEmulator(t, "-product", product, "-latency", "150ms", "-trace-file", trace)
+	c, err := marketplace.New(marketplace.Config{BaseURL: url, Email: "e@example.com", APIToken: "tok"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		start := time.Now()
+		if _, err := c.Get(context.Background(), product, marketplace.Live); err != nil && !marketplace.IsNotFound(err) {
+			t.Fatal(err)
+		}
+		if took := time.Since(start); took < latency {
+			t.Errorf("a request took %s, want at least %s", took, latency)
+		}
+	}
+	stop()
+	data, err := os.ReadFile(trace)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("trace holds %d lines, want 2:\n%s", len(lines), data)
+	}
+	for _, line := range lines {
+		var got traceLine
+		if err := json.Unmarshal([]byte(line), &got); err != nil {
+			t.Fatal(err)
+		}
+		if got.Product != product || got.Method != http.MethodGet || got.Status != http.StatusNotFound ||
+			time.Duration(got.End-got.Start) < latency {
+			t.Errorf("trace line %+v: want product %s, GET, 404, at least %s long", got, product, latency)
+		}
+	}
+}
+
+// A client that goes away while its answer waits frees the handler at once, and its
+// request is not handled.
+func TestLatencyHonoursTheRequestContext(t *testing.T) {
+	t.Parallel()
+	handled := false
+	h := withLatency(time.Hour, http.HandlerFunc(func(http.ResponseWriter, *http.Request) { handled = true }))
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequestWithContext(ctx, http.MethodGet, "/", nil))
+	if took := time.Since(start); took > 5*time.Second || handled {
+		t.Errorf("handler returned after %s, handled %v; want soon after the client left, unhandled", took, handled)
+	}
+}
+
+func TestLatencyFlag(t *testing.T) {
+	t.Parallel()
+	var l latencyFlag
+	if err := l.Set("250ms"); err != nil || time.Duration(l) != 250*time.Millisecond {
+		t.Errorf("250ms: %v, %s", err, time.Duration(l))
+	}
+	for value, want := range map[string]string{"fast": "not a duration", "100": "not a duration", "-5ms": "cannot be negative"} {
+		err := run(context.Background(), []string{"-addr", "127.0.0.1:0", "-email", "e", "-api-token", "t", "-latency", value},
+			func(string) string { return "" })
+		if err == nil || !strings.Contains(err.Error(), "-latency") || !strings.Contains(err.Error(), want) {
+			t.Errorf("-latency %s: %v, want an error naming -latency and saying %q", value, err, want)
+		}
 	}
 }
