@@ -51,7 +51,7 @@ type seen struct {
 	Exists bool `json:"exists"`
 	// Settled: the version exists and puts nothing at stake (a draft holding exactly the
 	// live version, or exactly what the write puts): it counts as none.
-	Settled   bool   `json:"settled,omitempty"`
+	Settled bool `json:"settled,omitempty"`
 	// Fate is what the planned apply does to the version, said in the plan when it is not
 	// plain from the change itself: a create (or a replacement) over someone's draft.
 	Fate      string `json:"fate,omitempty"`
