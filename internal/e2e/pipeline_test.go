@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -122,6 +123,13 @@ resource "marketplace_privacy_security" "app" {
 		if !strings.Contains(out, want) {
 			t.Errorf("the plan over a pending draft lacks %q:\n%s", want, out)
 		}
+	}
+
+	// -replace over that pending draft: the plan names the draft the new object overwrites
+	// (Terraform shows no warning of a replacement's create half, so the basis says it).
+	out = flat(w.mustRun("plan", "-replace=marketplace_privacy_security.app", "-input=false", "-no-color"))
+	if !strings.Contains(out, "will be replaced, as requested") || !regexp.MustCompile(`"draft: \S+ by `+regexp.QuoteMeta(email)+`, sha256:[0-9a-f]+ \(overwritten by this apply\)`).MatchString(out) {
+		t.Errorf("the -replace plan does not name the pending draft it overwrites:\n%s", out)
 	}
 
 	// A destroy's plan says what it discards and that the live version stays.
