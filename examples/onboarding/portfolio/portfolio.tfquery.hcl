@@ -1,5 +1,6 @@
-# Every app of the vendor's developer space, private ones included, each with its live
-# privacy and security information (one GET per app).
+# Every app of the vendor's developer space, private ones included, each with its
+# privacy and security information as its import reads it (the draft, else the live version;
+# both read at once). An app without either is named in a warning.
 list "marketplace_privacy_security" "portfolio" {
   provider         = marketplace
   include_resource = true
