@@ -4,9 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"regexp"
-	"sort"
 	"strings"
 	"time"
 
@@ -199,43 +197,4 @@ func decodeBasis(data []byte) (basis, bool) {
 func documentDigest(doc map[string]any) string {
 	sum := sha256.Sum256([]byte(canonicalJSON(doc)))
 	return "sha256:" + hex.EncodeToString(sum[:6])
-}
-
-func canonicalJSON(v any) string {
-	switch v := v.(type) {
-	case map[string]any:
-		keys := make([]string, 0, len(v))
-		for k := range v {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		var b strings.Builder
-		b.WriteByte('{')
-		for i, k := range keys {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			key, _ := json.Marshal(k)
-			b.Write(key)
-			b.WriteByte(':')
-			b.WriteString(canonicalJSON(v[k]))
-		}
-		b.WriteByte('}')
-		return b.String()
-	case []any:
-		items := make([]string, len(v))
-		for i, item := range v {
-			items[i] = canonicalJSON(item)
-		}
-		sort.Strings(items)
-		return "[" + strings.Join(items, ",") + "]"
-	case nil:
-		return "null"
-	default:
-		out, err := json.Marshal(v)
-		if err != nil {
-			return fmt.Sprint(v)
-		}
-		return string(out)
-	}
 }

@@ -74,15 +74,3 @@ func addAPIError(diags *diag.Diagnostics, action string, err error) {
 	}
 	diags.AddError("Marketplace API error", detail)
 }
-
-// maxEchoed is how much of a user's value a diagnostic repeats.
-const maxEchoed = 80
-
-// quoteCut quotes s for a diagnostic, cut to maxEchoed characters with its length said.
-func quoteCut(s string) string {
-	runes := []rune(s)
-	if len(runes) <= maxEchoed {
-		return fmt.Sprintf("%q", s)
-	}
-	return fmt.Sprintf("%q... (%d characters)", string(runes[:maxEchoed]), len(runes))
-}

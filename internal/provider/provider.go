@@ -229,17 +229,6 @@ func userAgent(providerVersion, terraformVersion string) string {
 	return ua
 }
 
-func firstNonEmpty(values ...string) string {
-	for _, v := range values {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
-}
-
-func known(v interface{ IsUnknown() bool }) bool { return !v.IsUnknown() }
-
 func (p *marketplaceProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{NewPrivacySecurityResource}
 }
