@@ -69,53 +69,17 @@ func (r *privacySecurityResource) ModifyPlan(ctx context.Context, req resource.M
 	if !req.State.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw) && !publishPending(req.State.Raw) {
 		return // nothing changes (the common case): the plan already says so
 	}
-	plan, diags := modelFromValue(ctx, req.Plan.Raw)
-	if resp.Diagnostics.Append(diags...); diags.HasError() {
+	plan, state, ok := planModels(ctx, req, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	var state *privacySecurityResourceModel
-	if !req.State.Raw.IsNull() {
-		state, diags = modelFromValue(ctx, req.State.Raw)
-		if resp.Diagnostics.Append(diags...); diags.HasError() {
-			return
-		}
-	}
 	in := intentOf(plan, state, keptRecord(ctx, req.Private))
-	if in.putting && in.docKnown && known(plan.ProductID) {
-		if !r.checkDocument(plan, state, &resp.Diagnostics) {
-			return
-		}
+	if !r.planIsAllowed(plan, state, in, &resp.Diagnostics) {
+		return
 	}
-	if in.putting || in.publishing {
-		action := "change"
-		if in.create {
-			action = "create"
-		}
-		if !r.requireCredentials(&resp.Diagnostics, action, plan.ProductID) {
-			return
-		}
-	}
-
-	planned := *plan
-	planned.VersionState = in.versionState
-	// properties changes with every write, and with a publish (formStatus); when nothing will
-	// be sent (the JSON text only laid out anew, timeouts changed), it stays.
-	switch {
-	case state == nil:
-	case in.putting || in.publishing || !in.versionState.Equal(state.VersionState):
-		planned.Properties = types.ObjectUnknown(propertiesAttrTypes)
-	default:
-		planned.Properties = state.Properties
-	}
-	planned.Basis = types.StringUnknown()
-	if state != nil {
-		planned.Basis = state.Basis
-	}
-	// A new product ID replaces the resource; Terraform shows the warnings of this plan, and
-	// drops those of the create half's plan that follows.
-	replacing := state != nil && known(plan.ProductID) && !plan.ProductID.Equal(state.ProductID)
-	if (in.putting || in.publishing || replacing) && known(plan.ProductID) && r.client != nil {
-		b, ok := r.planBasis(ctx, &planned, state, in, req, resp)
+	planned := plannedComputed(plan, state, in)
+	if r.needsBasis(plan, state, in) {
+		b, ok := r.planBasis(ctx, planned, state, in, req, resp)
 		if !ok {
 			return
 		}
@@ -128,6 +92,67 @@ func (r *privacySecurityResource) ModifyPlan(ctx context.Context, req resource.M
 	if resp.Diagnostics.Append(diags...); !diags.HasError() {
 		resp.Plan.Raw = v
 	}
+}
+
+// planModels reads the plan and the prior state (nil for a create).
+func planModels(ctx context.Context, req resource.ModifyPlanRequest, diags *diag.Diagnostics) (plan, state *privacySecurityResourceModel, ok bool) {
+	plan, d := modelFromValue(ctx, req.Plan.Raw)
+	if diags.Append(d...); d.HasError() {
+		return nil, nil, false
+	}
+	if !req.State.Raw.IsNull() {
+		state, d = modelFromValue(ctx, req.State.Raw)
+		if diags.Append(d...); d.HasError() {
+			return nil, nil, false
+		}
+	}
+	return plan, state, true
+}
+
+// planIsAllowed is the plan's refusals: a document that breaks a rule where the
+// configuration introduces or changes it (checkDocument), and a write without credentials.
+func (r *privacySecurityResource) planIsAllowed(plan, state *privacySecurityResourceModel, in planIntent, diags *diag.Diagnostics) bool {
+	if in.putting && in.docKnown && known(plan.ProductID) && !r.checkDocument(plan, state, diags) {
+		return false
+	}
+	if !in.putting && !in.publishing {
+		return true
+	}
+	action := "change"
+	if in.create {
+		action = "create"
+	}
+	return r.requireCredentials(diags, action, plan.ProductID)
+}
+
+// plannedComputed is plan with its computed attributes predicted: version_state;
+// properties, which change with every write and with a publish (formStatus), and stay when
+// nothing is sent (the JSON text only laid out anew, timeouts changed); basis, as the state
+// holds it until planBasis says otherwise.
+func plannedComputed(plan, state *privacySecurityResourceModel, in planIntent) *privacySecurityResourceModel {
+	planned := *plan
+	planned.VersionState = in.versionState
+	planned.Basis = types.StringUnknown()
+	if state == nil {
+		return &planned
+	}
+	planned.Basis = state.Basis
+	planned.Properties = state.Properties
+	if in.putting || in.publishing || !in.versionState.Equal(state.VersionState) {
+		planned.Properties = types.ObjectUnknown(propertiesAttrTypes)
+	}
+	return &planned
+}
+
+// needsBasis reports whether the plan records a basis: it writes, publishes, or replaces
+// the resource with a new product ID (Terraform shows the warnings of this plan, and drops
+// those of the create half's plan that follows).
+func (r *privacySecurityResource) needsBasis(plan, state *privacySecurityResourceModel, in planIntent) bool {
+	if r.client == nil || !known(plan.ProductID) {
+		return false
+	}
+	replacing := state != nil && !plan.ProductID.Equal(state.ProductID)
+	return in.putting || in.publishing || replacing
 }
 
 // checkDocument runs the document's rules on what the plan writes (checkPlannedDocument),
