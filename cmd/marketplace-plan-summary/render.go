@@ -260,6 +260,11 @@ func writeDiagnostics(b *strings.Builder, diags []diagnostic) {
 			kind = "Error: "
 		}
 		detail := strings.Join(strings.Fields(d.Detail), " ")
+		// The destroy warning ends with advice for whoever runs Terraform (how to stop
+		// managing the app instead, which depends on the CLI's version): not for reviewers.
+		if before, _, found := strings.Cut(detail, " To stop managing the app"); found {
+			detail = before
+		}
 		if detail != "" {
 			detail = ": " + escape(detail)
 		}
