@@ -236,17 +236,18 @@ func (r *privacySecurityResource) checkBasis(ctx context.Context, plan, state *p
 	if want, ok := planned[string(marketplace.Live)]; ok && want != "none" {
 		seenLive.Live = &seen{Exists: true, Digest: digestOf(want)}
 	}
+	docs, err := r.readNamed(ctx, productID, planned)
+	if err != nil {
+		addAPIError(&diags, "reading the versions of "+productID+" to check them before writing", err)
+		return nil, diags
+	}
 	var current *marketplace.Version
 	for _, version := range []marketplace.VersionState{marketplace.Draft, marketplace.Live} {
 		want, named := planned[string(version)]
 		if !named {
 			continue
 		}
-		doc, err := r.readForCheck(ctx, productID, version)
-		if err != nil {
-			addAPIError(&diags, fmt.Sprintf("reading the %s version of %s to check it before writing", version, productID), err)
-			return nil, diags
-		}
+		doc := docs[version]
 		now := seenOf(doc)
 		if version == marketplace.Draft {
 			now = seenLive.judgeDraft(doc, writes)
@@ -263,6 +264,36 @@ func (r *privacySecurityResource) checkBasis(ctx context.Context, plan, state *p
 		}
 	}
 	return current, diags
+}
+
+// readNamed reads, for the check before a write, each version the planned basis names: at
+// once (one round trip) when it names both.
+func (r *privacySecurityResource) readNamed(ctx context.Context, productID string, planned map[string]string) (map[marketplace.VersionState]*marketplace.Version, error) {
+	var versions []marketplace.VersionState
+	for _, v := range []marketplace.VersionState{marketplace.Draft, marketplace.Live} {
+		if _, named := planned[string(v)]; named {
+			versions = append(versions, v)
+		}
+	}
+	docs := make([]*marketplace.Version, len(versions))
+	errs := make([]error, len(versions))
+	var wg sync.WaitGroup
+	for i, v := range versions {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			docs[i], errs[i] = r.readForCheck(ctx, productID, v)
+			if errs[i] != nil {
+				errs[i] = fmt.Errorf("the %s version: %w", v, errs[i])
+			}
+		}()
+	}
+	wg.Wait()
+	out := make(map[marketplace.VersionState]*marketplace.Version, len(versions))
+	for i, v := range versions {
+		out[v] = docs[i]
+	}
+	return out, errors.Join(errs...)
 }
 
 // readForCheck reads a version for the check before a write: the read that this walk's last
