@@ -465,6 +465,12 @@ func newAPIError(method, path string, status int, body []byte, attempts int) *AP
 	}
 	text := strings.TrimSpace(string(body))
 	e.NotFromAPI = text != "" && !json.Valid(body)
+	if status == http.StatusNotFound {
+		// The API answers its 404s with its JSON error ({"code": ..., "message": ...}); any
+		// other 404 (a gateway's or a web server's, for a base_url with a wrong path) is not
+		// an answer about this product's versions.
+		e.NotFromAPI = true
+	}
 	if len(text) > maxErrorBodyBytes {
 		text = text[:maxErrorBodyBytes] + "…"
 	}

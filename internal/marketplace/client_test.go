@@ -657,3 +657,34 @@ func TestListAppsPagesAndVendorSpace(t *testing.T) {
 		t.Errorf("listing without credentials answered %d, want 401", resp.StatusCode)
 	}
 }
+
+// A 404 is "no such version" only as the API answers it (its JSON error); a code naming the
+// product says the product does not exist; any other 404 is not the API's answer.
+func TestNotFoundKinds(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name, body           string
+		notFound, noProduct bool
+	}{
+		{"the API's missing version", `{"code": "NOT_FOUND", "message": "product has no draft version"}`, true, false},
+		{"the API's missing product", `{"code": "PRODUCT_NOT_FOUND", "message": "product not found"}`, false, true},
+		{"an app code", `{"code": "APP_NOT_FOUND"}`, false, true},
+		{"a web server's page", "404 page not found", false, false},
+		{"JSON that is not the API's error", `{"error": "not found", "status": 404}`, false, false},
+		{"an empty body", "", false, false},
+	} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			w.WriteHeader(http.StatusNotFound)
+			_, _ = w.Write([]byte(c.body))
+		}))
+		client := newClient(t, srv.URL)
+		_, err := client.Get(context.Background(), productID, marketplace.Live)
+		srv.Close()
+		if got := marketplace.IsNotFound(err); got != c.notFound {
+			t.Errorf("%s: IsNotFound = %v (%v)", c.name, got, err)
+		}
+		if got := marketplace.IsProductNotFound(err); got != c.noProduct {
+			t.Errorf("%s: IsProductNotFound = %v (%v)", c.name, got, err)
+		}
+	}
+}

@@ -55,7 +55,7 @@ func addAPIError(diags *diag.Diagnostics, action string, err error) {
 				"with permission to manage the app's listing. Forge and OAuth2 credentials cannot use this API."
 		case 404:
 			if apiErr.NotFromAPI {
-				detail += fmt.Sprintf("\n\nThe answer does not come from the Marketplace API (it is not JSON): check base_url "+
+				detail += fmt.Sprintf("\n\nThe answer does not come from the Marketplace API (it is not the API's JSON error): check base_url "+
 					"(or %s). The request went to %s.", EnvBaseURL, apiErr.URL)
 				break
 			}
