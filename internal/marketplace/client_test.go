@@ -663,7 +663,7 @@ func TestListAppsPagesAndVendorSpace(t *testing.T) {
 func TestNotFoundKinds(t *testing.T) {
 	t.Parallel()
 	for _, c := range []struct {
-		name, body           string
+		name, body          string
 		notFound, noProduct bool
 	}{
 		{"the API's missing version", `{"code": "NOT_FOUND", "message": "product has no draft version"}`, true, false},
