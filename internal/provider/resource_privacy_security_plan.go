@@ -335,28 +335,28 @@ func announceFormSwitch(ctx context.Context, plan, state *privacySecurityResourc
 // holds with another value.
 func removedAndChanged(before, after map[string]any) (removed, changed []string) {
 	for _, p := range changedPaths(before, after) {
-		if _, ok := lookupPath(after, p); !ok {
+		if !hasPath(after, p) {
 			removed = append(removed, p)
-		} else if _, ok := lookupPath(before, p); ok {
+		} else if hasPath(before, p) {
 			changed = append(changed, p)
 		}
 	}
 	return removed, changed
 }
 
-// lookupPath is the value at a dotted path of doc.
-func lookupPath(doc map[string]any, dotted string) (any, bool) {
+// hasPath reports whether doc holds a value at a dotted path.
+func hasPath(doc map[string]any, dotted string) bool {
 	var cur any = doc
 	for _, key := range strings.Split(dotted, ".") {
 		m, ok := cur.(map[string]any)
 		if !ok {
-			return nil, false
+			return false
 		}
 		if cur, ok = m[key]; !ok {
-			return nil, false
+			return false
 		}
 	}
-	return cur, true
+	return true
 }
 
 // planCreateBasis reads the app's current document for a create: its draft, else its live

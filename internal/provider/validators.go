@@ -131,7 +131,8 @@ func upperSnake() validator.String {
 func suggestUpperSnake(s string) string {
 	s = strings.TrimSpace(s)
 	if s == "" || len(s) > 60 || strings.IndexFunc(s, func(r rune) bool {
-		return r >= 0x80 || !(r == ' ' || r == '-' || r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
+		codeLike := r == ' ' || r == '-' || r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
+		return !codeLike
 	}) >= 0 {
 		return ""
 	}
