@@ -107,6 +107,7 @@ func (r *privacySecurityResource) ModifyPlan(ctx context.Context, req resource.M
 	default:
 		planned.Properties = state.Properties
 	}
+	planned.DraftDigest = plannedDraftDigest(in, state)
 	planned.Basis = types.StringUnknown()
 	if state != nil {
 		planned.Basis = state.Basis
