@@ -289,6 +289,13 @@ func TestAccActionPublishTriggeredByTheResource(t *testing.T) {
 					checkCalls(mock, map[mockmarketplace.Route]int{mockmarketplace.RoutePut: 1, mockmarketplace.RoutePublish: 1}),
 				),
 			},
+			{
+				// Refreshed again before the harness's destroy, which does not refresh: the
+				// state the apply left still describes the draft the action published.
+				Config:           triggeredConfig("90_DAYS"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigStateChecks: []statecheck.StateCheck{expectVersionState("live")},
+			},
 		},
 	})
 }
