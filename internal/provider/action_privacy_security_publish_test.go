@@ -292,8 +292,8 @@ func TestAccActionPublishTriggeredByTheResource(t *testing.T) {
 			{
 				// Refreshed again before the harness's destroy, which does not refresh: the
 				// state the apply left still describes the draft the action published.
-				Config:           triggeredConfig("90_DAYS"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Config:            triggeredConfig("90_DAYS"),
+				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 				ConfigStateChecks: []statecheck.StateCheck{expectVersionState("live")},
 			},
 		},
