@@ -109,23 +109,23 @@ func (a *privacySecurityPublishAction) ModifyPlan(ctx context.Context, req actio
 		return
 	}
 	if draft == nil {
-		detail := fmt.Sprintf("Product %s has no draft: there is nothing to publish, and the invoke will fail unless a "+
-			"draft is written before it.", productID)
+		// An error even unpinned: an invoke after this plan would otherwise publish a draft
+		// that nobody reviewed, written in between.
+		why := "there is nothing to publish"
 		if !m.DraftDigest.IsNull() {
-			resp.Diagnostics.AddAttributeError(path.Root("draft_digest"), "No draft to publish",
-				fmt.Sprintf("Product %s has no draft: the draft %s that this action is pinned to was published or "+
-					"discarded since it was read. Nothing will be published. Refresh (terraform plan) to see the app as "+
-					"it is.", productID, m.DraftDigest.ValueString()))
-			return
+			why = "the draft " + m.DraftDigest.ValueString() + " that this action is pinned to was published or discarded " +
+				"since it was read"
 		}
-		resp.Diagnostics.AddWarning("No draft to publish", detail)
+		resp.Diagnostics.AddError("No draft to publish",
+			fmt.Sprintf("Product %s has no draft: %s. Nothing will be published. Write the draft first (the resource's "+
+				"apply), and plan the publish again.", productID, why))
 		return
 	}
 	found := documentDigest(draft.CommonCloud)
 	if !m.DraftDigest.IsNull() && found != m.DraftDigest.ValueString() {
 		resp.Diagnostics.AddAttributeError(path.Root("draft_digest"), "The draft is not the one reviewed",
-			fmt.Sprintf("Product %s: the draft was changed%s; it is %s, and this action is pinned to %s. Nothing will be "+
-				"published. Review the draft as it is now (terraform plan) and plan again.",
+			fmt.Sprintf("Product %s: the draft was last changed%s and is %s, not the draft this action is pinned to (%s). "+
+				"Nothing will be published. Review the draft as it is now (terraform plan) and plan again.",
 				productID, changedBy(draft), found, m.DraftDigest.ValueString()))
 		return
 	}
@@ -180,7 +180,7 @@ func (a *privacySecurityPublishAction) Invoke(ctx context.Context, req action.In
 	progress("reading the draft of %s", productID)
 	draft, err := a.client.Get(ctx, productID, marketplace.Draft)
 	if marketplace.IsNotFound(err) {
-		what := "the action is not pinned to a draft (draft_digest is unset), and the app has none"
+		what := "the app has none (draft_digest is null: the action is not pinned to a draft)"
 		if !m.DraftDigest.IsNull() {
 			what = "the draft " + m.DraftDigest.ValueString() + " that this action is pinned to was published or discarded " +
 				"since it was read"
@@ -197,8 +197,8 @@ func (a *privacySecurityPublishAction) Invoke(ctx context.Context, req action.In
 	found := documentDigest(draft.CommonCloud)
 	if !m.DraftDigest.IsNull() && found != m.DraftDigest.ValueString() {
 		resp.Diagnostics.AddAttributeError(path.Root("draft_digest"), "The draft is not the one reviewed",
-			fmt.Sprintf("Product %s: the draft was changed%s after the plan; it is %s, and this action is pinned to %s. "+
-				"Nothing was published; plan again, and review the draft as it is now.",
+			fmt.Sprintf("Product %s: the draft was last changed%s and is %s, not the draft this action is pinned to (%s): "+
+				"it changed after the plan. Nothing was published; plan again, and review the draft as it is now.",
 				productID, changedBy(draft), found, m.DraftDigest.ValueString()))
 		return
 	}

@@ -105,12 +105,12 @@ func TestPublishActionInvoke(t *testing.T) {
 		{name: "unpinned", draft: colleagueDraft("30_DAYS"), published: true},
 		{
 			name: "changed after the plan", draft: colleagueDraft("90_DAYS"), digest: smallDigest("30_DAYS"),
-			wantErr: `The draft is not the one reviewed.*changed by colleague@example.com at 2027-01-01T10:00:00Z after the plan; it is ` +
-				regexp.QuoteMeta(smallDigest("90_DAYS")) + `, and this action is pinned to ` + regexp.QuoteMeta(smallDigest("30_DAYS")) +
-				`\. Nothing was published; plan again`,
+			wantErr: `The draft is not the one reviewed.*last changed by colleague@example.com at 2027-01-01T10:00:00Z and is ` +
+				regexp.QuoteMeta(smallDigest("90_DAYS")) + `, not the draft this action is pinned to \(` + regexp.QuoteMeta(smallDigest("30_DAYS")) +
+				`\): it changed after the plan\. Nothing was published; plan again`,
 		},
 		{name: "no draft, pinned", digest: smallDigest("30_DAYS"), wantErr: `No draft to publish.*the draft sha256:\w+ that this action is pinned to was published or discarded.*Nothing was published`},
-		{name: "no draft, unpinned", wantErr: `No draft to publish.*not pinned to a draft.*Nothing was published`},
+		{name: "no draft, unpinned", wantErr: `No draft to publish.*the app has none \(draft_digest is null.*Nothing was published`},
 		{
 			name: "published by someone else meanwhile", draft: colleagueDraft("30_DAYS"), digest: smallDigest("30_DAYS"),
 			fault:   &mockmarketplace.Fault{Status: 409, Body: `{"code":"NO_DRAFT","message":"no draft"}`},
@@ -202,10 +202,10 @@ func TestPublishActionPlan(t *testing.T) {
 		{name: "written by the same apply", digest: "unknown", want: `Publishing the draft this apply writes.*pinned to the draft that apply writes`},
 		{
 			name: "another draft", draft: colleagueDraft("90_DAYS"), digest: smallDigest("30_DAYS"), error: true,
-			want: `Error: The draft is not the one reviewed: .*changed by colleague@example.com at 2027-01-01T10:00:00Z; it is ` + regexp.QuoteMeta(smallDigest("90_DAYS")),
+			want: `Error: The draft is not the one reviewed: .*last changed by colleague@example.com at 2027-01-01T10:00:00Z and is ` + regexp.QuoteMeta(smallDigest("90_DAYS")),
 		},
 		{name: "pinned, no draft", digest: smallDigest("30_DAYS"), error: true, want: `Error: No draft to publish: .*published or discarded since it was read`},
-		{name: "unpinned, no draft", want: `Warning: No draft to publish: .*nothing to publish`},
+		{name: "unpinned, no draft", error: true, want: `Error: No draft to publish: .*there is nothing to publish\. Nothing will be published`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
