@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 )
@@ -17,24 +17,16 @@ import (
 
 const actionProductID = "a0a0a0a0-1111-4222-8333-444444444444"
 
-func actionConfig(retention string) string {
-	return providerHeader + fmt.Sprintf(`
-resource "marketplace_privacy_security" "app" {
-  product_id = %q
-  publish    = false
-  common_cloud = {
-    log_details = { logging_enabled = true, log_retention = %q }
-    security    = { security_contact = "security@example.com" }
-  }
-}
-
-action "marketplace_privacy_security_publish" "app" {
-  config {
-    product_id   = marketplace_privacy_security.app.product_id
-    draft_digest = marketplace_privacy_security.app.draft_digest
-  }
-}
-`, actionProductID, retention)
+// actionConfig is the action's documented example, for the test's app, with the given log
+// retention.
+func actionConfig(t *testing.T, retention string) string {
+	t.Helper()
+	example, err := os.ReadFile("../../examples/actions/marketplace_privacy_security_publish/action.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.NewReplacer("12345678-1234-1234-1234-123456789abc", actionProductID, `"30_DAYS"`, `"`+retention+`"`).Replace(string(example))
+	return providerHeader + text
 }
 
 const invokeFlag = "-invoke=action.marketplace_privacy_security_publish.app"
@@ -48,7 +40,7 @@ func TestAccActionPublishInvoke(t *testing.T) {
 	p := &portfolio{t: t, email: email, token: token}
 	p.url = startEmulator(t, emulatorBin, seedState(t, map[string]map[string]json.RawMessage{}), baseEnv(creds...), actionProductID)
 	w := newWorkspace(t, c, providerBin, baseEnv(append(creds, "MARKETPLACE_BASE_URL="+p.url)...))
-	writeFile(t, w.dir, "main.tf", actionConfig("30_DAYS"))
+	writeFile(t, w.dir, "main.tf", actionConfig(t, "30_DAYS"))
 
 	if c.name == "OpenTofu" || !atLeast(c.version, 1, 14) {
 		// No actions before Terraform 1.14, none in OpenTofu (1.12 included): the action block
@@ -83,7 +75,7 @@ func TestAccActionPublishInvoke(t *testing.T) {
 	}
 
 	// A colleague changes the draft between the plan and its apply: nothing is published.
-	writeFile(t, w.dir, "main.tf", actionConfig("90_DAYS"))
+	writeFile(t, w.dir, "main.tf", actionConfig(t, "90_DAYS"))
 	w.mustRun("apply", "-auto-approve", "-no-color")
 	w.mustRun("plan", invokeFlag, "-out=tfplan", "-no-color")
 	p.put(actionProductID, `{"commonCloud": {"logDetails": {"loggingEnabled": true, "logRetention": "7_DAYS"}, "security": {"securityContact": "security@example.com"}}}`)
