@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
@@ -33,6 +34,7 @@ var (
 	_ provider.Provider                   = &marketplaceProvider{}
 	_ provider.ProviderWithValidateConfig = &marketplaceProvider{}
 	_ provider.ProviderWithListResources  = &marketplaceProvider{}
+	_ provider.ProviderWithActions        = &marketplaceProvider{}
 )
 
 type marketplaceProvider struct {
@@ -155,6 +157,7 @@ func (p *marketplaceProvider) Configure(ctx context.Context, req provider.Config
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.ListResourceData = data
+	resp.ActionData = data
 }
 
 // clientConfig merges the configuration with the environment and the defaults, in that
@@ -235,6 +238,10 @@ func (p *marketplaceProvider) Resources(_ context.Context) []func() resource.Res
 
 func (p *marketplaceProvider) ListResources(_ context.Context) []func() list.ListResource {
 	return []func() list.ListResource{NewPrivacySecurityListResource}
+}
+
+func (p *marketplaceProvider) Actions(_ context.Context) []func() action.Action {
+	return []func() action.Action{NewPrivacySecurityPublishAction}
 }
 
 func (p *marketplaceProvider) DataSources(_ context.Context) []func() datasource.DataSource {

@@ -59,6 +59,7 @@ type privacySecurityResourceModel struct {
 	VersionState    types.String    `tfsdk:"version_state"`
 	Basis           types.String    `tfsdk:"basis"`
 	Properties      types.Object    `tfsdk:"properties"`
+	DraftDigest     types.String    `tfsdk:"draft_digest"`
 	Timeouts        timeouts.Value  `tfsdk:"timeouts"`
 }
 
@@ -128,6 +129,14 @@ func privacySecurityResourceSchema(ctx context.Context) schema.Schema {
 				Computed: true,
 			},
 			"properties": propertiesResourceAttribute(),
+			"draft_digest": schema.StringAttribute{
+				MarkdownDescription: "When the state describes the draft (`version_state = \"draft\"`), a digest of that " +
+					"draft's content (`sha256:1a2b3c4d5e6f`; key order and the order of arrays do not count); null when it " +
+					"describes the live version. Unknown in the plan of an apply that writes the draft. Give it to the " +
+					"`marketplace_privacy_security_publish` action (`draft_digest = marketplace_privacy_security.NAME.draft_digest`) " +
+					"so that it publishes exactly this draft, or nothing.",
+				Computed: true,
+			},
 		},
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.BlockAll(ctx),
@@ -264,6 +273,10 @@ func (r *privacySecurityResource) readInto(ctx context.Context, prior *privacySe
 	var d diag.Diagnostics
 	out.Properties, d = propertiesFromAPI(doc.Properties)
 	diags.Append(d...)
+	out.DraftDigest = types.StringNull()
+	if state == marketplace.Draft {
+		out.DraftDigest = types.StringValue(documentDigest(doc.CommonCloud))
+	}
 	if !prior.CommonCloudJSON.IsNull() && !prior.CommonCloudJSON.IsUnknown() {
 		out.CommonCloudJSON, d = commonCloudJSONFromAPI(doc.CommonCloud, prior.CommonCloudJSON.ValueString())
 		diags.Append(d...)

@@ -75,7 +75,7 @@ func modelFromValue(ctx context.Context, v tftypes.Value) (*privacySecurityResou
 		return out
 	}
 	m := &privacySecurityResourceModel{}
-	var okID, okProduct, okPublish, okCC, okJSON, okVersion, okBasis, okProps, okTimeouts bool
+	var okID, okProduct, okPublish, okCC, okJSON, okVersion, okBasis, okProps, okDigest, okTimeouts bool
 	m.ID, okID = value("id").(types.String)
 	m.ProductID, okProduct = value("product_id").(types.String)
 	m.Publish, okPublish = value("publish").(types.Bool)
@@ -84,8 +84,9 @@ func modelFromValue(ctx context.Context, v tftypes.Value) (*privacySecurityResou
 	m.VersionState, okVersion = value("version_state").(types.String)
 	m.Basis, okBasis = value("basis").(types.String)
 	m.Properties, okProps = value("properties").(types.Object)
+	m.DraftDigest, okDigest = value("draft_digest").(types.String)
 	m.Timeouts, okTimeouts = value("timeouts").(timeouts.Value)
-	allHeld := okID && okProduct && okPublish && okCC && okJSON && okVersion && okBasis && okProps && okTimeouts
+	allHeld := okID && okProduct && okPublish && okCC && okJSON && okVersion && okBasis && okProps && okDigest && okTimeouts
 	if !diags.HasError() && !allHeld {
 		diags.AddError("Unexpected resource value", "An attribute has a type the model does not hold.")
 	}
@@ -103,6 +104,7 @@ func (m *privacySecurityResourceModel) value(ctx context.Context) (tftypes.Value
 	for name, v := range map[string]attr.Value{
 		"id": m.ID, "product_id": m.ProductID, "publish": m.Publish, "common_cloud": m.CommonCloud,
 		"common_cloud_json": m.CommonCloudJSON, "version_state": m.VersionState, "basis": m.Basis, "properties": m.Properties, "timeouts": m.Timeouts,
+		"draft_digest": m.DraftDigest,
 	} {
 		tv, err := v.ToTerraformValue(ctx)
 		if err != nil {

@@ -133,6 +133,7 @@ func plannedComputed(plan, state *privacySecurityResourceModel, in planIntent) *
 	planned := *plan
 	planned.VersionState = in.versionState
 	planned.Basis = types.StringUnknown()
+	planned.DraftDigest = plannedDraftDigest(in, state)
 	if state == nil {
 		return &planned
 	}

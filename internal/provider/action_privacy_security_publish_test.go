@@ -1,0 +1,301 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/action"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/marketplace-trust/terraform-provider-marketplace/internal/mockmarketplace"
+)
+
+// colleagueDraft is a stored body of smallDoc(retention) last changed by a colleague.
+func colleagueDraft(retention string) []byte {
+	cc := smallDoc(retention)
+	cc["properties"] = map[string]any{"updatedBy": "colleague@example.com", "updatedAt": 1798797600000, "formStatus": "DRAFT"}
+	b, _ := json.Marshal(map[string]any{"commonCloud": cc})
+	return b
+}
+
+// smallDigest is the draft digest of smallDoc(retention).
+func smallDigest(retention string) string { return documentDigest(smallDoc(retention)) }
+
+// publishAction is the action configured against mock.
+func publishAction(t *testing.T, mock *mockmarketplaceServer) *privacySecurityPublishAction {
+	t.Helper()
+	client, resp := configure(t, mockEnv(mock), nil)
+	if resp.Diagnostics.HasError() || client == nil {
+		t.Fatalf("configure: %v", resp.Diagnostics)
+	}
+	if resp.ActionData != resp.ResourceData {
+		t.Fatal("Configure must share its data with the actions")
+	}
+	a := &privacySecurityPublishAction{}
+	var cresp action.ConfigureResponse
+	a.Configure(context.Background(), action.ConfigureRequest{ProviderData: resp.ActionData}, &cresp)
+	if cresp.Diagnostics.HasError() {
+		t.Fatal(cresp.Diagnostics)
+	}
+	return a
+}
+
+// actionConfig is the action's configuration; digest nil for null, unknownValue for unknown.
+func actionConfig(t *testing.T, a *privacySecurityPublishAction, digest any) tfsdk.Config {
+	t.Helper()
+	var sresp action.SchemaResponse
+	a.Schema(context.Background(), action.SchemaRequest{}, &sresp)
+	typ := sresp.Schema.Type().TerraformType(context.Background()).(tftypes.Object)
+	d := tftypes.NewValue(tftypes.String, digest)
+	if digest == "unknown" {
+		d = tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
+	}
+	return tfsdk.Config{Schema: sresp.Schema, Raw: tftypes.NewValue(typ, map[string]tftypes.Value{
+		"product_id": tfStr(testProductID), "draft_digest": d,
+	})}
+}
+
+func invoke(t *testing.T, a *privacySecurityPublishAction, digest any) (diag.Diagnostics, []string) {
+	t.Helper()
+	var progress []string
+	resp := action.InvokeResponse{SendProgress: func(e action.InvokeProgressEvent) { progress = append(progress, e.Message) }}
+	a.Invoke(context.Background(), action.InvokeRequest{Config: actionConfig(t, a, digest)}, &resp)
+	return resp.Diagnostics, progress
+}
+
+func planAction(t *testing.T, a *privacySecurityPublishAction, digest any) diag.Diagnostics {
+	t.Helper()
+	var resp action.ModifyPlanResponse
+	a.ModifyPlan(context.Background(), action.ModifyPlanRequest{Config: actionConfig(t, a, digest)}, &resp)
+	return resp.Diagnostics
+}
+
+// diagText is every diagnostic as "severity: summary: detail", one per line.
+func diagText(diags diag.Diagnostics) string {
+	var out []string
+	for _, d := range diags {
+		out = append(out, fmt.Sprintf("%s: %s: %s", d.Severity(), d.Summary(), d.Detail()))
+	}
+	return strings.Join(out, "\n")
+}
+
+func TestPublishActionInvoke(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name      string
+		draft     []byte // nil: none
+		digest    any    // nil: unset
+		fault     *mockmarketplace.Fault
+		published bool
+		wantErr   string // regexp over the diagnostics; "" for none
+	}{
+		{name: "pinned, unchanged", draft: colleagueDraft("30_DAYS"), digest: smallDigest("30_DAYS"), published: true},
+		{name: "unpinned", draft: colleagueDraft("30_DAYS"), published: true},
+		{
+			name: "changed after the plan", draft: colleagueDraft("90_DAYS"), digest: smallDigest("30_DAYS"),
+			wantErr: `The draft is not the one reviewed.*last changed by colleague@example.com at 2027-01-01T10:00:00Z and is ` +
+				regexp.QuoteMeta(smallDigest("90_DAYS")) + `, not the draft this action is pinned to \(` + regexp.QuoteMeta(smallDigest("30_DAYS")) +
+				`\): it changed after the plan\. Nothing was published; plan again`,
+		},
+		{name: "no draft, pinned", digest: smallDigest("30_DAYS"), wantErr: `No draft to publish.*the draft sha256:\w+ that this action is pinned to was published or discarded.*Nothing was published`},
+		{name: "no draft, unpinned", wantErr: `No draft to publish.*the app has none \(draft_digest is null.*Nothing was published`},
+		{
+			name: "published by someone else meanwhile", draft: colleagueDraft("30_DAYS"), digest: smallDigest("30_DAYS"),
+			fault:   &mockmarketplace.Fault{Status: 409, Body: `{"code":"NO_DRAFT","message":"no draft"}`},
+			wantErr: `published or discarded meanwhile.*someone published or discarded it in between.*This action published nothing`,
+		},
+		{
+			// Our own publish whose answer was lost: the live version holds the draft.
+			name: "409 after our own publish", draft: colleagueDraft("30_DAYS"), digest: smallDigest("30_DAYS"),
+			fault:     &mockmarketplace.Fault{Status: 409, Body: `{"code":"NO_DRAFT","message":"no draft"}`, AfterEffect: true},
+			published: true,
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			mock := startMock(t)
+			mock.SetLive(testProductID, smallBody("7_DAYS"))
+			if tc.draft != nil {
+				mock.SetDraft(testProductID, tc.draft)
+			}
+			if tc.fault != nil {
+				mock.InjectFault(mockmarketplace.RoutePublish, *tc.fault)
+			}
+			a := publishAction(t, mock)
+			diags, progress := invoke(t, a, tc.digest)
+			text := diagText(diags)
+			if tc.wantErr == "" && diags.HasError() {
+				t.Fatalf("unexpected error:\n%s", text)
+			}
+			if tc.wantErr != "" && (!diags.HasError() || !regexp.MustCompile(`(?s)`+tc.wantErr).MatchString(text)) {
+				t.Fatalf("diagnostics:\n%s\nwant %s", text, tc.wantErr)
+			}
+			wantLive := smallDoc("7_DAYS")
+			if tc.published {
+				wantLive = commonCloudOf(t, tc.draft)
+				if got := mock.Draft(testProductID); got != nil {
+					t.Errorf("draft left after the publish: %s", got)
+				}
+				if len(progress) != 3 || progress[0] != "reading the draft of "+testProductID ||
+					!strings.HasPrefix(progress[1], "publishing "+testProductID) || !strings.HasPrefix(progress[2], "published "+testProductID) {
+					t.Errorf("progress: %q", progress)
+				}
+			} else if tc.fault == nil && mock.Count(mockmarketplace.RoutePublish) != 0 {
+				t.Errorf("a refused invoke sent a publish: %v", mock.Requests())
+			}
+			if err := checkStored(t, "live", liveOf(mock), wantLive)(nil); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+}
+
+func TestPublishActionInvokeNeedsCredentials(t *testing.T) {
+	t.Parallel()
+	mock := startMock(t)
+	client, resp := configure(t, map[string]string{EnvBaseURL: mock.URL}, nil)
+	if client == nil {
+		t.Fatal(resp.Diagnostics)
+	}
+	a := &privacySecurityPublishAction{client: client}
+	diags, _ := invoke(t, a, nil)
+	if text := diagText(diags); !strings.Contains(text, "Marketplace credentials required") || !strings.Contains(text, EnvAPIToken) {
+		t.Errorf("diagnostics:\n%s", text)
+	}
+	if n := len(mock.Requests()); n != 0 {
+		t.Errorf("%d request(s) sent without credentials", n)
+	}
+}
+
+func TestPublishActionPlan(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name   string
+		draft  []byte
+		digest any
+		want   string // regexp over the diagnostics
+		error  bool
+	}{
+		{
+			name: "pinned", draft: colleagueDraft("90_DAYS"), digest: smallDigest("90_DAYS"),
+			want: `Warning: Publishing a draft: Product \S+: this action publishes the draft ` + regexp.QuoteMeta(smallDigest("90_DAYS")) +
+				` \(last changed by colleague@example.com at 2027-01-01T10:00:00Z\)\. Against the live version, 1 field\(s\) change: ` +
+				`logDetails.logRetention \("7_DAYS" -> "90_DAYS"\)\. The invoke reads the draft again and publishes it only if its digest is still`,
+		},
+		{
+			name: "unpinned", draft: colleagueDraft("90_DAYS"),
+			want: `draft_digest is not set, so the invoke publishes whatever draft the app has then, even one changed after this plan; ` +
+				`set draft_digest = "` + regexp.QuoteMeta(smallDigest("90_DAYS")) + `"`,
+		},
+		{name: "written by the same apply", digest: "unknown", want: `Publishing the draft this apply writes.*pinned to the draft that apply writes`},
+		{
+			name: "another draft", draft: colleagueDraft("90_DAYS"), digest: smallDigest("30_DAYS"), error: true,
+			want: `Error: The draft is not the one reviewed: .*last changed by colleague@example.com at 2027-01-01T10:00:00Z and is ` + regexp.QuoteMeta(smallDigest("90_DAYS")),
+		},
+		{name: "pinned, no draft", digest: smallDigest("30_DAYS"), error: true, want: `Error: No draft to publish: .*published or discarded since it was read`},
+		{name: "unpinned, no draft", error: true, want: `Error: No draft to publish: .*there is nothing to publish\. Nothing will be published`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			mock := startMock(t)
+			mock.SetLive(testProductID, smallBody("7_DAYS"))
+			if tc.draft != nil {
+				mock.SetDraft(testProductID, tc.draft)
+			}
+			diags := planAction(t, publishAction(t, mock), tc.digest)
+			text := diagText(diags)
+			if diags.HasError() != tc.error || !regexp.MustCompile(`(?s)`+tc.want).MatchString(text) {
+				t.Errorf("diagnostics:\n%s\nwant (error %t) %s", text, tc.error, tc.want)
+			}
+			if mock.Count(mockmarketplace.RoutePublish)+mock.Count(mockmarketplace.RoutePut) != 0 {
+				t.Errorf("a plan wrote: %v", mock.Requests())
+			}
+		})
+	}
+}
+
+// triggeredConfig is smallConfig whose applies run the publish action, pinned to the draft
+// the apply writes.
+func triggeredConfig(logRetention string) string {
+	return strings.Replace(smallConfig(false, logRetention), "  common_cloud = {", `  lifecycle {
+    action_trigger {
+      events  = [after_create, after_update]
+      actions = [action.marketplace_privacy_security_publish.example]
+    }
+  }
+  common_cloud = {`, 1) + `
+action "marketplace_privacy_security_publish" "example" {
+  config {
+    product_id   = marketplace_privacy_security.example.product_id
+    draft_digest = marketplace_privacy_security.example.draft_digest
+  }
+}
+`
+}
+
+// The action runs from the resource's lifecycle: each apply writes the draft, then
+// publishes exactly that draft; the resource (publish = false) stays in sync afterwards.
+func TestAccActionPublishTriggeredByTheResource(t *testing.T) {
+	mock := startMock(t)
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
+		ProtoV6ProviderFactories: providerFactories(mockEnv(mock)),
+		Steps: []resource.TestStep{
+			{
+				Config: triggeredConfig("30_DAYS"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(exampleAddr, plancheck.ResourceActionCreate),
+					plancheck.ExpectUnknownValue(exampleAddr, tfjsonpath.New("draft_digest")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(exampleAddr, tfjsonpath.New("draft_digest"), knownvalue.StringExact(smallDigest("30_DAYS"))),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkStored(t, "draft", draftOf(mock), nil),
+					checkStored(t, "live", liveOf(mock), smallDoc("30_DAYS")),
+					checkCalls(mock, map[mockmarketplace.Route]int{mockmarketplace.RoutePut: 1, mockmarketplace.RoutePublish: 1}),
+				),
+			},
+			{
+				// The refresh finds the draft published: the state describes the live version,
+				// and nothing is planned (the harness also checks that the plan after each apply
+				// is empty).
+				Config:           triggeredConfig("30_DAYS"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectVersionState("live"),
+					statecheck.ExpectKnownValue(exampleAddr, tfjsonpath.New("draft_digest"), knownvalue.Null()),
+				},
+				Check: checkCalls(mock, map[mockmarketplace.Route]int{mockmarketplace.RoutePut: 0, mockmarketplace.RoutePublish: 0}),
+			},
+			{
+				Config:           triggeredConfig("90_DAYS"),
+				ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkStored(t, "draft", draftOf(mock), nil),
+					checkStored(t, "live", liveOf(mock), smallDoc("90_DAYS")),
+					checkCalls(mock, map[mockmarketplace.Route]int{mockmarketplace.RoutePut: 1, mockmarketplace.RoutePublish: 1}),
+				),
+			},
+			{
+				// Refreshed again before the harness's destroy, which does not refresh: the
+				// state the apply left still describes the draft the action published.
+				Config:            triggeredConfig("90_DAYS"),
+				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigStateChecks: []statecheck.StateCheck{expectVersionState("live")},
+			},
+		},
+	})
+}
