@@ -475,8 +475,9 @@ func (r *privacySecurityResource) Delete(ctx context.Context, req resource.Delet
 		addAPIError(&resp.Diagnostics, "reading the draft of "+productID+" to check it before deleting", err)
 		return
 	}
-	// The rule checkBasis applies: by content, a draft holding the live version counting as none.
-	if now := (basis{Live: planned.Live}).judgeDraft(draft, nil); !now.matches(planned.Draft.String()) {
+	// The rule checkBasis applies: by content, a draft holding the live version counting as
+	// none. A draft gone since the plan (published or discarded meanwhile) loses nothing.
+	if now := (basis{Live: planned.Live}).judgeDraft(draft, nil); draft != nil && !now.matches(planned.Draft.String()) {
 		addBasisChanged(&resp.Diagnostics, productID, string(marketplace.Draft), planned.Draft.String(), now, draft, state, state)
 		return
 	}
