@@ -20,6 +20,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -82,6 +83,7 @@ func run(ctx context.Context, args []string, getenv func(string) string) error {
 	token := fs.String("api-token", getenv("MARKETPLACE_API_TOKEN"), "the only API token accepted (default $MARKETPLACE_API_TOKEN)")
 	stateFile := fs.String("state-file", "", "JSON file to load documents from and save them to after every change")
 	urlFile := fs.String("url-file", "", "write the base URL to this file once listening (for scripts)")
+	latePut := fs.Duration("late-put", 0, "carry out the first PUT of each product this long after it arrives, even when its client has given up waiting (a request that timed out on the client's side and lands later)")
 	failRate := fs.Float64("fail-rate", 0, "share of requests (0 to 1) answered with -fail-status instead, to try retries")
 	failStatus := fs.Int("fail-status", http.StatusServiceUnavailable, "status of the failures -fail-rate injects")
 	rateLimit := fs.Float64("rate-limit", 0, "requests per second accepted before answering 429 with Retry-After (0: no limit)")
@@ -117,14 +119,23 @@ func run(ctx context.Context, args []string, getenv func(string) string) error {
 		return fmt.Errorf("-state-file %s cannot be written (%w): choose a writable folder", *stateFile, err)
 	}
 	n := 0
+	listed := map[string]bool{}
+	// The products of the state file are registered too: listed as public apps unless named
+	// by -private-product.
+	var fromState productList
+	for id := range mock.Snapshot() {
+		fromState = append(fromState, id)
+	}
+	sort.Strings(fromState)
 	for _, list := range []struct {
 		ids     productList
 		private bool
-	}{{products, false}, {privateProducts, true}} {
+	}{{products, false}, {privateProducts, true}, {fromState, false}} {
 		for _, id := range list.ids {
-			if id = strings.TrimSpace(id); id == "" {
+			if id = strings.TrimSpace(id); id == "" || listed[id] {
 				continue
 			}
+			listed[id] = true
 			mock.AddProduct(id)
 			if *developerSpace != "" {
 				n++
@@ -135,6 +146,11 @@ func run(ctx context.Context, args []string, getenv func(string) string) error {
 	}
 	if *developerSpace != "" && *vendorID != "" {
 		mock.SetVendor(*vendorID, *developerSpace)
+	}
+	if *latePut > 0 {
+		for id := range listed {
+			mock.InjectFault(mockmarketplace.RoutePut, mockmarketplace.Fault{Product: id, Late: *latePut, Times: 1})
+		}
 	}
 	if *failRate > 0 {
 		for _, route := range []mockmarketplace.Route{mockmarketplace.RouteGetLive, mockmarketplace.RouteGetDraft,
@@ -156,7 +172,7 @@ func run(ctx context.Context, args []string, getenv func(string) string) error {
 			return err
 		}
 	}
-	log.Printf("serving the Marketplace privacy-and-security API on %s (%d products)", baseURL, len(products)+len(privateProducts))
+	log.Printf("serving the Marketplace privacy-and-security API on %s (%d products)", baseURL, len(listed))
 
 	var trace *requestTrace
 	if *traceFile != "" {

@@ -302,3 +302,70 @@ func TestLatencyFlag(t *testing.T) {
 		}
 	}
 }
+
+// The products of the state file are apps of the developer space too (public unless named
+// by -private-product), beside those of -product.
+func TestEmulatorListsTheStateFilesProducts(t *testing.T) {
+	t.Parallel()
+	const fromFile, private, space = "22222222-1234-1234-1234-123456789abc", "33333333-1234-1234-1234-123456789abc", "0a0b0c0d-1111-4222-8333-444455556666"
+	state := filepath.Join(t.TempDir(), "state.json")
+	doc := `{"live": {"commonCloud": {"logDetails": {"loggingEnabled": true}}}}`
+	if err := os.WriteFile(state, []byte(`{"`+fromFile+`": `+doc+`, "`+private+`": `+doc+`}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	url, stop := startEmulator(t, "-product", product, "-private-product", private, "-state-file", state, "-developer-space", space)
+	defer stop()
+	c, err := marketplace.New(marketplace.Config{BaseURL: url, Email: "e@example.com", APIToken: "tok"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, withPrivate := range []bool{true, false} {
+		page, err := c.ListApps(context.Background(), space, "", 50, withPrivate)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]bool{}
+		for _, app := range page.Apps {
+			got[app.ProductID] = true
+		}
+		want := map[string]bool{product: true, fromFile: true, private: withPrivate}
+		for id, listed := range want {
+			if got[id] != listed {
+				t.Errorf("include private %v: app %s listed %v, want %v (%v)", withPrivate, id, got[id], listed, got)
+			}
+		}
+	}
+}
+
+// -late-put: the first PUT of a product is carried out after the client gave up on it.
+func TestEmulatorLatePutLandsAfterTheClientGaveUp(t *testing.T) {
+	t.Parallel()
+	url, stop := startEmulator(t, "-product", product, "-late-put", "300ms")
+	defer stop()
+	ctx := context.Background()
+	impatient, err := marketplace.New(marketplace.Config{BaseURL: url, Email: "e@example.com", APIToken: "tok",
+		RequestTimeout: 50 * time.Millisecond, MaxRetries: new(int)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := impatient.PutDraft(ctx, product, json.RawMessage(`{"security": {"securityContact": "late@example.com"}}`)); err == nil {
+		t.Fatal("the held PUT was answered in time")
+	}
+	c, _ := marketplace.New(marketplace.Config{BaseURL: url, Email: "e@example.com", APIToken: "tok"})
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		draft, err := c.Get(ctx, product, marketplace.Draft)
+		if err == nil {
+			if security, _ := draft.CommonCloud["security"].(map[string]any); security["securityContact"] != "late@example.com" {
+				t.Errorf("the late PUT wrote %v", draft.CommonCloud)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the abandoned PUT never landed: %v", err)
+		}
+	}
+	// Only the first PUT is late.
+	if err := impatient.PutDraft(ctx, product, json.RawMessage(`{"security": {"securityContact": "now@example.com"}}`)); err != nil {
+		t.Errorf("the second PUT: %v", err)
+	}
+}

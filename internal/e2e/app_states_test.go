@@ -306,25 +306,54 @@ func decode(t *testing.T, doc string) map[string]any {
 	return m
 }
 
-// A base_url whose path is wrong (every path answers 404, not as the API does): the plan
-// of a create fails, saying the answer is not the API's, instead of planning a create.
+// A base_url whose path is wrong (every path answers 404, not as the API does): the plan of
+// a create fails, saying the answer is not the API's, instead of planning a create; and the
+// refresh of an app in state fails the same way instead of forgetting it.
 func TestAccAppStatesWrongEndpointFailsThePlan(t *testing.T) {
 	t.Parallel()
 	c := testCLI(t)
 	providerBin, emulatorBin := binaries(t)
 	p := newPortfolio(t, emulatorBin, 20)
-	env := baseEnv("MARKETPLACE_EMAIL="+p.email, "MARKETPLACE_API_TOKEN="+p.token, "MARKETPLACE_BASE_URL="+p.url+"/wrong/path")
-	w := newWorkspace(t, c, providerBin, env)
-	writeFile(t, w.dir, "main.tf", providerHeader+`resource "marketplace_privacy_security" "app" {
-  product_id = "`+p.ids["no document"]+`"
+	creds := []string{"MARKETPLACE_EMAIL=" + p.email, "MARKETPLACE_API_TOKEN=" + p.token}
+	config := providerHeader + `resource "marketplace_privacy_security" "app" {
+  product_id = "` + p.ids["live only"] + `"
   common_cloud_json = jsonencode({ logDetails = { loggingEnabled = true } })
 }
-`)
-	out, code := w.run("plan", "-input=false", "-no-color")
-	flat := strings.Join(strings.Fields(out), " ")
-	if code != 1 || !strings.Contains(flat, "does not come from the Marketplace API") || !strings.Contains(flat, "base_url") {
-		t.Errorf("a wrong base_url path: exit %d, want 1 saying the answer is not the API's:\n%s", code, out)
+`
+	for _, wrong := range []string{"/wrong/path", "/rest/3"} {
+		// A create.
+		w := newWorkspace(t, c, providerBin, baseEnv(append(creds, "MARKETPLACE_BASE_URL="+p.url+wrong)...))
+		writeFile(t, w.dir, "main.tf", config)
+		out, code := w.run("plan", "-input=false", "-no-color")
+		flat := strings.Join(strings.Fields(out), " ")
+		if code != 1 || !strings.Contains(flat, "does not come from the Marketplace API") || !strings.Contains(flat, "base_url") {
+			t.Errorf("base_url %s: exit %d, want 1 saying the answer is not the API's:\n%s", p.url+wrong, code, out)
+		}
+		// An app in state, refreshed through the wrong base_url: not forgotten.
+		wr := newWorkspace(t, c, providerBin, baseEnv(append(creds, "MARKETPLACE_BASE_URL="+p.url)...))
+		writeFile(t, wr.dir, "main.tf", config)
+		wr.mustRun("apply", "-auto-approve", "-input=false", "-no-color")
+		wr.env = withEnv(wr.env, "MARKETPLACE_BASE_URL", p.url+wrong)
+		if out, code := wr.run("plan", "-input=false", "-no-color"); code != 1 || !strings.Contains(strings.Join(strings.Fields(out), " "), "base_url") {
+			t.Errorf("refresh through base_url %s: exit %d, want 1 naming base_url:\n%s", p.url+wrong, code, out)
+		}
+		if out := wr.mustRun("state", "list"); !strings.Contains(out, "marketplace_privacy_security.app") {
+			t.Errorf("the app was forgotten after a refresh through base_url %s: %s", p.url+wrong, out)
+		}
+		wr.env = withEnv(wr.env, "MARKETPLACE_BASE_URL", p.url)
+		wr.mustRun("apply", "-destroy", "-auto-approve", "-input=false", "-no-color")
 	}
+}
+
+// withEnv is env with name set to value.
+func withEnv(env []string, name, value string) []string {
+	out := []string{name + "=" + value}
+	for _, kv := range env {
+		if !strings.HasPrefix(kv, name+"=") {
+			out = append(out, kv)
+		}
+	}
+	return out
 }
 
 // Import (generated configuration, and a hand-written JSON configuration) over every state.

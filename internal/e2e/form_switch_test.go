@@ -29,6 +29,7 @@ func TestAccFormSwitchNamesWhatTheWriteRemoves(t *testing.T) {
   common_cloud_json = jsonencode({
     logDetails = { loggingEnabled = true, logRetention = "30_DAYS" }
     security   = { securityContact = "security@example.com" }
+    hasRestAPIExtension = true
   })
 }
 `)
@@ -43,7 +44,8 @@ func TestAccFormSwitchNamesWhatTheWriteRemoves(t *testing.T) {
 `)
 	out := flat(w.mustRun("plan", "-input=false", "-no-color"))
 	for _, want := range []string{"Switching the form of the document", "from common_cloud_json to common_cloud",
-		"removes 1 field(s): security.isDiskEncryptionSupported", "changes 1 field(s): logDetails.logRetention"} {
+		"removes 2 field(s): hasRestAPIExtension, security.isDiskEncryptionSupported", "changes 1 field(s): logDetails.logRetention",
+		"hasRestAPIExtension cannot be expressed in common_cloud", "stay with common_cloud_json"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the plan of the switch lacks %q:\n%s", want, out)
 		}

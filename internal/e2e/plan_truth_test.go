@@ -115,7 +115,7 @@ terraform {
 }
 resource "marketplace_privacy_security" "app" {
   product_id        = "` + productID + `"
-  common_cloud_json = jsonencode({ security = { securityContactt = "security@example.com" } })
+  common_cloud_json = jsonencode({ security = { securityContactt = "security@example.com" }, hasRestAPIExtension = true })
 }
 `
 	if err := os.WriteFile(filepath.Join(w.dir, "main.tf"), []byte(config), 0o600); err != nil {
@@ -123,8 +123,11 @@ resource "marketplace_privacy_security" "app" {
 	}
 	out := w.mustRun("plan", "-input=false", "-no-color")
 	flat := strings.Join(strings.Fields(out), " ")
-	for _, want := range []string{"Unknown key in common_cloud_json", "security.securityContactt is not a key this provider knows",
-		"Did you mean securityContact?", "1 to add"} {
+	// Two unknown keys: each warning is shown, the typo's suggestion too (warnings that share
+	// a summary are folded into one by the CLI).
+	for _, want := range []string{"Unknown key in common_cloud_json: security.securityContactt (did you mean securityContact?)",
+		"security.securityContactt is not a key this provider knows", "Unknown key in common_cloud_json: hasRestAPIExtension",
+		"1 to add"} {
 		if !strings.Contains(flat, want) {
 			t.Errorf("the plan lacks %q:\n%s", want, out)
 		}

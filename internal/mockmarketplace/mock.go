@@ -77,6 +77,9 @@ type Fault struct {
 	// gave up on, and that lands later, when the test says (as a real server may do). The
 	// test waits for it to land with WaitIdle.
 	Hold <-chan struct{}
+	// Late keeps the request that long, whether or not its client is still waiting, and
+	// then carries it out: Hold on a timer, for the emulator.
+	Late time.Duration
 	// Status, with Header and Body, is answered instead of the route's real answer
 	// (the route's effect does not happen). A Body that is empty gets a JSON error.
 	Status int
@@ -389,15 +392,11 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			writeError(rec, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", fmt.Sprintf("%s is not allowed here; allowed: %s", r.Method, allow))
 			return
 		}
-		if !strings.HasPrefix(r.URL.Path, "/rest/") {
-			// Outside the API (a base_url with a wrong path): the gateway's own answer, not
-			// the API's JSON error.
-			rec.Header().Set("Content-Type", "text/plain; charset=utf-8")
-			rec.WriteHeader(http.StatusNotFound)
-			_, _ = io.WriteString(rec, "404 page not found\n")
-			return
-		}
-		writeError(rec, http.StatusNotFound, "NOT_FOUND", "no such resource: "+r.Method+" "+r.URL.Path)
+		// A path the API does not have (a base_url with a wrong path, say): the gateway's own
+		// answer, not the API's JSON error about a product or a version.
+		rec.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		rec.WriteHeader(http.StatusNotFound)
+		_, _ = io.WriteString(rec, "404 page not found\n")
 		return
 	}
 	if status, code, msg := m.authorize(r, route); status != 0 {
@@ -417,6 +416,16 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	fault := m.takeFault(route, productID)
+	if fault != nil && fault.Late > 0 {
+		timer := time.NewTimer(fault.Late)
+		select {
+		case <-timer.C:
+		case <-m.closed:
+			timer.Stop()
+			rec.status = 499
+			return
+		}
+	}
 	if fault != nil && fault.Hold != nil {
 		select {
 		case <-fault.Hold:

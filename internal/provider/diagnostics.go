@@ -62,7 +62,8 @@ func addAPIError(diags *diag.Diagnostics, action string, err error) {
 			if marketplace.IsProductNotFound(err) {
 				detail += fmt.Sprintf("\n\nThe Marketplace says that the product does not exist (%s), or is not visible to this "+
 					"account: check product_id, that the account belongs to the app's vendor, and base_url (the request "+
-					"went to %s). An app that no longer exists can be forgotten with a removed block (or terraform state rm).",
+					"went to %s). If the resource is in state and the app no longer exists, forget it with a removed block "+
+					"(or terraform state rm).",
 					apiErr.Code, apiErr.URL)
 				break
 			}

@@ -273,10 +273,14 @@ func (n docNode) checkJSON(c *jsonCheck, names []string, obj map[string]any) {
 		}
 		detail := fmt.Sprintf("common_cloud_json: %s is not a key this provider knows; it is sent as it is "+
 			"(the JSON form carries fields the provider does not model).", jsonAt(at))
+		// The summary names the key (and the likely one): Terraform folds warnings that share
+		// a summary into one, and a typo's suggestion must not be folded away.
+		summary := "Unknown key in common_cloud_json: " + jsonAt(at)
 		if guess := n.closestKey(k); guess != "" {
 			detail += fmt.Sprintf(" Did you mean %s?", guess)
+			summary += " (did you mean " + guess + "?)"
 		}
-		c.diags.AddAttributeWarning(c.pathOf(names), "Unknown key in common_cloud_json", detail)
+		c.diags.AddAttributeWarning(c.pathOf(names), summary, detail)
 		anySet = anySet || v != nil
 	}
 	if !anySet {

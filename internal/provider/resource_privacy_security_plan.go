@@ -260,6 +260,7 @@ func (r *privacySecurityResource) planBasis(ctx context.Context, plan, state *pr
 	b, _ := decodeBasis(recorded)
 	// The version a write changes is the draft: the plan must have seen it. A refresh of a
 	// published resource read the live version only; -refresh=false read nothing.
+	var pending *marketplace.Version // a draft the state does not describe, read now
 	if b.Draft == nil {
 		doc, err := r.readForPlan(ctx, productID, marketplace.Draft)
 		if err != nil {
@@ -274,6 +275,7 @@ func (r *privacySecurityResource) planBasis(ctx context.Context, plan, state *pr
 		if b.Draft.atStake() {
 			r.announceOverwrittenDraft(plan, doc, in, &resp.Diagnostics)
 		}
+		pending = doc
 	}
 	if !b.Draft.Exists && b.Live == nil {
 		// No draft: the PUT starts one from the live version, whose unmanaged fields it keeps.
@@ -285,12 +287,45 @@ func (r *privacySecurityResource) planBasis(ctx context.Context, plan, state *pr
 		b = b.with(marketplace.Live, doc)
 	}
 	if in.putting && in.docKnown {
-		r.announceKeptFields(ctx, plan, state, req.Private, &resp.Diagnostics)
-		if plan.isJSON() != state.isJSON() {
-			announceFormSwitch(ctx, plan, state, req.Private, &resp.Diagnostics)
-		}
+		announceWrite(ctx, plan, state, pending, in, req.Private, &resp.Diagnostics)
 	}
 	return b, true
+}
+
+// announceWrite names, in the plan of a change, what the write keeps and what it removes
+// that the plan's diff does not show: the fields kept because the configuration does not
+// manage them (from the document the write starts from: a pending draft read now, else the
+// last read's record), the fields a switch of form removes or changes, and the fields of
+// the live version that a publish over someone's draft drops (the draft does not hold them).
+func announceWrite(ctx context.Context, plan, state *privacySecurityResourceModel, pending *marketplace.Version, in planIntent, private privateGetter, diags *diag.Diagnostics) {
+	if pending == nil {
+		announceKeptFromRecord(ctx, plan, state, private, diags)
+	} else {
+		kept, _ := splitUnmanaged(pending.CommonCloud, state.shape())
+		announceKept(plan, dropRemovedKeys(kept, state.shape(), plan.shape()), diags)
+	}
+	if plan.isJSON() != state.isJSON() {
+		announceFormSwitch(ctx, plan, state, private, diags)
+	}
+	if pending == nil || !in.publishing || state.VersionState.ValueString() != string(marketplace.Live) {
+		return
+	}
+	// The record holds what the live version has that the configuration does not manage.
+	written := plan.bodyOver(state)(pending.CommonCloud)
+	var dropped []string
+	_, livePaths := splitUnmanaged(keptRecord(ctx, private), plan.shape())
+	for _, p := range livePaths {
+		if written != nil && !hasPath(written, p) {
+			dropped = append(dropped, p)
+		}
+	}
+	if len(dropped) > 0 {
+		diags.AddAttributeWarning(plan.documentAttribute(), "Publishing removes fields of the live version",
+			fmt.Sprintf("Product %s: this apply writes over the pending draft and publishes it; the live version holds %d "+
+				"field(s) that this configuration does not manage and the draft does not hold: %s. The published version "+
+				"will not have them. To keep them, discard or complete the draft on the Marketplace first, then plan again.",
+				plan.ProductID.ValueString(), len(dropped), listPaths(dropped)))
+	}
 }
 
 // announceFormSwitch warns, in the plan of a change from one form of the document to the
@@ -327,9 +362,27 @@ func announceFormSwitch(ctx context.Context, plan, state *privacySecurityResourc
 	if state.isJSON() {
 		from, to = to, from
 	}
+	advice := fmt.Sprintf("To keep a field, add it to %s before applying.", to)
+	if !plan.isJSON() {
+		// Fields the typed form does not model cannot be added to it.
+		_, unmodelled := splitUnmanaged(held, plan.shape())
+		var cannot []string
+		for _, p := range removed {
+			for _, u := range unmodelled {
+				if p == u || strings.HasPrefix(p, u+".") {
+					cannot = append(cannot, p)
+					break
+				}
+			}
+		}
+		if len(cannot) > 0 {
+			advice = fmt.Sprintf("To keep a field, add it to common_cloud before applying; %s cannot be expressed in "+
+				"common_cloud (the provider does not model it): to keep it, stay with common_cloud_json.", listPaths(cannot))
+		}
+	}
 	diags.AddAttributeWarning(plan.documentAttribute(), "Switching the form of the document",
-		fmt.Sprintf("Product %s: this plan moves the document from %s to %s; the write %s. To keep a field, "+
-			"add it to %s before applying.", plan.ProductID.ValueString(), from, to, strings.Join(what, "; it "), to))
+		fmt.Sprintf("Product %s: this plan moves the document from %s to %s; the write %s. %s",
+			plan.ProductID.ValueString(), from, to, strings.Join(what, "; it "), advice))
 }
 
 // removedAndChanged lists the leaf paths of before that after does not hold, and those it
@@ -442,10 +495,10 @@ func (r *privacySecurityResource) announceOverwrittenDraft(plan *privacySecurity
 		detail+". Nothing has been written yet; the apply checks that the draft is still this one, and changes nothing if it is not.")
 }
 
-// announceKeptFields warns, in the plan of a change, about the fields the write keeps
+// announceKeptFromRecord warns, in the plan of a change, about the fields the write keeps
 // because the configuration does not manage them (from the last read's record). A key that
 // the plan removes (the JSON form's three-way rule) is not among them.
-func (r *privacySecurityResource) announceKeptFields(ctx context.Context, plan, state *privacySecurityResourceModel, private privateGetter, diags *diag.Diagnostics) {
+func announceKeptFromRecord(ctx context.Context, plan, state *privacySecurityResourceModel, private privateGetter, diags *diag.Diagnostics) {
 	recorded, _ := private.GetKey(ctx, privateUnmanaged)
 	if recorded == nil {
 		return // never read: the apply keeps whatever the document holds all the same

@@ -174,7 +174,7 @@ func TestKeptFieldsWarningLeavesOutWhatThePlanRemoves(t *testing.T) {
 	plan := model(`{"logDetails": {"loggingEnabled": true}}`)
 	recorded := fakePrivate{privateUnmanaged: []byte(`{"extra": {"z": "from the UI"}, "other": true}`)}
 	var diags diag.Diagnostics
-	(&privacySecurityResource{}).announceKeptFields(ctx, plan, state, recorded, &diags)
+	announceKeptFromRecord(ctx, plan, state, recorded, &diags)
 	if len(diags) != 1 {
 		t.Fatalf("diagnostics %v, want the warning for other", diags)
 	}
