@@ -60,7 +60,8 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// binaries builds the provider and the emulator, once for all the tests of a run.
+// binaries builds the provider and the emulator (and the plan summary, summaryBinary), once
+// for all the tests of a run.
 func binaries(t *testing.T) (provider, emulator string) {
 	t.Helper()
 	buildOnce.Do(func() {
@@ -68,7 +69,8 @@ func binaries(t *testing.T) (provider, emulator string) {
 		if buildDir, buildErr = os.MkdirTemp("", "marketplace-e2e-"); buildErr != nil { //nolint:usetesting // see above
 			return
 		}
-		cmd := exec.CommandContext(context.Background(), "go", "build", "-o", buildDir+"/", "../..", "../../cmd/marketplace-emulator")
+		cmd := exec.CommandContext(context.Background(), "go", "build", "-o", buildDir+"/", "../..", "../../cmd/marketplace-emulator",
+			"../../cmd/marketplace-plan-summary")
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		if out, err := cmd.CombinedOutput(); err != nil {
 			buildErr = fmt.Errorf("go build: %w\n%s", err, out)
@@ -222,4 +224,11 @@ func atLeast(version string, major, minor int) bool {
 	var maj, mnr, patch int
 	_, _ = fmt.Sscanf(version, "%d.%d.%d", &maj, &mnr, &patch)
 	return maj > major || (maj == major && mnr >= minor)
+}
+
+// summaryBinary is the plan summary command built by binaries.
+func summaryBinary(t *testing.T) string {
+	t.Helper()
+	binaries(t)
+	return filepath.Join(buildDir, "marketplace-plan-summary")
 }

@@ -123,12 +123,17 @@ func TestAccGitopsPipeline(t *testing.T) {
 	// (a) The pull request's plan in one checkout, applied from the merge's checkout.
 	pr, merge := checkout("90_DAYS"), checkout("90_DAYS")
 	outputs := filepath.Join(t.TempDir(), "github-output")
-	out, code := scriptWith([]string{"GITHUB_OUTPUT=" + outputs}, pr, commit1, "plan")
+	out, code := scriptWith([]string{"GITHUB_OUTPUT=" + outputs, "SUMMARY_BIN=" + summaryBinary(t)}, pr, commit1, "plan")
 	if code != 0 || !strings.Contains(out, "1 to add") {
 		t.Fatalf("plan: exit %d\n%s", code, out)
 	}
 	if data, _ := os.ReadFile(outputs); string(data) != "changes=true\npublish=false\n" {
 		t.Errorf("the plan's step outputs: %q, want changes=true and publish=false (publish.auto.tfvars)", data)
+	}
+	// The summary for reviewers, posted above the plan.
+	if summary, err := os.ReadFile(filepath.Join(pr.dir, "saved-plan", "summary.md")); err != nil ||
+		!strings.Contains(string(summary), "what this plan changes") || !strings.Contains(string(summary), ": created") {
+		t.Errorf("the plan's summary for reviewers: %v\n%s", err, summary)
 	}
 	for _, f := range []string{"tfplan", "plan.txt", "show.txt", "commit", ".terraform.lock.hcl"} {
 		if _, err := os.Stat(filepath.Join(pr.dir, "saved-plan", f)); err != nil {

@@ -5,7 +5,9 @@
 #
 #   scripts/pipeline.sh plan    init, fmt -check, validate, plan -out, show; saves in saved-plan/:
 #                               tfplan, plan.txt (the plan's output, posted on the pull request),
-#                               show.txt, commit (the commit planned), .terraform.lock.hcl
+#                               show.txt, summary.md (what changes per app in the Marketplace
+#                               form's words, posted above the plan; by marketplace-plan-summary),
+#                               commit (the commit planned), .terraform.lock.hcl
 #   scripts/pipeline.sh apply   applies saved-plan/tfplan, exactly, or refuses and writes nothing:
 #                               no saved plan for the commit, a saved plan of another commit, or a
 #                               plan that no longer matches (the Marketplace or the state changed
@@ -15,7 +17,8 @@
 # default: git rev-parse HEAD), SAVED_PLAN_DIR (default saved-plan), PRECHECK (default true;
 # false skips apply's comparison with a plan made now, leaving Terraform's and the provider's
 # own checks, which refuse app by app), GITHUB_OUTPUT (set by GitHub Actions: plan writes
-# changes=true|false and publish=<value>). Needs jq.
+# changes=true|false and publish=<value>), SUMMARY_BIN (default marketplace-plan-summary, from
+# PATH; without it no summary.md is written). Needs jq.
 set -euo pipefail
 
 TF=${TF_BIN:-terraform}
@@ -73,6 +76,13 @@ plan() {
     ;;
   esac
   "$TF" show -no-color "$SAVED/tfplan" >"$SAVED/show.txt"
+  local summary
+  if summary=$(command -v "${SUMMARY_BIN:-marketplace-plan-summary}"); then
+    "$TF" show -no-color -json "$SAVED/tfplan" >"$SAVED/plan.json"
+    "$summary" "$SAVED/plan.json" >"$SAVED/summary.md"
+  else
+    echo "pipeline: ${SUMMARY_BIN:-marketplace-plan-summary} not found: no summary for reviewers" >&2
+  fi
   output "publish=$("$TF" show -no-color -json "$SAVED/tfplan" | jq -r '.variables.publish.value | if . == null then "n/a" else tostring end')"
   if [ -f .terraform.lock.hcl ]; then cp .terraform.lock.hcl "$SAVED/.terraform.lock.hcl"; fi
   echo "$sha" >"$SAVED/commit"
