@@ -155,13 +155,16 @@ func (l *privacySecurityListResource) result(ctx context.Context, req list.ListR
 	if !req.IncludeResource {
 		return result
 	}
-	m, diags := modelFromValue(ctx, privacySecurityShape().nullState)
-	if result.Diagnostics.Append(diags...); diags.HasError() {
+	// The state of an import (ImportState) of the app, which the read then fills.
+	var m privacySecurityResourceModel
+	result.Diagnostics.Append(result.Resource.SetAttribute(ctx, path.Root("id"), app.ProductID)...)
+	result.Diagnostics.Append(result.Resource.SetAttribute(ctx, path.Root("product_id"), app.ProductID)...)
+	result.Diagnostics.Append(result.Resource.SetAttribute(ctx, path.Root("publish"), false)...)
+	if result.Diagnostics.Append(result.Resource.Get(ctx, &m)...); result.Diagnostics.HasError() {
 		return result
 	}
-	m.ID, m.ProductID, m.Publish = types.StringValue(app.ProductID), types.StringValue(app.ProductID), types.BoolValue(false)
 	r := &privacySecurityResource{client: l.client}
-	state, d := r.readDraftElseLive(ctx, m)
+	state, d := r.readDraftElseLive(ctx, &m)
 	if d.HasError() {
 		return list.ListResult{Diagnostics: d} // an error result: Terraform reports it
 	}
@@ -173,9 +176,6 @@ func (l *privacySecurityListResource) result(ctx context.Context, req list.ListR
 				"resource (product_id = %q) to create its document.", quoteCut(app.AppName), app.ProductID, app.ProductID))
 		return list.ListResult{Diagnostics: w}
 	}
-	v, d := state.value(ctx)
-	if result.Diagnostics.Append(d...); !d.HasError() {
-		result.Resource.Raw = v
-	}
+	result.Diagnostics.Append(result.Resource.Set(ctx, state)...)
 	return result
 }

@@ -308,8 +308,8 @@ func commonCloudJSONFromAPI(got map[string]any, shapeJSON string) (commonCloudJS
 }
 
 func (r *privacySecurityResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	state, diags := modelFromValue(ctx, req.State.Raw)
-	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
+	var state privacySecurityResourceModel
+	if resp.Diagnostics.Append(req.State.Get(ctx, &state)...); resp.Diagnostics.HasError() {
 		return
 	}
 	timeout, diags := state.Timeouts.Read(ctx, defaultReadTimeout)
@@ -320,7 +320,7 @@ func (r *privacySecurityResource) Read(ctx context.Context, req resource.ReadReq
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	newState, doc, read, diags := r.readBack(ctx, state)
+	newState, doc, read, diags := r.readBack(ctx, &state)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -328,7 +328,7 @@ func (r *privacySecurityResource) Read(ctx context.Context, req resource.ReadReq
 	// The framework wants an identity from every successful read, even one that removes
 	// the resource.
 	if resp.Identity != nil {
-		resp.Identity.Raw = identityValue(state.ProductID)
+		resp.Diagnostics.Append(resp.Identity.Set(ctx, identityModel{ProductID: state.ProductID})...)
 	}
 	if newState == nil {
 		if imported, _ := req.Private.GetKey(ctx, privateImported); imported != nil {
@@ -348,7 +348,7 @@ func (r *privacySecurityResource) Read(ctx context.Context, req resource.ReadReq
 		return
 	}
 	r.setState(ctx, newState, &resp.State, nil, &resp.Diagnostics)
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateUnmanaged, unmanagedRecord(doc, state))...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateUnmanaged, unmanagedRecord(doc, &state))...)
 	// What this refresh saw is the basis of the plan made from it (basis.go); what an
 	// earlier plan recorded for its own apply is no longer anyone's.
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateBasis, encodeBasis(read))...)
@@ -381,13 +381,11 @@ func (r *privacySecurityResource) Read(ctx context.Context, req resource.ReadReq
 
 // setState records m as the resource's state, and its identity when asked.
 func (r *privacySecurityResource) setState(ctx context.Context, m *privacySecurityResourceModel, state *tfsdk.State, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
-	v, d := m.value(ctx)
-	if diags.Append(d...); d.HasError() {
+	if diags.Append(state.Set(ctx, m)...); diags.HasError() {
 		return
 	}
-	state.Raw = v
 	if identity != nil {
-		identity.Raw = identityValue(m.ProductID)
+		diags.Append(identity.Set(ctx, identityModel{ProductID: m.ProductID})...)
 	}
 }
 
@@ -446,8 +444,9 @@ func (r *privacySecurityResource) ImportState(ctx context.Context, req resource.
 	productID, summary := req.ID, "Invalid import ID"
 	if req.ID == "" && req.Identity != nil {
 		summary = "Invalid import identity"
-		if identity, ok := attributes(req.Identity.Raw); ok {
-			_ = identity["product_id"].As(&productID)
+		var identity identityModel
+		if !req.Identity.Get(ctx, &identity).HasError() {
+			productID = identity.ProductID.ValueString()
 		}
 	}
 	if !uuidPattern.MatchString(productID) {
@@ -455,11 +454,11 @@ func (r *privacySecurityResource) ImportState(ctx context.Context, req resource.
 			"such as 12345678-1234-1234-1234-123456789abc.", quoteCut(productID)))
 		return
 	}
-	m, diags := modelFromValue(ctx, privacySecurityShape().nullState)
-	if resp.Diagnostics.Append(diags...); diags.HasError() {
-		return
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), productID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("product_id"), productID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("publish"), false)...)
+	if resp.Identity != nil {
+		resp.Diagnostics.Append(resp.Identity.SetAttribute(ctx, path.Root("product_id"), productID)...)
 	}
-	m.ID, m.ProductID, m.Publish = types.StringValue(productID), types.StringValue(productID), types.BoolValue(false)
-	r.setState(ctx, m, &resp.State, resp.Identity, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, []byte(`true`))...)
 }

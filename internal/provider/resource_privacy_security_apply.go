@@ -53,8 +53,8 @@ type writeResult struct {
 }
 
 func (r *privacySecurityResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	plan, diags := modelFromValue(ctx, req.Plan.Raw)
-	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
+	var plan privacySecurityResourceModel
+	if resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...); resp.Diagnostics.HasError() {
 		return
 	}
 	timeout, diags := plan.Timeouts.Create(ctx, defaultWriteTimeout)
@@ -64,20 +64,19 @@ func (r *privacySecurityResource) Create(ctx context.Context, req resource.Creat
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	res, diags := r.write(ctx, plan, nil, nil)
+	res, diags := r.write(ctx, &plan, nil, nil)
 	tflog.Debug(ctx, "create ended", map[string]any{"product_id": plan.ProductID.ValueString(), "outcome": res.outcome.String()})
 	resp.Diagnostics.Append(diags...)
 	if res.state != nil {
 		r.setState(ctx, res.state, &resp.State, resp.Identity, &resp.Diagnostics)
-		r.recordRead(ctx, resp.Private, res, plan)
+		r.recordRead(ctx, resp.Private, res, &plan)
 	}
 }
 
 func (r *privacySecurityResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	plan, diags := modelFromValue(ctx, req.Plan.Raw)
-	resp.Diagnostics.Append(diags...)
-	state, diags := modelFromValue(ctx, req.State.Raw)
-	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
+	var plan, state privacySecurityResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.Append(req.State.Get(ctx, &state)...); resp.Diagnostics.HasError() {
 		return
 	}
 	timeout, diags := plan.Timeouts.Update(ctx, defaultWriteTimeout)
@@ -87,16 +86,16 @@ func (r *privacySecurityResource) Update(ctx context.Context, req resource.Updat
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	res, diags := r.write(ctx, plan, state, keptRecord(ctx, req.Private))
+	res, diags := r.write(ctx, &plan, &state, keptRecord(ctx, req.Private))
 	tflog.Debug(ctx, "update ended", map[string]any{"product_id": plan.ProductID.ValueString(), "outcome": res.outcome.String()})
 	resp.Diagnostics.Append(diags...)
 	newState := res.state
 	if newState == nil {
-		newState = state // nothing was sent: the prior state is still the truth
+		newState = &state // nothing was sent: the prior state is still the truth
 	}
 	r.setState(ctx, newState, &resp.State, resp.Identity, &resp.Diagnostics)
 	if res.state != nil {
-		r.recordRead(ctx, resp.Private, res, plan)
+		r.recordRead(ctx, resp.Private, res, &plan)
 	}
 }
 
@@ -435,8 +434,8 @@ func (r *privacySecurityResource) putDraft(ctx context.Context, plan *privacySec
 }
 
 func (r *privacySecurityResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	state, diags := modelFromValue(ctx, req.State.Raw)
-	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
+	var state privacySecurityResourceModel
+	if resp.Diagnostics.Append(req.State.Get(ctx, &state)...); resp.Diagnostics.HasError() {
 		return
 	}
 	timeout, diags := state.Timeouts.Delete(ctx, defaultWriteTimeout)
@@ -478,7 +477,7 @@ func (r *privacySecurityResource) Delete(ctx context.Context, req resource.Delet
 	// The rule checkBasis applies: by content, a draft holding the live version counting as
 	// none. A draft gone since the plan (published or discarded meanwhile) loses nothing.
 	if now := (basis{Live: planned.Live}).judgeDraft(draft, nil); draft != nil && !now.matches(planned.Draft.String()) {
-		addBasisChanged(&resp.Diagnostics, productID, string(marketplace.Draft), planned.Draft.String(), now, draft, state, state)
+		addBasisChanged(&resp.Diagnostics, productID, string(marketplace.Draft), planned.Draft.String(), now, draft, &state, &state)
 		return
 	}
 	if draft == nil {

@@ -9,8 +9,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/marketplace-trust/terraform-provider-marketplace/internal/marketplace"
 )
@@ -66,7 +66,7 @@ func (r *privacySecurityResource) ModifyPlan(ctx context.Context, req resource.M
 		r.planDestroy(ctx, req, resp)
 		return
 	}
-	if !req.State.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw) && !publishPending(req.State.Raw) {
+	if !req.State.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw) && !publishPending(ctx, req.State) {
 		return // nothing changes (the common case): the plan already says so
 	}
 	plan, state, ok := planModels(ctx, req, &resp.Diagnostics)
@@ -88,21 +88,18 @@ func (r *privacySecurityResource) ModifyPlan(ctx context.Context, req resource.M
 			planned.Basis = types.StringValue(b.String())
 		}
 	}
-	v, diags := planned.value(ctx)
-	if resp.Diagnostics.Append(diags...); !diags.HasError() {
-		resp.Plan.Raw = v
-	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, planned)...)
 }
 
 // planModels reads the plan and the prior state (nil for a create).
 func planModels(ctx context.Context, req resource.ModifyPlanRequest, diags *diag.Diagnostics) (plan, state *privacySecurityResourceModel, ok bool) {
-	plan, d := modelFromValue(ctx, req.Plan.Raw)
-	if diags.Append(d...); d.HasError() {
+	plan = &privacySecurityResourceModel{}
+	if diags.Append(req.Plan.Get(ctx, plan)...); diags.HasError() {
 		return nil, nil, false
 	}
 	if !req.State.Raw.IsNull() {
-		state, d = modelFromValue(ctx, req.State.Raw)
-		if diags.Append(d...); d.HasError() {
+		state = &privacySecurityResourceModel{}
+		if diags.Append(req.State.Get(ctx, state)...); diags.HasError() {
 			return nil, nil, false
 		}
 	}
@@ -223,15 +220,11 @@ func keptRecord(ctx context.Context, private privateGetter) map[string]any {
 
 // publishPending reports whether a state publishes and yet describes the draft (its
 // publish failed): the plan publishes it although no attribute changed.
-func publishPending(state tftypes.Value) bool {
-	attrs, ok := attributes(state)
-	if !ok {
-		return false
-	}
-	var publish bool
-	var version string
-	return attrs["publish"].As(&publish) == nil && publish && attrs["version_state"].As(&version) == nil &&
-		version != string(marketplace.Live)
+func publishPending(ctx context.Context, state tfsdk.State) bool {
+	var publish types.Bool
+	var version types.String
+	return !state.GetAttribute(ctx, path.Root("publish"), &publish).HasError() && publish.ValueBool() &&
+		!state.GetAttribute(ctx, path.Root("version_state"), &version).HasError() && version.ValueString() != string(marketplace.Live)
 }
 
 // planBasis works out what the apply will check before it writes (basis.go), reading what
@@ -533,8 +526,8 @@ func announceKept(plan *privacySecurityResourceModel, kept map[string]any, diags
 // plan saw it, read now when the refresh did not), and what the destroy does: the draft it
 // discards, and the live version that stays.
 func (r *privacySecurityResource) planDestroy(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	state, diags := modelFromValue(ctx, req.State.Raw)
-	if resp.Diagnostics.Append(diags...); diags.HasError() {
+	state := &privacySecurityResourceModel{}
+	if resp.Diagnostics.Append(req.State.Get(ctx, state)...); resp.Diagnostics.HasError() {
 		return
 	}
 	if !r.requireCredentials(&resp.Diagnostics, "destroy", state.ProductID) || r.client == nil {
