@@ -163,7 +163,7 @@ func (l *privacySecurityListResource) result(ctx context.Context, req list.ListR
 	if result.Diagnostics.Append(result.Resource.Get(ctx, &m)...); result.Diagnostics.HasError() {
 		return result
 	}
-	r := &privacySecurityResource{client: l.client}
+	r := &privacySecurityResource{client: l.client, snaps: newSnapshots(l.client)}
 	state, d := r.readDraftElseLive(ctx, &m)
 	if d.HasError() {
 		return list.ListResult{Diagnostics: d} // an error result: Terraform reports it

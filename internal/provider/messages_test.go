@@ -182,7 +182,7 @@ func TestInterruptedPublishGivesOneError(t *testing.T) {
 	m.CommonCloudJSON = newCommonCloudJSON(`{"logDetails": {"loggingEnabled": true}}`)
 	cut, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
 	defer cancel()
-	res, diags := (&privacySecurityResource{client: client}).write(cut, m, nil, nil)
+	res, diags := (&privacySecurityResource{client: client, snaps: newSnapshots(client)}).write(cut, m, nil, nil)
 	state := res.state
 	if len(diags) != 1 || !diags.HasError() {
 		t.Errorf("diagnostics %v, want one error", diags)

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -46,7 +45,7 @@ func NewPrivacySecurityResource() resource.Resource { return &privacySecurityRes
 
 type privacySecurityResource struct {
 	client *marketplace.Client
-	reads  *planReads // what this provider instance's plans read, for the checks of its applies
+	snaps  *snapshots // the provider instance's reader of apps (snapshot.go)
 	data   *providerData
 }
 
@@ -167,7 +166,7 @@ func (r *privacySecurityResource) ConfigValidators(context.Context) []resource.C
 
 func (r *privacySecurityResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	if data := providerDataFrom(req.ProviderData, &resp.Diagnostics); data != nil {
-		r.client, r.reads, r.data = data.client, data.reads, data
+		r.client, r.snaps, r.data = data.client, data.snaps, data
 	}
 }
 
@@ -251,19 +250,28 @@ func marshalDocument(doc map[string]any) ([]byte, error) {
 }
 
 // readInto GETs one version and returns prior with the document, version_state and
-// properties replaced by what the API holds, and the version read; nil with no error when
-// that version does not exist.
+// properties replaced by what the API holds (stateFrom), and the version read; nil with no
+// error when that version does not exist.
 func (r *privacySecurityResource) readInto(ctx context.Context, prior *privacySecurityResourceModel, state marketplace.VersionState) (*privacySecurityResourceModel, *marketplace.Version, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	productID := prior.ProductID.ValueString()
-	doc, err := r.client.Get(ctx, productID, state)
-	if marketplace.IsNotFound(err) {
-		return nil, nil, nil
-	}
+	doc, err := r.snaps.version(ctx, productID, state, asIs)
 	if err != nil {
 		addAPIError(&diags, fmt.Sprintf("reading the %s version of %s", state, productID), err)
 		return nil, nil, diags
 	}
+	if doc == nil {
+		return nil, nil, nil
+	}
+	out, diags := stateFrom(prior, state, doc)
+	return out, doc, diags
+}
+
+// stateFrom is prior with the document, version_state and properties replaced by doc, the
+// version state of the app.
+func stateFrom(prior *privacySecurityResourceModel, state marketplace.VersionState, doc *marketplace.Version) (*privacySecurityResourceModel, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	productID := prior.ProductID.ValueString()
 	out := *prior
 	out.ID = types.StringValue(productID)
 	out.VersionState = types.StringValue(string(state))
@@ -289,7 +297,7 @@ func (r *privacySecurityResource) readInto(ctx context.Context, prior *privacySe
 		}
 		out.CommonCloudJSON = commonCloudJSONNull()
 	}
-	return &out, doc, diags
+	return &out, diags
 }
 
 // commonCloudJSONFromAPI is the API's commonCloud as common_cloud_json, reduced to the
@@ -349,9 +357,9 @@ func (r *privacySecurityResource) Read(ctx context.Context, req resource.ReadReq
 	}
 	r.setState(ctx, newState, &resp.State, nil, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateUnmanaged, unmanagedRecord(doc, &state))...)
-	// What this refresh saw is the basis of the plan made from it (basis.go); what an
+	// What this refresh saw is the basis of the plan made from it (snapshot.go); what an
 	// earlier plan recorded for its own apply is no longer anyone's.
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateBasis, encodeBasis(read))...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateBasis, read.record())...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateDestroyBasis, nil)...)
 
 	// Onboarding: say what generated configuration cannot hold, and which of the document's
@@ -417,24 +425,18 @@ func (r *privacySecurityResource) readBack(ctx context.Context, m *privacySecuri
 // publish: the draft, else the live version), with both versions read at once: one round
 // trip, for a listing of many apps. nil, without error, when the app has neither.
 func (r *privacySecurityResource) readDraftElseLive(ctx context.Context, m *privacySecurityResourceModel) (*privacySecurityResourceModel, diag.Diagnostics) {
-	var draft, live *privacySecurityResourceModel
-	var draftDiags, liveDiags diag.Diagnostics
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		draft, _, draftDiags = r.readInto(ctx, m, marketplace.Draft)
-	}()
-	live, _, liveDiags = r.readInto(ctx, m, marketplace.Live)
-	wg.Wait()
-	draftDiags.Append(liveDiags...)
-	if draftDiags.HasError() {
-		return nil, draftDiags
+	var diags diag.Diagnostics
+	productID := m.ProductID.ValueString()
+	snap, err := r.snaps.read(ctx, productID, asIs, nil, marketplace.Draft, marketplace.Live)
+	if err != nil {
+		addAPIError(&diags, "reading "+productID, err)
+		return nil, diags
 	}
-	if draft != nil {
-		return draft, draftDiags
+	doc, version := snap.current()
+	if doc == nil {
+		return nil, nil
 	}
-	return live, draftDiags
+	return stateFrom(m, version, doc)
 }
 
 // ImportState starts the state of an imported app from its product ID, given as the

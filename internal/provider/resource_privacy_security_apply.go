@@ -2,10 +2,8 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -16,7 +14,7 @@ import (
 )
 
 // The apply: what the reviewed plan showed, or nothing. Each write first checks its basis
-// (basis.go), then PUTs the draft when the document changes, publishes when asked, and
+// (snapshot.go), then PUTs the draft when the document changes, publishes when asked, and
 // reads back the version the state describes. Its outcome is one of the named cases below,
 // which README's "After a failed or interrupted publish" describes.
 
@@ -112,7 +110,7 @@ func (r *privacySecurityResource) recordRead(ctx context.Context, private privat
 	}
 	if !res.read.empty() {
 		res.read.ProductID = m.ProductID.ValueString()
-		private.SetKey(ctx, privateBasis, encodeBasis(res.read))
+		private.SetKey(ctx, privateBasis, res.read.record())
 	}
 	private.SetKey(ctx, privateDestroyBasis, nil)
 }
@@ -221,38 +219,38 @@ func (r *privacySecurityResource) checkBasis(ctx context.Context, plan, state *p
 	if in.putting {
 		writes = plan.bodyOver(state)
 	}
-	if plan.Basis.IsNull() || plan.Basis.IsUnknown() || len(planned) == 0 {
+	if plan.Basis.IsNull() || plan.Basis.IsUnknown() || planned.empty() {
 		// A plan made before this provider version recorded its basis: read the current
 		// document, as such versions did, and check nothing.
-		current, _, _, err := r.current(ctx, productID, r.readVersion, writes)
+		snap, err := r.snaps.current(ctx, productID, forCheck, writes)
 		if err != nil {
 			addAPIError(&diags, "reading the current document of "+productID, err)
 		}
+		current, _ := snap.current()
 		return current, diags
 	}
-	// What the plan saw of the live version decides whether a draft is settled.
-	var seenLive basis
-	if want, ok := planned[string(marketplace.Live)]; ok && want != "none" {
-		seenLive.Live = &seen{Exists: true, Digest: digestOf(want)}
+	var named []marketplace.VersionState
+	for _, v := range []marketplace.VersionState{marketplace.Draft, marketplace.Live} {
+		if planned.version(v) != nil {
+			named = append(named, v)
+		}
 	}
-	docs, err := r.readNamed(ctx, productID, planned)
+	// What the plan saw of the live version decides whether a draft is settled.
+	snap, err := r.snaps.read(ctx, productID, forCheck, nil, named...)
 	if err != nil {
 		addAPIError(&diags, "reading the versions of "+productID+" to check them before writing", err)
 		return nil, diags
 	}
+	seenLive := basis{Live: planned.Live}
 	var current *marketplace.Version
-	for _, version := range []marketplace.VersionState{marketplace.Draft, marketplace.Live} {
-		want, named := planned[string(version)]
-		if !named {
-			continue
-		}
-		doc := docs[version]
+	for _, version := range named {
+		doc := snap.doc(version)
 		now := seenOf(doc)
 		if version == marketplace.Draft {
 			now = seenLive.judgeDraft(doc, writes)
 		}
-		if !now.matches(want) {
-			addBasisChanged(&diags, productID, string(version), want, now, doc, plan, state)
+		if want := planned.version(version); !now.matches(want) {
+			addBasisChanged(&diags, productID, string(version), want.String(), now, doc, plan, state)
 			return nil, diags
 		}
 		if doc != nil && current == nil {
@@ -263,46 +261,6 @@ func (r *privacySecurityResource) checkBasis(ctx context.Context, plan, state *p
 		}
 	}
 	return current, diags
-}
-
-// readNamed reads, for the check before a write, each version the planned basis names: at
-// once (one round trip) when it names both.
-func (r *privacySecurityResource) readNamed(ctx context.Context, productID string, planned map[string]string) (map[marketplace.VersionState]*marketplace.Version, error) {
-	var versions []marketplace.VersionState
-	for _, v := range []marketplace.VersionState{marketplace.Draft, marketplace.Live} {
-		if _, named := planned[string(v)]; named {
-			versions = append(versions, v)
-		}
-	}
-	docs := make([]*marketplace.Version, len(versions))
-	errs := make([]error, len(versions))
-	var wg sync.WaitGroup
-	for i, v := range versions {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			docs[i], errs[i] = r.readForCheck(ctx, productID, v)
-			if errs[i] != nil {
-				errs[i] = fmt.Errorf("the %s version: %w", v, errs[i])
-			}
-		}()
-	}
-	wg.Wait()
-	out := make(map[marketplace.VersionState]*marketplace.Version, len(versions))
-	for i, v := range versions {
-		out[v] = docs[i]
-	}
-	return out, errors.Join(errs...)
-}
-
-// readForCheck reads a version for the check before a write: the read that this walk's last
-// plan of the resource made a moment ago (Terraform plans it again right before applying),
-// or a read now.
-func (r *privacySecurityResource) readForCheck(ctx context.Context, productID string, version marketplace.VersionState) (*marketplace.Version, error) {
-	if doc, ok := r.reads.fresh(productID, version); ok {
-		return doc, nil
-	}
-	return r.readVersion(ctx, productID, version)
 }
 
 // addBasisChanged is the error of a write whose basis changed: the app, who changed it and
@@ -340,48 +298,6 @@ func addBasisChanged(diags *diag.Diagnostics, productID, version, planned string
 	detail += " Nothing was written, published or discarded for this app. Run terraform plan again, review what it " +
 		"shows now, and apply that plan."
 	diags.AddError("The Marketplace changed since the plan", detail)
-}
-
-// current reads the app's current document with read (nil, nil for a version that does
-// not exist): its draft, else its live version; nil when it has neither. The two reads are
-// independent and go out together (one round trip). Without credentials only the live
-// version can be read. It returns what it read too: the draft judged against the live
-// version and what writes puts (basis.withDraft); a settled draft's basis names the live
-// version too, which the check then reads.
-func (r *privacySecurityResource) current(ctx context.Context, productID string,
-	read func(context.Context, string, marketplace.VersionState) (*marketplace.Version, error), writes writeOver,
-) (*marketplace.Version, marketplace.VersionState, basis, error) {
-	var draft, live *marketplace.Version
-	var draftErr, liveErr error
-	if r.client.HasCredentials() {
-		var wg sync.WaitGroup
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			draft, draftErr = read(ctx, productID, marketplace.Draft)
-		}()
-		live, liveErr = read(ctx, productID, marketplace.Live)
-		wg.Wait()
-	} else {
-		live, liveErr = read(ctx, productID, marketplace.Live)
-	}
-	if err := errors.Join(draftErr, liveErr); err != nil {
-		return nil, "", basis{}, err
-	}
-	b := basis{}.with(marketplace.Live, live)
-	if !r.client.HasCredentials() {
-		return live, marketplace.Live, b, nil
-	}
-	b = b.withDraft(draft, writes)
-	switch {
-	case b.Draft.atStake():
-		return draft, marketplace.Draft, basis{Draft: b.Draft}, nil // the live version does not matter then
-	case draft != nil:
-		return draft, marketplace.Draft, b, nil
-	case live != nil:
-		return live, marketplace.Live, b, nil
-	}
-	return nil, "", b, nil
 }
 
 // bodyOver is what the write of plan over state (nil for a create) puts when the app's
@@ -446,15 +362,13 @@ func (r *privacySecurityResource) Delete(ctx context.Context, req resource.Delet
 	defer cancel()
 
 	productID := state.ProductID.ValueString()
-	var planned basis
-	if raw, _ := req.Private.GetKey(ctx, privateDestroyBasis); raw != nil {
-		planned, _ = decodeBasis(raw)
-	}
+	raw, _ := req.Private.GetKey(ctx, privateDestroyBasis)
+	planned := readRecord(raw)
 	if planned.Draft == nil {
 		// A plan without a destroy basis (a tainted object's replacement: Terraform gives
 		// its plan no private state): discard the draft there is, remembered for the plan
 		// of the new object that follows in this walk.
-		draft, err := r.readForCheck(ctx, productID, marketplace.Draft)
+		draft, err := r.snaps.version(ctx, productID, marketplace.Draft, forCheck)
 		if err != nil {
 			addAPIError(&resp.Diagnostics, "reading the draft of "+productID+" before deleting it", err)
 			return
@@ -466,17 +380,17 @@ func (r *privacySecurityResource) Delete(ctx context.Context, req resource.Delet
 			addAPIError(&resp.Diagnostics, "deleting the draft of "+productID, err)
 			return
 		}
-		r.reads.deletedDraft(productID, draft)
+		r.snaps.deletedDraft(productID, draft)
 		return
 	}
-	draft, err := r.readForCheck(ctx, productID, marketplace.Draft)
+	draft, err := r.snaps.version(ctx, productID, marketplace.Draft, forCheck)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "reading the draft of "+productID+" to check it before deleting", err)
 		return
 	}
 	// The rule checkBasis applies: by content, a draft holding the live version counting as
 	// none. A draft gone since the plan (published or discarded meanwhile) loses nothing.
-	if now := (basis{Live: planned.Live}).judgeDraft(draft, nil); draft != nil && !now.matches(planned.Draft.String()) {
+	if now := (basis{Live: planned.Live}).judgeDraft(draft, nil); draft != nil && !now.matches(planned.Draft) {
 		addBasisChanged(&resp.Diagnostics, productID, string(marketplace.Draft), planned.Draft.String(), now, draft, &state, &state)
 		return
 	}
@@ -487,17 +401,5 @@ func (r *privacySecurityResource) Delete(ctx context.Context, req resource.Delet
 		addAPIError(&resp.Diagnostics, "deleting the draft of "+productID, err)
 		return
 	}
-	r.reads.deletedDraft(productID, draft)
-}
-
-// parseBasis reads the basis attribute's text back into each version's description.
-func parseBasis(text string) map[string]string {
-	out := map[string]string{}
-	for _, part := range strings.Split(text, "; ") {
-		name, desc, ok := strings.Cut(part, ": ")
-		if ok && (name == string(marketplace.Draft) || name == string(marketplace.Live)) {
-			out[name] = desc
-		}
-	}
-	return out
+	r.snaps.deletedDraft(productID, draft)
 }

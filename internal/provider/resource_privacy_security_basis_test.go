@@ -18,7 +18,7 @@ import (
 	"github.com/marketplace-trust/terraform-provider-marketplace/internal/mockmarketplace"
 )
 
-// The apply does what the reviewed plan showed, or nothing (basis.go). terraform-plugin-
+// The apply does what the reviewed plan showed, or nothing (snapshot.go). terraform-plugin-
 // testing runs each step as a pipeline does: plan -out, then apply of the saved plan; a
 // PreApply plan check that changes the mock is a colleague's edit in the Marketplace UI
 // between the review and the apply.

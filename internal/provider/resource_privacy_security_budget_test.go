@@ -17,7 +17,7 @@ func calls(getDraft, getLive, put, publish, del int) map[mockmarketplace.Route]i
 }
 
 // The fewest calls the API allows, with every write checked against what its plan saw
-// (basis.go): a refresh is one GET (two only when publish is off and the draft is gone); a
+// (snapshot.go): a refresh is one GET (two only when publish is off and the draft is gone); a
 // change costs the refresh, the check read, PUT, [publish,] and the read-back; a publish
 // alone the refresh, the check read, publish and the read-back; a destroy the refresh, the
 // check read and DELETE (no DELETE when there is no draft). A plan that writes with

@@ -15,7 +15,7 @@ import (
 
 // A request that timed out on our side may still be carried out later by the Marketplace.
 // The draft it leaves holds exactly the live version or exactly what the apply writes: it
-// puts nothing at stake, and neither the next plan nor the apply may refuse it (basis.go).
+// puts nothing at stake, and neither the next plan nor the apply may refuse it (snapshot.go).
 // The mock holds the request until the test releases it, so the late landing happens
 // exactly where each step says, whatever the machine's load.
 

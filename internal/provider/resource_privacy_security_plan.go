@@ -16,7 +16,7 @@ import (
 )
 
 // The plan: what the apply will do, told before it does it. ModifyPlan predicts
-// version_state and properties, records the basis the apply will check (basis.go), fails a
+// version_state and properties, records the basis the apply will check (snapshot.go), fails a
 // plan that would write without credentials, and announces what the attributes alone do
 // not show: the existing document a create or a replacement writes over, a colleague's
 // pending draft that a write or a destroy overwrites or discards, the fields a write keeps
@@ -227,7 +227,7 @@ func publishPending(ctx context.Context, state tfsdk.State) bool {
 		!state.GetAttribute(ctx, path.Root("version_state"), &version).HasError() && version.ValueString() != string(marketplace.Live)
 }
 
-// planBasis works out what the apply will check before it writes (basis.go), reading what
+// planBasis works out what the apply will check before it writes (snapshot.go), reading what
 // the refresh did not, and announces what the write overwrites and keeps. false: the plan
 // failed (a read failed).
 func (r *privacySecurityResource) planBasis(ctx context.Context, plan, state *privacySecurityResourceModel, in planIntent, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) (basis, bool) {
@@ -249,13 +249,13 @@ func (r *privacySecurityResource) planBasis(ctx context.Context, plan, state *pr
 		return r.planCreateBasis(ctx, plan, req, resp)
 	}
 
-	recorded, _ := req.Private.GetKey(ctx, privateBasis)
-	b, _ := decodeBasis(recorded)
+	record, _ := req.Private.GetKey(ctx, privateBasis)
+	b := readRecord(record)
 	// The version a write changes is the draft: the plan must have seen it. A refresh of a
 	// published resource read the live version only; -refresh=false read nothing.
 	var pending *marketplace.Version // a draft the state does not describe, read now
 	if b.Draft == nil {
-		doc, err := r.readForPlan(ctx, productID, marketplace.Draft)
+		doc, err := r.snaps.version(ctx, productID, marketplace.Draft, forPlan)
 		if err != nil {
 			addAPIError(&resp.Diagnostics, "reading the draft of "+productID+" to plan this change", err)
 			return basis{}, false
@@ -272,7 +272,7 @@ func (r *privacySecurityResource) planBasis(ctx context.Context, plan, state *pr
 	}
 	if !b.Draft.Exists && b.Live == nil {
 		// No draft: the PUT starts one from the live version, whose unmanaged fields it keeps.
-		doc, err := r.readForPlan(ctx, productID, marketplace.Live)
+		doc, err := r.snaps.version(ctx, productID, marketplace.Live, forPlan)
 		if err != nil {
 			addAPIError(&resp.Diagnostics, "reading the live version of "+productID+" to plan this change", err)
 			return basis{}, false
@@ -411,11 +411,10 @@ func hasPath(doc map[string]any, dotted string) bool {
 // replacement (Terraform hands it the old half's private state) also records what the old
 // half's destroy will check.
 func (r *privacySecurityResource) planCreateBasis(ctx context.Context, plan *privacySecurityResourceModel, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) (basis, bool) {
-	if recorded, _ := req.Private.GetKey(ctx, privateBasis); recorded != nil {
-		if old, ok := decodeBasis(recorded); ok && old.ProductID != "" {
-			if _, ok := r.recordDestroyBasis(ctx, old.ProductID, req.Private, resp); !ok {
-				return basis{}, false
-			}
+	record, _ := req.Private.GetKey(ctx, privateBasis)
+	if old := readRecord(record); old.ProductID != "" {
+		if _, ok := r.recordDestroyBasis(ctx, old.ProductID, req.Private, resp); !ok {
+			return basis{}, false
 		}
 	}
 	return r.announceCreate(ctx, plan, &resp.Diagnostics)
@@ -425,7 +424,9 @@ func (r *privacySecurityResource) planCreateBasis(ctx context.Context, plan *pri
 // create would write over one. It returns that document and the basis of the create.
 func (r *privacySecurityResource) announceCreate(ctx context.Context, plan *privacySecurityResourceModel, diags *diag.Diagnostics) (basis, bool) {
 	productID := plan.ProductID.ValueString()
-	current, version, b, err := r.current(ctx, productID, r.readForPlan, plan.bodyOver(nil))
+	snap, err := r.snaps.current(ctx, productID, forPlan, plan.bodyOver(nil))
+	current, version := snap.current()
+	b := snap.basis
 	if err != nil {
 		addAPIError(diags, "reading the current document of "+productID+" to plan its creation", err)
 		return basis{}, false
@@ -561,46 +562,22 @@ func (r *privacySecurityResource) planDestroy(ctx context.Context, req resource.
 // draft will check: the draft as the refresh read it, or as read now.
 func (r *privacySecurityResource) recordDestroyBasis(ctx context.Context, productID string, private privateGetter, resp *resource.ModifyPlanResponse) (basis, bool) {
 	if raw, _ := private.GetKey(ctx, privateDestroyBasis); raw != nil {
-		if b, ok := decodeBasis(raw); ok {
+		if b := readRecord(raw); !b.empty() {
 			return b, true
 		}
 	}
-	recorded, _ := private.GetKey(ctx, privateBasis)
-	b, _ := decodeBasis(recorded)
+	record, _ := private.GetKey(ctx, privateBasis)
+	b := readRecord(record)
 	if b.Draft == nil {
-		doc, err := r.readForPlan(ctx, productID, marketplace.Draft)
+		doc, err := r.snaps.version(ctx, productID, marketplace.Draft, forPlan)
 		if err != nil {
 			addAPIError(&resp.Diagnostics, "reading the draft of "+productID+" to plan its destroy", err)
 			return basis{}, false
 		}
 		b = b.withDraft(doc, nil)
 	}
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateDestroyBasis, encodeBasis(basis{Draft: b.Draft, Live: b.Live}))...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateDestroyBasis, basis{Draft: b.Draft, Live: b.Live, ProductID: productID}.record())...)
 	return b, true
-}
-
-// readVersion reads one version; nil, nil when it does not exist. A draft that this
-// provider instance deleted itself (the old half of a replacement, in this walk) counts as
-// still there: only someone else's change is a change.
-func (r *privacySecurityResource) readVersion(ctx context.Context, productID string, version marketplace.VersionState) (*marketplace.Version, error) {
-	doc, err := r.client.Get(ctx, productID, version)
-	if !marketplace.IsNotFound(err) {
-		return doc, err
-	}
-	if own, ok := r.reads.ownDelete(productID); ok && version == marketplace.Draft {
-		return own, nil
-	}
-	return nil, nil
-}
-
-// readForPlan reads one version for a plan, and remembers it for the apply that may follow
-// in this walk (planReads).
-func (r *privacySecurityResource) readForPlan(ctx context.Context, productID string, version marketplace.VersionState) (*marketplace.Version, error) {
-	doc, err := r.readVersion(ctx, productID, version)
-	if err == nil {
-		r.reads.remember(productID, version, doc)
-	}
-	return doc, err
 }
 
 // requireCredentials fails a plan that would write without credentials: the apply would

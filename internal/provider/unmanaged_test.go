@@ -7,7 +7,6 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -119,7 +118,7 @@ func TestCreateWithoutThePlansReadReadsTheDocument(t *testing.T) {
 		Identity: &tfsdk.ResourceIdentity{Schema: shape.identitySchema, Raw: tftypes.NewValue(shape.identityType, nil)},
 	}
 	resp.Private = emptyPrivate(resp.Private)
-	(&privacySecurityResource{client: client}).Create(ctx, resource.CreateRequest{Plan: tfsdk.Plan{Schema: shape.schema, Raw: plan}}, &resp)
+	(&privacySecurityResource{client: client, snaps: newSnapshots(client)}).Create(ctx, resource.CreateRequest{Plan: tfsdk.Plan{Schema: shape.schema, Raw: plan}}, &resp)
 	if resp.Diagnostics.HasError() {
 		t.Fatal(resp.Diagnostics)
 	}
@@ -129,33 +128,6 @@ func TestCreateWithoutThePlansReadReadsTheDocument(t *testing.T) {
 	}
 	if got := fmt.Sprint(mock.Requests()[:3]); !strings.Contains(got, "GET draft") || !strings.Contains(got, "GET live") || !strings.Contains(got, "PUT") {
 		t.Errorf("requests %s: want the current document read before the PUT", got)
-	}
-}
-
-func TestPlanReadsServeOnlyFreshReadsOfThatVersion(t *testing.T) {
-	t.Parallel()
-	now := time.Unix(1000, 0)
-	c := newPlanReads()
-	c.now = func() time.Time { return now }
-	doc := &marketplace.Version{CommonCloud: map[string]any{}}
-	c.remember("a", marketplace.Draft, doc)
-	if got, ok := c.fresh("a", marketplace.Draft); !ok || got != doc {
-		t.Error("a fresh read was not served")
-	}
-	if _, ok := c.fresh("a", marketplace.Live); ok {
-		t.Error("a read of the draft was served for the live version")
-	}
-	if _, ok := c.fresh("b", marketplace.Draft); ok {
-		t.Error("a read of another product was served")
-	}
-	now = now.Add(planReadFreshness + time.Millisecond)
-	if _, ok := c.fresh("a", marketplace.Draft); ok {
-		t.Error("a read older than planReadFreshness was served")
-	}
-	var none *planReads
-	none.remember("a", marketplace.Draft, doc)
-	if _, ok := none.fresh("a", marketplace.Draft); ok {
-		t.Error("no cache served a read")
 	}
 }
 
