@@ -21,7 +21,7 @@ func TestAccOnboardingGeneratedConfig(t *testing.T) {
 	providerBin, emulatorBin := binaries(t)
 
 	// The emulator starts with the reference's live document, as filled in on the Marketplace.
-	seed, err := os.ReadFile("../provider/testdata/seed_get.json")
+	seed, err := os.ReadFile("../document/testdata/seed_get.json")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,7 +27,7 @@ func TestSchemaIsTheAPIReferenceExample(t *testing.T) {
 	} else {
 		// A clone without the shared folder beside it: the seed the provider's tests hold,
 		// which is the reference's GET example.
-		seed, err := os.ReadFile("../provider/testdata/seed_get.json")
+		seed, err := os.ReadFile("../document/testdata/seed_get.json")
 		if err != nil {
 			t.Fatal(err)
 		}

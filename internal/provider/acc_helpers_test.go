@@ -101,7 +101,7 @@ func sortStringArrays(v any) any {
 
 func seedPutCommonCloud(t *testing.T) map[string]any {
 	t.Helper()
-	data, err := os.ReadFile("testdata/seed_put.json")
+	data, err := os.ReadFile("../document/testdata/seed_put.json")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"time"
 
+	"github.com/marketplace-trust/terraform-provider-marketplace/internal/document"
+
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/action/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -57,7 +59,7 @@ func (a *privacySecurityPublishAction) Schema(_ context.Context, _ action.Schema
 			"product_id": schema.StringAttribute{
 				MarkdownDescription: "The app's product ID (a UUID).",
 				Required:            true,
-				Validators:          []validator.String{uuidString("product_id", "The product ID of a Marketplace app")},
+				Validators:          []validator.String{document.UUIDString("product_id", "The product ID of a Marketplace app")},
 			},
 			"draft_digest": schema.StringAttribute{
 				MarkdownDescription: "The digest of the draft to publish, as the resource's `draft_digest` gives it " +
@@ -137,9 +139,9 @@ func (a *privacySecurityPublishAction) ModifyPlan(ctx context.Context, req actio
 	}
 	changes := "There is no live version yet: publishing makes this draft the first one."
 	if live != nil {
-		if paths := changedPaths(live.CommonCloud, draft.CommonCloud); len(paths) > 0 {
+		if paths := document.ChangedPaths(live.CommonCloud, draft.CommonCloud); len(paths) > 0 {
 			changes = fmt.Sprintf("Against the live version, %d field(s) change: %s.", len(paths),
-				describeChanges(live.CommonCloud, draft.CommonCloud))
+				document.DescribeChanges(live.CommonCloud, draft.CommonCloud))
 		} else {
 			changes = "It holds exactly the live version: publishing changes no field."
 		}
@@ -274,6 +276,6 @@ func (draftDigestValidator) ValidateString(_ context.Context, req validator.Stri
 	if s := req.ConfigValue.ValueString(); !draftDigestPattern.MatchString(s) {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid draft_digest",
 			fmt.Sprintf("%s is not a draft digest: give the resource's draft_digest (marketplace_privacy_security.NAME.draft_digest), "+
-				"or the digest a plan of this action shows, such as sha256:1a2b3c4d5e6f.", quoteCut(s)))
+				"or the digest a plan of this action shows, such as sha256:1a2b3c4d5e6f.", document.QuoteCut(s)))
 	}
 }

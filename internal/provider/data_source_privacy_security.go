@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/marketplace-trust/terraform-provider-marketplace/internal/document"
+
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -57,7 +59,7 @@ func privacySecurityDataSourceSchema() schema.Schema {
 			"product_id": schema.StringAttribute{
 				MarkdownDescription: "The app's product ID (a UUID).",
 				Required:            true,
-				Validators:          []validator.String{uuidString("product_id", "The product ID of a Marketplace app")},
+				Validators:          []validator.String{document.UUIDString("product_id", "The product ID of a Marketplace app")},
 			},
 			"state": schema.StringAttribute{
 				MarkdownDescription: "Which version to read: `live` (the default) or `draft` (needs credentials). " +
@@ -67,10 +69,10 @@ func privacySecurityDataSourceSchema() schema.Schema {
 				Validators: []validator.String{stringvalidator.OneOf(string(marketplace.Live), string(marketplace.Draft))},
 			},
 			"common_cloud": schema.SingleNestedAttribute{
-				MarkdownDescription: commonCloudDoc.description + " Fields this provider does not model are in `common_cloud_json`.",
+				MarkdownDescription: document.CommonCloud.Description() + " Fields this provider does not model are in `common_cloud_json`.",
 				Computed:            true,
-				CustomType:          commonCloudDoc.objectType,
-				Attributes:          commonCloudDoc.dataSourceAttributes(),
+				CustomType:          document.CommonCloud.ObjectType(),
+				Attributes:          document.CommonCloud.DataSourceAttributes(),
 			},
 			"common_cloud_json": schema.StringAttribute{
 				MarkdownDescription: "The value of `commonCloud` as JSON, exactly as returned (fields this provider does " +
@@ -140,7 +142,7 @@ func (d *privacySecurityDataSource) Read(ctx context.Context, req datasource.Rea
 	out.ID = types.StringValue(productID)
 	out.VersionState = types.StringValue(string(version))
 	var diags diag.Diagnostics
-	out.CommonCloud, diags = documentFromAPI(doc.CommonCloud)
+	out.CommonCloud, diags = document.FromAPI(doc.CommonCloud)
 	resp.Diagnostics.Append(diags...)
 	out.CommonCloudJSON = jsontypes.NewNormalizedValue(string(raw))
 	out.Properties, diags = propertiesFromAPI(doc.Properties)

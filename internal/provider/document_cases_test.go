@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/marketplace-trust/terraform-provider-marketplace/internal/document"
 )
 
 // One table of documents drives the checks of both forms: each document, written as the
@@ -54,13 +55,13 @@ func TestDocumentCasesRefusedAlikeInBothForms(t *testing.T) {
 	server := providerserver.NewProtocol6(newTestProvider(nil))()
 	shape := privacySecurityShape()
 	for _, c := range documentCases {
-		doc, err := decodeObject(c.doc)
+		doc, err := document.DecodeObject(c.doc)
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
 		// The typed form: the document as written (empty strings, empty sets and null
 		// elements included), checked by the framework with the schema's validators.
-		typed, err := commonCloudDoc.exactValueFromJSON(doc).ToTerraformValue(ctx)
+		typed, err := document.CommonCloud.ExactValueFromJSON(doc).ToTerraformValue(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -164,31 +165,24 @@ func jsonPathOf(p *tftypes.AttributePath) string {
 	if p == nil {
 		return "?no path"
 	}
-	node := commonCloudDoc
 	var names []string
 	for i, step := range p.Steps() {
 		name, ok := step.(tftypes.AttributeName)
 		if !ok {
 			break
 		}
-		if i == 0 {
-			if name != "common_cloud" {
-				return "?" + string(name)
-			}
-			continue
-		}
-		found := false
-		for _, c := range node.children {
-			if c.tfName() == string(name) {
-				names, node, found = append(names, c.json), c, true
-				break
-			}
-		}
-		if !found {
+		if i == 0 && name != "common_cloud" {
 			return "?" + string(name)
 		}
+		if i > 0 {
+			names = append(names, string(name))
+		}
 	}
-	return strings.Join(names, ".")
+	out, ok := document.CommonCloud.JSONPath(names...)
+	if !ok {
+		return "?" + strings.Join(names, ".")
+	}
+	return out
 }
 
 // Checks only the JSON form can need: wrong types, keys given twice, deep nesting, unknown
@@ -255,11 +249,11 @@ func FuzzJSONChecksAgreeWithTypedForm(f *testing.F) {
 		if err != nil {
 			t.Skip() // not valid UTF-8 as JSON text
 		}
-		decoded, err := decodeObject(string(text))
+		decoded, err := document.DecodeObject(string(text))
 		if err != nil {
 			t.Fatal(err)
 		}
-		typed, err := commonCloudDoc.exactValueFromJSON(decoded).ToTerraformValue(context.Background())
+		typed, err := document.CommonCloud.ExactValueFromJSON(decoded).ToTerraformValue(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/marketplace-trust/terraform-provider-marketplace/internal/document"
+
 	"github.com/hashicorp/terraform-plugin-framework-validators/listresourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
@@ -58,7 +60,7 @@ func (l *privacySecurityListResource) ListResourceConfigSchema(_ context.Context
 			"developer_id": schema.StringAttribute{
 				MarkdownDescription: "The developer space's ID (a UUID). Exactly one of `developer_id` and `vendor_id`.",
 				Optional:            true,
-				Validators:          []validator.String{uuidString("developer_id", "The ID of a developer space")},
+				Validators:          []validator.String{document.UUIDString("developer_id", "The ID of a developer space")},
 			},
 			"vendor_id": schema.StringAttribute{
 				MarkdownDescription: "The vendor's ID; its developer space is looked up (one request).",
@@ -100,7 +102,7 @@ func (l *privacySecurityListResource) List(ctx context.Context, req list.ListReq
 	if developerID == "" {
 		id, err := l.client.DeveloperSpaceOfVendor(ctx, cfg.VendorID.ValueString())
 		if err != nil {
-			addAPIError(&diags, "looking up the developer space of vendor "+quoteCut(cfg.VendorID.ValueString()), err)
+			addAPIError(&diags, "looking up the developer space of vendor "+document.QuoteCut(cfg.VendorID.ValueString()), err)
 			stream.Results = list.ListResultsStreamDiagnostics(diags)
 			return
 		}
@@ -116,7 +118,7 @@ func (l *privacySecurityListResource) List(ctx context.Context, req list.ListReq
 			page, err := l.client.ListApps(ctx, developerID, cursor, listPageSize, includePrivate)
 			if err != nil {
 				var d diag.Diagnostics
-				addAPIError(&d, "listing the apps of developer space "+quoteCut(developerID), err)
+				addAPIError(&d, "listing the apps of developer space "+document.QuoteCut(developerID), err)
 				push(list.ListResult{Diagnostics: d})
 				return
 			}
@@ -173,7 +175,7 @@ func (l *privacySecurityListResource) result(ctx context.Context, req list.ListR
 		w.AddWarning("No privacy and security information to import",
 			fmt.Sprintf("App %s (%s) has neither a draft nor a live privacy and security document yet: there is nothing "+
 				"to import, so no configuration is generated for it. Declare it with a marketplace_privacy_security "+
-				"resource (product_id = %q) to create its document.", quoteCut(app.AppName), app.ProductID, app.ProductID))
+				"resource (product_id = %q) to create its document.", document.QuoteCut(app.AppName), app.ProductID, app.ProductID))
 		return list.ListResult{Diagnostics: w}
 	}
 	result.Diagnostics.Append(result.Resource.Set(ctx, state)...)

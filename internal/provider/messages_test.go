@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/marketplace-trust/terraform-provider-marketplace/internal/document"
+
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -179,7 +181,7 @@ func TestInterruptedPublishGivesOneError(t *testing.T) {
 	ctx := context.Background()
 	m, _ := modelFromValue(ctx, shape.nullState)
 	m.ProductID, m.Publish = types.StringValue(testProductID), types.BoolValue(true)
-	m.CommonCloudJSON = newCommonCloudJSON(`{"logDetails": {"loggingEnabled": true}}`)
+	m.CommonCloudJSON = document.NewJSON(`{"logDetails": {"loggingEnabled": true}}`)
 	cut, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
 	defer cancel()
 	res, diags := (&privacySecurityResource{client: client, snaps: newSnapshots(client)}).write(cut, m, nil, nil)

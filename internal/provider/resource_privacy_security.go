@@ -1,11 +1,12 @@
 package provider
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/marketplace-trust/terraform-provider-marketplace/internal/document"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
@@ -50,16 +51,16 @@ type privacySecurityResource struct {
 }
 
 type privacySecurityResourceModel struct {
-	ID              types.String    `tfsdk:"id"`
-	ProductID       types.String    `tfsdk:"product_id"`
-	Publish         types.Bool      `tfsdk:"publish"`
-	CommonCloud     types.Object    `tfsdk:"common_cloud"`
-	CommonCloudJSON commonCloudJSON `tfsdk:"common_cloud_json"`
-	VersionState    types.String    `tfsdk:"version_state"`
-	Basis           types.String    `tfsdk:"basis"`
-	Properties      types.Object    `tfsdk:"properties"`
-	DraftDigest     types.String    `tfsdk:"draft_digest"`
-	Timeouts        timeouts.Value  `tfsdk:"timeouts"`
+	ID              types.String   `tfsdk:"id"`
+	ProductID       types.String   `tfsdk:"product_id"`
+	Publish         types.Bool     `tfsdk:"publish"`
+	CommonCloud     types.Object   `tfsdk:"common_cloud"`
+	CommonCloudJSON document.JSON  `tfsdk:"common_cloud_json"`
+	VersionState    types.String   `tfsdk:"version_state"`
+	Basis           types.String   `tfsdk:"basis"`
+	Properties      types.Object   `tfsdk:"properties"`
+	DraftDigest     types.String   `tfsdk:"draft_digest"`
+	Timeouts        timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (r *privacySecurityResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -84,7 +85,7 @@ func privacySecurityResourceSchema(ctx context.Context) schema.Schema {
 			"product_id": schema.StringAttribute{
 				MarkdownDescription: "The app's product ID (a UUID). Changing it replaces the resource.",
 				Required:            true,
-				Validators:          []validator.String{uuidString("product_id", "The product ID of a Marketplace app")},
+				Validators:          []validator.String{document.UUIDString("product_id", "The product ID of a Marketplace app")},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"publish": schema.BoolAttribute{
@@ -96,13 +97,13 @@ func privacySecurityResourceSchema(ctx context.Context) schema.Schema {
 				Default:  booldefault.StaticBool(false),
 			},
 			"common_cloud": schema.SingleNestedAttribute{
-				MarkdownDescription: commonCloudDoc.description + " Exactly one of `common_cloud` and " +
+				MarkdownDescription: document.CommonCloud.Description() + " Exactly one of `common_cloud` and " +
 					"`common_cloud_json` must be set. Fields of the Marketplace document that it does not model are " +
 					"kept as they are by every write, and named in the plan.",
 				Optional:   true,
-				CustomType: commonCloudDoc.objectType,
-				Attributes: commonCloudDoc.resourceAttributes(),
-				Validators: []validator.Object{notEmptyObject()},
+				CustomType: document.CommonCloud.ObjectType(),
+				Attributes: document.CommonCloud.ResourceAttributes(),
+				Validators: []validator.Object{document.NotEmptyObject()},
 			},
 			"common_cloud_json": schema.StringAttribute{
 				MarkdownDescription: "The value of `commonCloud` as a JSON string (use `jsonencode`), for fields this " +
@@ -111,8 +112,8 @@ func privacySecurityResourceSchema(ctx context.Context) schema.Schema {
 					"it is removed from the document, keys it never held are kept (and named in the plan of a write). " +
 					"`properties` cannot be set.",
 				Optional:   true,
-				CustomType: commonCloudJSONType{},
-				Validators: []validator.String{commonCloudJSONValidator{}},
+				CustomType: document.JSONType{},
+				Validators: []validator.String{document.JSONValidator{}},
 			},
 			"version_state": schema.StringAttribute{
 				MarkdownDescription: "Which version the document in state was read from: `draft` or `live`. " +
@@ -203,7 +204,7 @@ func documentChanged(plan, state documentForms) (changed, known bool) {
 	if planJSON == stateJSON {
 		return false, true
 	}
-	return !sameDocumentJSON(planJSON, stateJSON), true
+	return !document.SameJSON(planJSON, stateJSON), true
 }
 
 // unmanagedRecord is the private record of the fields of doc that m's configuration does
@@ -212,41 +213,30 @@ func unmanagedRecord(doc *marketplace.Version, m *privacySecurityResourceModel) 
 	if doc == nil {
 		return nil
 	}
-	kept, _ := splitUnmanaged(doc.CommonCloud, m.shape())
+	kept, _ := document.SplitUnmanaged(doc.CommonCloud, m.shape())
 	return encodeUnmanaged(kept)
 }
 
 // shape is what m's document attributes manage.
-func (m *privacySecurityResourceModel) shape() managedShape {
+func (m *privacySecurityResourceModel) shape() document.Shape {
 	if m.CommonCloudJSON.IsNull() || m.CommonCloudJSON.IsUnknown() {
-		return shapeOf(nil)
+		return document.ShapeOf(nil)
 	}
 	text := m.CommonCloudJSON.ValueString()
-	return shapeOf(&text)
+	return document.ShapeOf(&text)
 }
 
 // configuredDocument is the value of commonCloud that m's configuration holds.
 func (m *privacySecurityResourceModel) configuredDocument() (map[string]any, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	if !m.CommonCloudJSON.IsNull() {
-		doc, err := decodeObject(m.CommonCloudJSON.ValueString())
+		doc, err := document.DecodeObject(m.CommonCloudJSON.ValueString())
 		if err != nil {
 			diags.AddAttributeError(path.Root("common_cloud_json"), "Invalid common_cloud_json", err.Error())
 		}
 		return doc, diags
 	}
-	return documentToAPI(m.CommonCloud)
-}
-
-// marshalDocument encodes a document as JSON, leaving <, > and & as they are.
-func marshalDocument(doc map[string]any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(doc); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSpace(buf.Bytes()), nil
+	return document.ToAPI(m.CommonCloud)
 }
 
 // readInto GETs one version and returns prior with the document, version_state and
@@ -288,31 +278,31 @@ func stateFrom(prior *privacySecurityResourceModel, state marketplace.VersionSta
 	if !prior.CommonCloudJSON.IsNull() && !prior.CommonCloudJSON.IsUnknown() {
 		out.CommonCloudJSON, d = commonCloudJSONFromAPI(doc.CommonCloud, prior.CommonCloudJSON.ValueString())
 		diags.Append(d...)
-		out.CommonCloud = types.ObjectNull(commonCloudDoc.childTypes())
+		out.CommonCloud = types.ObjectNull(document.CommonCloud.ChildTypes())
 	} else {
-		out.CommonCloud, d = documentFromAPI(doc.CommonCloud)
+		out.CommonCloud, d = document.FromAPI(doc.CommonCloud)
 		diags.Append(d...)
-		if held, ok := commonCloudDoc.emptyStringsAsIn(out.CommonCloud, prior.CommonCloud).(types.Object); ok {
+		if held, ok := document.CommonCloud.EmptyStringsAsIn(out.CommonCloud, prior.CommonCloud).(types.Object); ok {
 			out.CommonCloud = held
 		}
-		out.CommonCloudJSON = commonCloudJSONNull()
+		out.CommonCloudJSON = document.JSONNull()
 	}
 	return &out, diags
 }
 
 // commonCloudJSONFromAPI is the API's commonCloud as common_cloud_json, reduced to the
 // keys that the user's JSON has.
-func commonCloudJSONFromAPI(got map[string]any, shapeJSON string) (commonCloudJSON, diag.Diagnostics) {
+func commonCloudJSONFromAPI(got map[string]any, shapeJSON string) (document.JSON, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	var shape any
 	if err := json.Unmarshal([]byte(shapeJSON), &shape); err != nil {
 		shape = got
 	}
-	out, err := json.Marshal(projectJSON(got, shape))
+	out, err := json.Marshal(document.ProjectJSON(got, shape))
 	if err != nil {
 		diags.AddError("Cannot encode the document", err.Error())
 	}
-	return newCommonCloudJSON(string(out)), diags
+	return document.NewJSON(string(out)), diags
 }
 
 func (r *privacySecurityResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -368,21 +358,21 @@ func (r *privacySecurityResource) Read(ctx context.Context, req resource.ReadReq
 	if imported, _ := resp.Private.GetKey(ctx, privateImported); imported != nil {
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, nil)...)
 		// The rules run on the document as the Marketplace holds it ("" included).
-		asHeld, _ := documentFromAPI(doc.CommonCloud)
-		if held, d := documentToAPI(asHeld); !d.HasError() && len(held) > 0 {
-			for _, w := range checkPlannedDocument(true, state.ProductID.ValueString(), held, held) {
+		asHeld, _ := document.FromAPI(doc.CommonCloud)
+		if held, d := document.ToAPI(asHeld); !d.HasError() && len(held) > 0 {
+			for _, w := range document.CheckPlanned(true, state.ProductID.ValueString(), held, held) {
 				if w.Severity() == diag.SeverityWarning {
 					resp.Diagnostics.Append(w)
 				}
 			}
 		}
-		if _, paths := splitUnmanaged(doc.CommonCloud, shapeOf(nil)); len(paths) > 0 {
+		if _, paths := document.SplitUnmanaged(doc.CommonCloud, document.ShapeOf(nil)); len(paths) > 0 {
 			resp.Diagnostics.AddAttributeWarning(path.Root("common_cloud"), "The imported document has fields common_cloud cannot express",
 				fmt.Sprintf("Product %s holds %d field(s) this provider does not model: %s. Configuration generated from this "+
 					"import (plan -generate-config-out) leaves them out; applies of the typed form keep them on the "+
 					"Marketplace as they are, and each plan that writes says so. To manage them, use common_cloud_json "+
 					"instead of common_cloud (the data source's common_cloud_json shows the whole document).",
-					state.ProductID.ValueString(), len(paths), listPaths(paths)))
+					state.ProductID.ValueString(), len(paths), document.ListPaths(paths)))
 		}
 	}
 }
@@ -451,9 +441,9 @@ func (r *privacySecurityResource) ImportState(ctx context.Context, req resource.
 			productID = identity.ProductID.ValueString()
 		}
 	}
-	if !uuidPattern.MatchString(productID) {
+	if !document.UUIDPattern.MatchString(productID) {
 		resp.Diagnostics.AddError(summary, fmt.Sprintf("%s is not a product ID: import with the app's product ID, a UUID "+
-			"such as 12345678-1234-1234-1234-123456789abc.", quoteCut(productID)))
+			"such as 12345678-1234-1234-1234-123456789abc.", document.QuoteCut(productID)))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), productID)...)

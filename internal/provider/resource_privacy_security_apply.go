@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/marketplace-trust/terraform-provider-marketplace/internal/document"
+
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -291,7 +293,7 @@ func addBasisChanged(diags *diag.Diagnostics, productID, version, planned string
 		if state != nil {
 			shape = state.shape()
 		}
-		if changes := describeChanges(before, managedPart(doc.CommonCloud, shape)); changes != "" {
+		if changes := document.DescribeChanges(before, document.ManagedPart(doc.CommonCloud, shape)); changes != "" {
 			detail += " " + strings.ToUpper(label[:1]) + label[1:] + ": " + changes + "."
 		}
 	}
@@ -317,14 +319,14 @@ func (m *privacySecurityResourceModel) bodyOver(state *privacySecurityResourceMo
 		if state != nil {
 			owner = state
 		}
-		kept, _ := splitUnmanaged(base, owner.shape())
+		kept, _ := document.SplitUnmanaged(base, owner.shape())
 		if state != nil {
-			kept = dropRemovedKeys(kept, state.shape(), m.shape())
+			kept = document.DropRemovedKeys(kept, state.shape(), m.shape())
 		}
-		kept, _ = splitUnmanaged(kept, m.shape()) // what the configuration now manages is left to it
-		body := mergeInto(kept, configured)
+		kept, _ = document.SplitUnmanaged(kept, m.shape()) // what the configuration now manages is left to it
+		body := document.MergeInto(kept, configured)
 		if !m.isJSON() {
-			keepEmptyStrings(body, base)
+			document.KeepEmptyStrings(body, base)
 		}
 		return body
 	}
@@ -338,7 +340,7 @@ func (r *privacySecurityResource) putDraft(ctx context.Context, plan *privacySec
 		diags.AddError("Cannot encode the document", "the document of "+productID+" is not known")
 		return diags
 	}
-	data, err := marshalDocument(body)
+	data, err := document.Marshal(body)
 	if err != nil {
 		diags.AddError("Cannot encode the document", err.Error())
 		return diags

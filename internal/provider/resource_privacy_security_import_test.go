@@ -27,7 +27,7 @@ import (
 func startMockWithLiveSeed(t *testing.T) *mockmarketplaceServer {
 	t.Helper()
 	mock := startMock(t)
-	body, err := os.ReadFile("testdata/seed_get.json")
+	body, err := os.ReadFile("../document/testdata/seed_get.json")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/marketplace-trust/terraform-provider-marketplace/internal/document"
+
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -153,7 +155,7 @@ func (r *privacySecurityResource) needsBasis(plan, state *privacySecurityResourc
 	return in.putting || in.publishing || replacing
 }
 
-// checkDocument runs the document's rules on what the plan writes (checkPlannedDocument),
+// checkDocument runs the document's rules on what the plan writes (document.CheckPlanned),
 // against what the state holds; false when a rule refused a value.
 func (r *privacySecurityResource) checkDocument(plan, state *privacySecurityResourceModel, diags *diag.Diagnostics) bool {
 	doc, d := plan.configuredDocument()
@@ -164,7 +166,7 @@ func (r *privacySecurityResource) checkDocument(plan, state *privacySecurityReso
 	if state != nil && state.documentKnown() {
 		prior, _ = state.configuredDocument()
 	}
-	found := checkPlannedDocument(!plan.isJSON(), plan.ProductID.ValueString(), doc, prior)
+	found := document.CheckPlanned(!plan.isJSON(), plan.ProductID.ValueString(), doc, prior)
 	diags.Append(found...)
 	return !found.HasError()
 }
@@ -181,10 +183,10 @@ func sameContentInAnotherForm(plan, state *privacySecurityResourceModel, kept ma
 	if d.HasError() {
 		return false
 	}
-	held = mergeInto(kept, held)
+	held = document.MergeInto(kept, held)
 	written := plan.bodyOver(state)(held)
 	// An empty string and none are the same (the typed form holds "" as null).
-	return written != nil && canonicalJSON(withoutEmptyStrings(written)) == canonicalJSON(withoutEmptyStrings(held))
+	return written != nil && document.CanonicalJSON(withoutEmptyStrings(written)) == document.CanonicalJSON(withoutEmptyStrings(held))
 }
 
 // withoutEmptyStrings is a copy of doc without its empty strings, at any depth.
@@ -211,7 +213,7 @@ func keptRecord(ctx context.Context, private privateGetter) map[string]any {
 	if recorded == nil {
 		return nil
 	}
-	kept, err := decodeObject(string(recorded))
+	kept, err := document.DecodeObject(string(recorded))
 	if err != nil {
 		return nil
 	}
@@ -294,8 +296,8 @@ func announceWrite(ctx context.Context, plan, state *privacySecurityResourceMode
 	if pending == nil {
 		announceKeptFromRecord(ctx, plan, state, private, diags)
 	} else {
-		kept, _ := splitUnmanaged(pending.CommonCloud, state.shape())
-		announceKept(plan, dropRemovedKeys(kept, state.shape(), plan.shape()), diags)
+		kept, _ := document.SplitUnmanaged(pending.CommonCloud, state.shape())
+		announceKept(plan, document.DropRemovedKeys(kept, state.shape(), plan.shape()), diags)
 	}
 	if plan.isJSON() != state.isJSON() {
 		announceFormSwitch(ctx, plan, state, private, diags)
@@ -306,7 +308,7 @@ func announceWrite(ctx context.Context, plan, state *privacySecurityResourceMode
 	// The record holds what the live version has that the configuration does not manage.
 	written := plan.bodyOver(state)(pending.CommonCloud)
 	var dropped []string
-	_, livePaths := splitUnmanaged(keptRecord(ctx, private), plan.shape())
+	_, livePaths := document.SplitUnmanaged(keptRecord(ctx, private), plan.shape())
 	for _, p := range livePaths {
 		if written != nil && !hasPath(written, p) {
 			dropped = append(dropped, p)
@@ -317,7 +319,7 @@ func announceWrite(ctx context.Context, plan, state *privacySecurityResourceMode
 			fmt.Sprintf("Product %s: this apply writes over the pending draft and publishes it; the live version holds %d "+
 				"field(s) that this configuration does not manage and the draft does not hold: %s. The published version "+
 				"will not have them. To keep them, discard or complete the draft on the Marketplace first, then plan again.",
-				plan.ProductID.ValueString(), len(dropped), listPaths(dropped)))
+				plan.ProductID.ValueString(), len(dropped), document.ListPaths(dropped)))
 	}
 }
 
@@ -332,8 +334,8 @@ func announceFormSwitch(ctx context.Context, plan, state *privacySecurityResourc
 		return
 	}
 	if recorded, _ := private.GetKey(ctx, privateUnmanaged); recorded != nil {
-		if kept, err := decodeObject(string(recorded)); err == nil {
-			held = mergeInto(kept, held)
+		if kept, err := document.DecodeObject(string(recorded)); err == nil {
+			held = document.MergeInto(kept, held)
 		}
 	}
 	written := plan.bodyOver(state)(held)
@@ -346,10 +348,10 @@ func announceFormSwitch(ctx context.Context, plan, state *privacySecurityResourc
 	}
 	var what []string
 	if len(removed) > 0 {
-		what = append(what, fmt.Sprintf("removes %d field(s): %s", len(removed), listPaths(removed)))
+		what = append(what, fmt.Sprintf("removes %d field(s): %s", len(removed), document.ListPaths(removed)))
 	}
 	if len(changed) > 0 {
-		what = append(what, fmt.Sprintf("changes %d field(s): %s", len(changed), listPaths(changed)))
+		what = append(what, fmt.Sprintf("changes %d field(s): %s", len(changed), document.ListPaths(changed)))
 	}
 	from, to := "common_cloud", "common_cloud_json"
 	if state.isJSON() {
@@ -358,7 +360,7 @@ func announceFormSwitch(ctx context.Context, plan, state *privacySecurityResourc
 	advice := fmt.Sprintf("To keep a field, add it to %s before applying.", to)
 	if !plan.isJSON() {
 		// Fields the typed form does not model cannot be added to it.
-		_, unmodelled := splitUnmanaged(held, plan.shape())
+		_, unmodelled := document.SplitUnmanaged(held, plan.shape())
 		var cannot []string
 		for _, p := range removed {
 			for _, u := range unmodelled {
@@ -370,7 +372,7 @@ func announceFormSwitch(ctx context.Context, plan, state *privacySecurityResourc
 		}
 		if len(cannot) > 0 {
 			advice = fmt.Sprintf("To keep a field, add it to common_cloud before applying; %s cannot be expressed in "+
-				"common_cloud (the provider does not model it): to keep it, stay with common_cloud_json.", listPaths(cannot))
+				"common_cloud (the provider does not model it): to keep it, stay with common_cloud_json.", document.ListPaths(cannot))
 		}
 	}
 	diags.AddAttributeWarning(plan.documentAttribute(), "Switching the form of the document",
@@ -381,7 +383,7 @@ func announceFormSwitch(ctx context.Context, plan, state *privacySecurityResourc
 // removedAndChanged lists the leaf paths of before that after does not hold, and those it
 // holds with another value.
 func removedAndChanged(before, after map[string]any) (removed, changed []string) {
-	for _, p := range changedPaths(before, after) {
+	for _, p := range document.ChangedPaths(before, after) {
 		if !hasPath(after, p) {
 			removed = append(removed, p)
 		} else if hasPath(before, p) {
@@ -451,12 +453,12 @@ func (r *privacySecurityResource) announceCreate(ctx context.Context, plan *priv
 		}
 		version = marketplace.Live // a draft holding the live version as it is: describe that
 	}
-	if changed := changedPaths(managedPart(current.CommonCloud, shape), configured); len(changed) > 0 {
+	if changed := document.ChangedPaths(document.ManagedPart(current.CommonCloud, shape), configured); len(changed) > 0 {
 		diags.AddAttributeWarning(plan.documentAttribute(), "Creating over an existing document",
 			fmt.Sprintf("Product %s already has %s. This apply replaces it with the configuration: %d field(s) would "+
 				"change: %s. Nothing has been written yet. To adopt the existing document instead, import it (an "+
 				"import block with id = %q, then terraform plan -generate-config-out=generated.tf) and change it from there.",
-				productID, describeVersion(current, version), len(changed), describeChanges(managedPart(current.CommonCloud, shape), configured), productID))
+				productID, describeVersion(current, version), len(changed), document.DescribeChanges(document.ManagedPart(current.CommonCloud, shape), configured), productID))
 	}
 	return b, true
 }
@@ -473,7 +475,7 @@ func (r *privacySecurityResource) announceOverwrittenDraft(plan *privacySecurity
 		return
 	}
 	shape := plan.shape()
-	changed := changedPaths(managedPart(draft.CommonCloud, shape), configured)
+	changed := document.ChangedPaths(document.ManagedPart(draft.CommonCloud, shape), configured)
 	if len(changed) == 0 && !in.putting {
 		return // publishing a draft that holds the configuration: nothing of anyone's is lost
 	}
@@ -483,7 +485,7 @@ func (r *privacySecurityResource) announceOverwrittenDraft(plan *privacySecurity
 	}
 	detail := fmt.Sprintf("Product %s has %s. %s", plan.ProductID.ValueString(), describeVersion(draft, marketplace.Draft), what)
 	if len(changed) > 0 {
-		detail += fmt.Sprintf(": %d field(s) of the draft would change: %s", len(changed), describeChanges(managedPart(draft.CommonCloud, shape), configured))
+		detail += fmt.Sprintf(": %d field(s) of the draft would change: %s", len(changed), document.DescribeChanges(document.ManagedPart(draft.CommonCloud, shape), configured))
 	}
 	diags.AddAttributeWarning(plan.documentAttribute(), "Overwriting a pending draft",
 		detail+". Nothing has been written yet; the apply checks that the draft is still this one, and changes nothing if it is not.")
@@ -497,28 +499,28 @@ func announceKeptFromRecord(ctx context.Context, plan, state *privacySecurityRes
 	if recorded == nil {
 		return // never read: the apply keeps whatever the document holds all the same
 	}
-	kept, err := decodeObject(string(recorded))
+	kept, err := document.DecodeObject(string(recorded))
 	if err != nil || len(kept) == 0 {
 		return
 	}
-	announceKept(plan, dropRemovedKeys(kept, state.shape(), plan.shape()), diags)
+	announceKept(plan, document.DropRemovedKeys(kept, state.shape(), plan.shape()), diags)
 }
 
 // announceKept names the fields of kept that plan's configuration does not manage.
 func announceKept(plan *privacySecurityResourceModel, kept map[string]any, diags *diag.Diagnostics) {
-	_, keptPaths := splitUnmanaged(kept, plan.shape())
+	_, keptPaths := document.SplitUnmanaged(kept, plan.shape())
 	if len(keptPaths) == 0 {
 		return
 	}
 	productID := plan.ProductID.ValueString()
 	detail := fmt.Sprintf("Product %s: the Marketplace document has %d field(s) that common_cloud does not model: %s. "+
 		"This apply writes the draft with them kept as they are (the typed form cannot change or remove them; "+
-		"common_cloud_json can).", productID, len(keptPaths), listPaths(keptPaths))
+		"common_cloud_json can).", productID, len(keptPaths), document.ListPaths(keptPaths))
 	if plan.isJSON() {
 		detail = fmt.Sprintf("Product %s: the Marketplace document has %d key(s) that common_cloud_json has never held: %s. "+
 			"This apply writes the draft with them kept as they are. To remove one on purpose, add it to "+
 			"common_cloud_json and apply, then delete it from the configuration and apply again.",
-			productID, len(keptPaths), listPaths(keptPaths))
+			productID, len(keptPaths), document.ListPaths(keptPaths))
 	}
 	diags.AddAttributeWarning(plan.documentAttribute(), "Fields this configuration does not manage are kept", detail)
 }
@@ -600,19 +602,6 @@ func (r *privacySecurityResource) requireCredentials(diags *diag.Diagnostics, ac
 			"Set %s and %s (or email and api_token in the provider block) for plan and apply. Reading live versions "+
 			"needs none.", what, id, EnvEmail, EnvAPIToken))
 	return false
-}
-
-// managedPart is what of doc a configuration of the given shape shows: for the typed
-// form, the modelled fields as the provider reads them; for the JSON form, the keys the
-// configuration holds.
-func managedPart(doc map[string]any, shape managedShape) map[string]any {
-	if js, ok := shape.(jsonShape); ok {
-		out, _ := projectJSON(doc, js.keys).(map[string]any)
-		return out
-	}
-	typed, _ := documentFromAPI(doc)
-	out, _ := documentToAPI(typed)
-	return out
 }
 
 // describeVersion names a version for a plan: whose unpublished work a draft is.

@@ -20,8 +20,6 @@ type rpcServer struct {
 	stateType tftypes.Object
 }
 
-func newRPCServer(t testing.TB) *rpcServer { return newRPCServerFor(t, "1.5.7") }
-
 // newRPCServerFor is newRPCServer configured by the given CLI version.
 func newRPCServerFor(t testing.TB, cliVersion string) *rpcServer {
 	t.Helper()
@@ -66,34 +64,3 @@ func (rs *rpcServer) dv(typ tftypes.Type, v tftypes.Value) *tfprotov6.DynamicVal
 }
 
 func tfStr(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
-
-// with returns v with some attributes replaced.
-func (rs *rpcServer) with(v tftypes.Value, attrs map[string]tftypes.Value) tftypes.Value {
-	all, ok := attributes(v)
-	if !ok {
-		rs.t.Fatal("not an object")
-	}
-	for name, a := range attrs {
-		all[name] = a
-	}
-	return tftypes.NewValue(rs.stateType, all)
-}
-
-// document is common_cloud holding the API JSON doc.
-func (rs *rpcServer) document(doc string) tftypes.Value {
-	m, err := decodeObject(doc)
-	if err != nil {
-		rs.t.Fatal(err)
-	}
-	obj, diags := documentFromAPI(m)
-	if diags.HasError() {
-		rs.t.Fatal(diags)
-	}
-	v, err := obj.ToTerraformValue(context.Background())
-	if err != nil {
-		rs.t.Fatal(err)
-	}
-	return v
-}
-
-const rpcDoc = `{"logDetails": {"loggingEnabled": true, "logRetention": "30_DAYS"}, "security": {"compliantCertifications": ["SOC2", "ISO27001"], "hasCompliantCertifications": true}}`

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"maps"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -51,15 +50,6 @@ func (m *privacySecurityResourceModel) value(ctx context.Context) (tftypes.Value
 	state := tfsdk.State{Schema: privacySecurityShape().schema, Raw: privacySecurityShape().nullState}
 	diags := state.Set(ctx, m)
 	return state.Raw, diags
-}
-
-// attributes returns a copy of the attributes of a known, non-null object value.
-func attributes(v tftypes.Value) (map[string]tftypes.Value, bool) {
-	var shared map[string]tftypes.Value
-	if !v.IsKnown() || v.IsNull() || v.As(&shared) != nil {
-		return nil, false
-	}
-	return maps.Clone(shared), true
 }
 
 // identityValue is the resource's identity for a product ID.

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/marketplace-trust/terraform-provider-marketplace/internal/document"
+
 	"github.com/marketplace-trust/terraform-provider-marketplace/internal/marketplace"
 )
 
@@ -44,6 +46,12 @@ import (
 // to it refuses the apply.
 
 const (
+	// privateUnmanaged holds the fields of the document read last that the configuration
+	// of that time did not manage, as a JSON object: absent when nothing was read yet
+	// (document.SplitUnmanaged; every PUT keeps them).
+	privateUnmanaged = "unmanaged"
+	// privateImported marks a state just imported, until the read that follows.
+	privateImported = "imported"
 	// privateBasis holds the basis of the last read (refresh, import, apply): basis.record.
 	privateBasis = "basis"
 	// privateDestroyBasis holds what a destroy plan saw, for the delete: basis.record.
@@ -244,7 +252,7 @@ func parseSeen(text string) *seen {
 // documentDigest is a digest of a document's content that ignores what carries no
 // meaning: key order, and the order of arrays (the API answers them in any order).
 func documentDigest(doc map[string]any) string {
-	sum := sha256.Sum256([]byte(canonicalJSON(doc)))
+	sum := sha256.Sum256([]byte(document.CanonicalJSON(doc)))
 	return "sha256:" + hex.EncodeToString(sum[:6])
 }
 
@@ -435,4 +443,16 @@ func (s *snapshots) ownDelete(productID string) (*marketplace.Version, bool) {
 	defer s.mu.Unlock()
 	doc, ok := s.deleted[productID]
 	return doc, ok
+}
+
+// encodeUnmanaged is what privateUnmanaged holds: a JSON object, {} when nothing is kept.
+func encodeUnmanaged(kept map[string]any) []byte {
+	if kept == nil {
+		kept = map[string]any{}
+	}
+	out, err := document.Marshal(kept)
+	if err != nil {
+		return []byte(`{}`)
+	}
+	return out
 }

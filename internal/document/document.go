@@ -1,4 +1,4 @@
-package provider
+package document
 
 import (
 	"encoding/json"
@@ -46,7 +46,7 @@ type docNode struct {
 // nested attribute's CustomType: otherwise the framework rebuilds the type of the whole
 // subtree for every value path it visits, several times per RPC, and that was the largest
 // cost of the provider at hundreds of resources.
-func init() { commonCloudDoc.precomputeTypes() }
+func init() { CommonCloud.precomputeTypes() }
 
 func (n *docNode) precomputeTypes() {
 	if n.kind != kindObject {
@@ -62,6 +62,27 @@ func (n *docNode) precomputeTypes() {
 }
 
 func (n docNode) tfName() string { return snakeCase(n.json) }
+
+// JSONPath is the document's JSON path of the attribute path below the node given by its
+// attribute names (e.g. "privacy", "gdpr"), dotted; false when the node has no such attribute.
+func (n docNode) JSONPath(tfNames ...string) (string, bool) {
+	node := &n
+	names := make([]string, 0, len(tfNames))
+	for _, name := range tfNames {
+		var next *docNode
+		for i := range node.children {
+			if c := &node.children[i]; c.tfName() == name {
+				next = c
+				break
+			}
+		}
+		if next == nil {
+			return "", false
+		}
+		names, node = append(names, next.json), next
+	}
+	return strings.Join(names, "."), true
+}
 
 func str(json, description string, validators ...validator.String) docNode {
 	return docNode{json: json, kind: kindString, description: description, stringValidators: validators}
@@ -84,7 +105,7 @@ func (n docNode) withObjectValidators(v ...validator.Object) docNode {
 	return n
 }
 
-var commonCloudDoc = object("commonCloud",
+var CommonCloud = object("commonCloud",
 	"The app's privacy and security information for Atlassian cloud products: the API's `commonCloud` object.",
 	object("dataAccessAndStorage", "What user data the app accesses and how it stores it.",
 		object("dataAccess", "Data the app accesses.",
@@ -181,11 +202,17 @@ func (n docNode) attrType() attr.Type {
 	return n.objectType
 }
 
-// childTypes is the attribute types of an object node (shared: do not modify).
-func (n docNode) childTypes() map[string]attr.Type { return n.objectType.AttrTypes }
+// ChildTypes is the attribute types of an object node (shared: do not modify).
+func (n docNode) ChildTypes() map[string]attr.Type { return n.objectType.AttrTypes }
 
-// resourceAttributes are n's children as optional resource attributes, with their checks.
-func (n docNode) resourceAttributes() map[string]rschema.Attribute {
+// Description is what the node's attributes say of it.
+func (n docNode) Description() string { return n.description }
+
+// ObjectType is the Terraform type of an object node.
+func (n docNode) ObjectType() types.ObjectType { return n.objectType }
+
+// ResourceAttributes are n's children as optional resource attributes, with their checks.
+func (n docNode) ResourceAttributes() map[string]rschema.Attribute {
 	out := make(map[string]rschema.Attribute, len(n.children))
 	for _, c := range n.children {
 		out[c.tfName()] = c.resourceAttribute()
@@ -197,7 +224,7 @@ func (n docNode) resourceAttribute() rschema.Attribute {
 	switch n.kind {
 	// The document's rules (codes, URLs, fields that go together, nothing empty) are not
 	// attribute validators: a validator cannot know what the Marketplace already holds, and
-	// an app must be adoptable as it stands. The plan checks them (checkPlannedDocument):
+	// an app must be adoptable as it stands. The plan checks them (CheckPlanned):
 	// what the configuration introduces or changes must pass, what the Marketplace holds is
 	// warned about. Only what no document can hold is refused here.
 	case kindString:
@@ -213,12 +240,12 @@ func (n docNode) resourceAttribute() rschema.Attribute {
 	return rschema.SingleNestedAttribute{
 		MarkdownDescription: n.description, Optional: true,
 		CustomType: n.objectType,
-		Attributes: n.resourceAttributes(),
+		Attributes: n.ResourceAttributes(),
 	}
 }
 
-// dataSourceAttributes are n's children as computed data source attributes.
-func (n docNode) dataSourceAttributes() map[string]dschema.Attribute {
+// DataSourceAttributes are n's children as computed data source attributes.
+func (n docNode) DataSourceAttributes() map[string]dschema.Attribute {
 	out := make(map[string]dschema.Attribute, len(n.children))
 	for _, c := range n.children {
 		out[c.tfName()] = c.dataSourceAttribute()
@@ -236,22 +263,22 @@ func (n docNode) dataSourceAttribute() dschema.Attribute {
 		return dschema.SetAttribute{MarkdownDescription: n.description, Computed: true, ElementType: types.StringType}
 	}
 	return dschema.SingleNestedAttribute{
-		MarkdownDescription: n.description, Computed: true, CustomType: n.objectType, Attributes: n.dataSourceAttributes(),
+		MarkdownDescription: n.description, Computed: true, CustomType: n.objectType, Attributes: n.DataSourceAttributes(),
 	}
 }
 
-// documentFromAPI converts the API's commonCloud object (decoded JSON) into the value of
+// FromAPI converts the API's commonCloud object (decoded JSON) into the value of
 // common_cloud. Fields this provider does not model are left out. Absent and null become
 // null; empty strings, empty arrays and empty objects stay what they are, so that a
 // document left so in the Marketplace UI round-trips through import and generated
 // configuration (the plan's rules warn about them, and refuse them only when a
 // configuration introduces them).
-func documentFromAPI(commonCloud map[string]any) (types.Object, diag.Diagnostics) {
-	v, diags := commonCloudDoc.fromJSON(path.Root("common_cloud"), commonCloud)
+func FromAPI(commonCloud map[string]any) (types.Object, diag.Diagnostics) {
+	v, diags := CommonCloud.fromJSON(path.Root("common_cloud"), commonCloud)
 	obj, ok := v.(types.Object)
 	if !ok {
 		diags.AddError("Internal error", fmt.Sprintf("the document tree made a %T for common_cloud; this is a bug in the provider", v))
-		return types.ObjectNull(commonCloudDoc.childTypes()), diags
+		return types.ObjectNull(CommonCloud.ChildTypes()), diags
 	}
 	return obj, diags
 }
@@ -321,19 +348,19 @@ func (n docNode) fromJSON(p path.Path, raw any) (attr.Value, diag.Diagnostics) {
 	// Absent, or holding only fields this provider does not model (the typed form keeps
 	// those as they are, unseen): null. Empty ({}): an object with nothing set.
 	if m == nil || (!anySet && len(m) > 0) {
-		return types.ObjectNull(n.childTypes()), diags
+		return types.ObjectNull(n.ChildTypes()), diags
 	}
-	obj, d := types.ObjectValue(n.childTypes(), attrs)
+	obj, d := types.ObjectValue(n.ChildTypes(), attrs)
 	diags.Append(d...)
 	return obj, diags
 }
 
-// emptyStringsAsIn is read (a value of n) with each empty string made null where prior, at
+// EmptyStringsAsIn is read (a value of n) with each empty string made null where prior, at
 // the same place, holds null or nothing. On the typed form an absent optional string and an
 // empty one mean the same: Terraform's configuration generator writes null for "" and
 // OpenTofu's writes "", and neither an import, a refresh nor a plan may turn one into the
 // other (which would write to the Marketplace for nothing).
-func (n docNode) emptyStringsAsIn(read, prior attr.Value) attr.Value {
+func (n docNode) EmptyStringsAsIn(read, prior attr.Value) attr.Value {
 	switch n.kind {
 	case kindString:
 		s, ok := read.(types.String)
@@ -354,19 +381,19 @@ func (n docNode) emptyStringsAsIn(read, prior attr.Value) attr.Value {
 			attrs[name] = v
 		}
 		for _, c := range n.children {
-			attrs[c.tfName()] = c.emptyStringsAsIn(attrs[c.tfName()], priorAttrs[c.tfName()])
+			attrs[c.tfName()] = c.EmptyStringsAsIn(attrs[c.tfName()], priorAttrs[c.tfName()])
 		}
-		if out, d := types.ObjectValue(n.childTypes(), attrs); !d.HasError() {
+		if out, d := types.ObjectValue(n.ChildTypes(), attrs); !d.HasError() {
 			return out
 		}
 	}
 	return read
 }
 
-// keepEmptyStrings adds to body each empty string that base holds where body has nothing:
+// KeepEmptyStrings adds to body each empty string that base holds where body has nothing:
 // for the typed form, which writes nothing for a null string, "" and absent being the same
-// (emptyStringsAsIn), a write keeps the Marketplace's "" as it is.
-func keepEmptyStrings(body, base map[string]any) {
+// (EmptyStringsAsIn), a write keeps the Marketplace's "" as it is.
+func KeepEmptyStrings(body, base map[string]any) {
 	for k, v := range base {
 		switch v := v.(type) {
 		case string:
@@ -375,16 +402,16 @@ func keepEmptyStrings(body, base map[string]any) {
 			}
 		case map[string]any:
 			if sub, ok := body[k].(map[string]any); ok {
-				keepEmptyStrings(sub, v)
+				KeepEmptyStrings(sub, v)
 			}
 		}
 	}
 }
 
-// documentToAPI converts common_cloud into the commonCloud object to send. Null
+// ToAPI converts common_cloud into the commonCloud object to send. Null
 // attributes are left out: nothing the user did not configure is sent.
-func documentToAPI(doc types.Object) (map[string]any, diag.Diagnostics) {
-	v, diags := commonCloudDoc.toJSON(path.Root("common_cloud"), doc)
+func ToAPI(doc types.Object) (map[string]any, diag.Diagnostics) {
+	v, diags := CommonCloud.toJSON(path.Root("common_cloud"), doc)
 	m, _ := v.(map[string]any)
 	if m == nil {
 		m = map[string]any{}
@@ -479,10 +506,10 @@ func describeJSON(v any) string {
 	return "null"
 }
 
-// projectJSON keeps, at every object level of got, only the keys that shape has. It is
+// ProjectJSON keeps, at every object level of got, only the keys that shape has. It is
 // how common_cloud_json ignores fields the server adds on its own (the live API carries
 // fields nobody sent), while any change to a field the user manages still shows.
-func projectJSON(got, shape any) any {
+func ProjectJSON(got, shape any) any {
 	gm, ok1 := got.(map[string]any)
 	sm, ok2 := shape.(map[string]any)
 	if !ok1 || !ok2 {
@@ -491,7 +518,7 @@ func projectJSON(got, shape any) any {
 	out := make(map[string]any, len(sm))
 	for k, sv := range sm {
 		if gv, ok := gm[k]; ok {
-			out[k] = projectJSON(gv, sv)
+			out[k] = ProjectJSON(gv, sv)
 		}
 	}
 	return out

@@ -1,4 +1,4 @@
-package provider
+package document
 
 import (
 	"context"
@@ -6,8 +6,6 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/list"
-	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -32,17 +30,15 @@ func TestStringValidators(t *testing.T) {
 		ok   []string
 		bad  []string
 	}{
-		{"uuid", uuidString("product_id", "The product ID of a Marketplace app"), []string{"12345678-1234-1234-1234-123456789abc", "ABCDEF12-1234-1234-1234-123456789ABC"},
+		{"uuid", UUIDString("product_id", "The product ID of a Marketplace app"), []string{"12345678-1234-1234-1234-123456789abc", "ABCDEF12-1234-1234-1234-123456789ABC"},
 			[]string{"", "my-app", "12345678123412341234123456789abc", "12345678-1234-1234-1234-123456789abcd"}},
 		{"notEmpty", notEmpty(), []string{"a"}, []string{"", "  "}},
 		{"upperSnake", upperSnake(), []string{"USER_LEVEL", "90_DAYS", "SOC2", "A"}, []string{"user_level", "USER LEVEL", "_X", "X_", "X__Y", "90-DAYS"}},
 		{"httpURL", httpURL(), []string{"https://example.com/dpa", "http://example.com"}, []string{"example.com/dpa", "ftp://example.com", "/caiq", "https://", "https://exa mple.com"}},
 		{"emailOrURL", emailOrURL(), []string{"security@example.com", "https://example.com/report"}, []string{"call us", "security@", "@example.com", "mailto"}},
-		{"baseURL", baseURLValidator{}, []string{"https://api.atlassian.com/marketplace", "http://localhost:8080"}, []string{"http://api.atlassian.com", "nope"}},
-		{"positiveDuration", positiveDurationValidator{}, []string{"30s", "1m30s"}, []string{"0s", "-1s", "soon", "30"}},
-		// The document's rules (codes, URLs, ...) are the plan's (checkPlannedDocument): a
+		// The document's rules (codes, URLs, ...) are the plan's (CheckPlanned): a
 		// validator cannot know what the Marketplace already holds.
-		{"commonCloudJSON", commonCloudJSONValidator{}, []string{`{"security":{"x":1}}`, `{"logDetails":{"loggingEnabled":true}}`,
+		{"JSON", JSONValidator{}, []string{`{"security":{"x":1}}`, `{"logDetails":{"loggingEnabled":true}}`,
 			`{"logDetails":{"logRetention":"30 days"}}`},
 			[]string{`{}`, `[]`, `"x"`, `{"properties":{}}`, `{"commonCloud":{}}`, `{`, `{"a":1,"a":2}`, `{} {}`,
 				strings.Repeat(`{"a":`, 40) + `1` + strings.Repeat(`}`, 40)}},
@@ -117,8 +113,8 @@ func TestObjectValidators(t *testing.T) {
 		{"certs listed, denied", certificationsAgree(), map[string]attr.Value{"has_compliant_certifications": types.BoolValue(false), "compliant_certifications": certs("SOC2")},
 			[]string{"common_cloud.o.has_compliant_certifications"}},
 		{"certs none, denied", certificationsAgree(), map[string]attr.Value{"has_compliant_certifications": types.BoolValue(false), "compliant_certifications": certs()}, nil},
-		{"empty object", notEmptyObject(), map[string]attr.Value{"a": types.StringNull(), "b": types.BoolNull()}, []string{"common_cloud.o"}},
-		{"non-empty object", notEmptyObject(), map[string]attr.Value{"a": types.StringNull(), "b": types.BoolValue(false)}, nil},
+		{"empty object", NotEmptyObject(), map[string]attr.Value{"a": types.StringNull(), "b": types.BoolNull()}, []string{"common_cloud.o"}},
+		{"non-empty object", NotEmptyObject(), map[string]attr.Value{"a": types.StringNull(), "b": types.BoolValue(false)}, nil},
 	}
 	for _, tc := range cases {
 		got := runObject(tc.v, tc.attrs)
@@ -149,30 +145,11 @@ func TestInvalidJSONSaysWhere(t *testing.T) {
 		{`{"a": 1` + strings.Repeat(" ", 100) + `x}`, `at line 1, column 108 (after "...")`},
 	} {
 		var resp validator.StringResponse
-		commonCloudJSONValidator{}.ValidateString(context.Background(), validator.StringRequest{
+		JSONValidator{}.ValidateString(context.Background(), validator.StringRequest{
 			Path: path.Root("common_cloud_json"), ConfigValue: types.StringValue(c.text),
 		}, &resp)
 		if !resp.Diagnostics.HasError() || !strings.Contains(resp.Diagnostics.Errors()[0].Detail(), c.want) {
 			t.Errorf("%q: %v, want %s", c.text, resp.Diagnostics, c.want)
 		}
-	}
-}
-
-// A UUID attribute's error names that attribute: the list resource's developer_id is not a
-// product_id.
-func TestUUIDErrorsNameTheirAttribute(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	var resp list.ListResourceSchemaResponse
-	(&privacySecurityListResource{}).ListResourceConfigSchema(ctx, list.ListResourceSchemaRequest{}, &resp)
-	attr, ok := resp.Schema.Attributes["developer_id"].(listschema.StringAttribute)
-	if !ok || len(attr.Validators) == 0 {
-		t.Fatal("developer_id has no validator")
-	}
-	var out validator.StringResponse
-	attr.Validators[0].ValidateString(ctx, validator.StringRequest{Path: path.Root("developer_id"), ConfigValue: types.StringValue("not-a-uuid")}, &out)
-	if len(out.Diagnostics) != 1 || out.Diagnostics[0].Summary() != "Invalid developer_id" ||
-		strings.Contains(out.Diagnostics[0].Detail(), "product") || !strings.Contains(out.Diagnostics[0].Detail(), "developer space") {
-		t.Errorf("developer_id: %v", out.Diagnostics)
 	}
 }

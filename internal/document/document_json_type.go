@@ -1,4 +1,4 @@
-package provider
+package document
 
 import (
 	"context"
@@ -15,33 +15,33 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
-// commonCloudJSONType is common_cloud_json's type: JSON text (checked as JSON by jsontypes),
+// JSONType is common_cloud_json's type: JSON text (checked as JSON by jsontypes),
 // compared by what it means to the Marketplace: key order and white space aside, like
 // jsontypes.Normalized, and also arrays the document models as sets compared without
 // order, and a key set to null the same as an absent one. The semantic equality keeps a
 // reformatted configuration, or an answer listing a set in another order, from showing a
 // difference or sending anything.
-type commonCloudJSONType struct{ jsontypes.NormalizedType }
+type JSONType struct{ jsontypes.NormalizedType }
 
 var (
-	_ basetypes.StringTypable                    = commonCloudJSONType{}
-	_ basetypes.StringValuableWithSemanticEquals = commonCloudJSON{}
+	_ basetypes.StringTypable                    = JSONType{}
+	_ basetypes.StringValuableWithSemanticEquals = JSON{}
 )
 
-func (t commonCloudJSONType) String() string { return "commonCloudJSONType" }
+func (t JSONType) String() string { return "JSONType" }
 
-func (t commonCloudJSONType) Equal(o attr.Type) bool {
-	_, ok := o.(commonCloudJSONType)
+func (t JSONType) Equal(o attr.Type) bool {
+	_, ok := o.(JSONType)
 	return ok
 }
 
-func (t commonCloudJSONType) ValueType(context.Context) attr.Value { return commonCloudJSON{} }
+func (t JSONType) ValueType(context.Context) attr.Value { return JSON{} }
 
-func (t commonCloudJSONType) ValueFromString(_ context.Context, in basetypes.StringValue) (basetypes.StringValuable, diag.Diagnostics) {
-	return commonCloudJSON{Normalized: jsontypes.Normalized{StringValue: in}}, nil
+func (t JSONType) ValueFromString(_ context.Context, in basetypes.StringValue) (basetypes.StringValuable, diag.Diagnostics) {
+	return JSON{Normalized: jsontypes.Normalized{StringValue: in}}, nil
 }
 
-func (t commonCloudJSONType) ValueFromTerraform(ctx context.Context, in tftypes.Value) (attr.Value, error) {
+func (t JSONType) ValueFromTerraform(ctx context.Context, in tftypes.Value) (attr.Value, error) {
 	v, err := t.StringType.ValueFromTerraform(ctx, in)
 	if err != nil {
 		return nil, err
@@ -57,23 +57,23 @@ func (t commonCloudJSONType) ValueFromTerraform(ctx context.Context, in tftypes.
 	return out, nil
 }
 
-// commonCloudJSON is a value of commonCloudJSONType.
-type commonCloudJSON struct{ jsontypes.Normalized }
+// JSON is a value of JSONType.
+type JSON struct{ jsontypes.Normalized }
 
-func newCommonCloudJSON(s string) commonCloudJSON {
-	return commonCloudJSON{Normalized: jsontypes.NewNormalizedValue(s)}
+func NewJSON(s string) JSON {
+	return JSON{Normalized: jsontypes.NewNormalizedValue(s)}
 }
 
-func commonCloudJSONNull() commonCloudJSON {
-	return commonCloudJSON{Normalized: jsontypes.NewNormalizedNull()}
+func JSONNull() JSON {
+	return JSON{Normalized: jsontypes.NewNormalizedNull()}
 }
 
-func (v commonCloudJSON) Type(context.Context) attr.Type { return commonCloudJSONType{} }
+func (v JSON) Type(context.Context) attr.Type { return JSONType{} }
 
 // ValidateAttribute replaces jsontypes' syntax check, whose message says neither where
 // nor what: invalid JSON is reported with its line, column and the text before it. The
 // attribute's validator checks the document itself.
-func (v commonCloudJSON) ValidateAttribute(_ context.Context, req xattr.ValidateAttributeRequest, resp *xattr.ValidateAttributeResponse) {
+func (v JSON) ValidateAttribute(_ context.Context, req xattr.ValidateAttributeRequest, resp *xattr.ValidateAttributeResponse) {
 	if v.IsNull() || v.IsUnknown() {
 		return
 	}
@@ -86,32 +86,32 @@ func (v commonCloudJSON) ValidateAttribute(_ context.Context, req xattr.Validate
 	resp.Diagnostics.AddAttributeError(req.Path, "Invalid JSON", "common_cloud_json is not valid JSON: "+describeJSONError(text, err))
 }
 
-func (v commonCloudJSON) Equal(o attr.Value) bool {
-	other, ok := o.(commonCloudJSON)
+func (v JSON) Equal(o attr.Value) bool {
+	other, ok := o.(JSON)
 	return ok && v.StringValue.Equal(other.StringValue)
 }
 
-func (v commonCloudJSON) StringSemanticEquals(_ context.Context, newValuable basetypes.StringValuable) (bool, diag.Diagnostics) {
+func (v JSON) StringSemanticEquals(_ context.Context, newValuable basetypes.StringValuable) (bool, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	other, ok := newValuable.(commonCloudJSON)
+	other, ok := newValuable.(JSON)
 	if !ok {
 		diags.AddError("Semantic Equality Check Error", fmt.Sprintf("Expected value type %T but got value type %T.", v, newValuable))
 		return false, diags
 	}
-	return sameDocumentJSON(v.ValueString(), other.ValueString()), diags
+	return SameJSON(v.ValueString(), other.ValueString()), diags
 }
 
-// sameDocumentJSON reports whether two common_cloud_json texts mean the same document.
-func sameDocumentJSON(a, b string) bool {
+// SameJSON reports whether two common_cloud_json texts mean the same document.
+func SameJSON(a, b string) bool {
 	if a == b {
 		return true
 	}
-	da, err1 := decodeObject(a)
-	db, err2 := decodeObject(b)
+	da, err1 := DecodeObject(a)
+	db, err2 := DecodeObject(b)
 	if err1 != nil || err2 != nil {
 		return false
 	}
-	return reflect.DeepEqual(canonicalDocument(commonCloudDoc, da), canonicalDocument(commonCloudDoc, db))
+	return reflect.DeepEqual(canonicalDocument(CommonCloud, da), canonicalDocument(CommonCloud, db))
 }
 
 // canonicalDocument drops null values, and sorts and deduplicates the arrays the document

@@ -1,4 +1,4 @@
-package provider
+package document
 
 import (
 	"context"
@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -18,53 +17,13 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-
-	"github.com/marketplace-trust/terraform-provider-marketplace/internal/marketplace"
 )
-
-// baseURLValidator applies marketplace.ValidateBaseURL at plan time.
-type baseURLValidator struct{}
-
-func (baseURLValidator) Description(context.Context) string {
-	return "must be an absolute https URL, or http for a loopback host"
-}
-func (v baseURLValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (baseURLValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if _, err := marketplace.ValidateBaseURL(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid base_url", err.Error())
-	}
-}
-
-// positiveDurationValidator accepts a Go duration greater than zero.
-type positiveDurationValidator struct{}
-
-func (positiveDurationValidator) Description(context.Context) string {
-	return "must be a positive Go duration such as 30s or 2m"
-}
-func (v positiveDurationValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (positiveDurationValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	d, err := time.ParseDuration(req.ConfigValue.ValueString())
-	if err != nil || d <= 0 {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration",
-			fmt.Sprintf("%s: %s is not a positive Go duration (examples: 30s, 1m30s).", req.Path, quoteCut(req.ConfigValue.ValueString())))
-	}
-}
 
 // The document's plan-time checks. Each reports against the attribute at fault, so that
 // Terraform points at the line to fix, and none of them calls the API.
 
 var (
-	uuidPattern       = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+	UUIDPattern       = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 	upperSnakePattern = regexp.MustCompile(`^[A-Z0-9]+(_[A-Z0-9]+)*$`)
 	emailPattern      = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
 	nonCodeRuns       = regexp.MustCompile(`[^A-Z0-9]+`)
@@ -92,14 +51,14 @@ func (v stringCheck) ValidateString(_ context.Context, req validator.StringReque
 	}
 }
 
-// uuidString checks a UUID attribute; what names the attribute and what it identifies, e.g.
+// UUIDString checks a UUID attribute; what names the attribute and what it identifies, e.g.
 // ("product_id", "The product ID of a Marketplace app").
-func uuidString(attribute, what string) validator.String {
+func UUIDString(attribute, what string) validator.String {
 	return stringCheck{"Invalid " + attribute, "must be a UUID", func(s string) string {
-		if uuidPattern.MatchString(s) {
+		if UUIDPattern.MatchString(s) {
 			return ""
 		}
-		return fmt.Sprintf("%s is not a UUID. %s looks like 12345678-1234-1234-1234-123456789abc.", quoteCut(s), what)
+		return fmt.Sprintf("%s is not a UUID. %s looks like 12345678-1234-1234-1234-123456789abc.", QuoteCut(s), what)
 	}}
 }
 
@@ -118,10 +77,10 @@ func upperSnake() validator.String {
 			return ""
 		}
 		if suggestion := suggestUpperSnake(s); suggestion != "" {
-			return fmt.Sprintf("%s is not a code: codes are UPPER_SNAKE_CASE, such as %s.", quoteCut(s), quoteCut(suggestion))
+			return fmt.Sprintf("%s is not a code: codes are UPPER_SNAKE_CASE, such as %s.", QuoteCut(s), QuoteCut(suggestion))
 		}
 		return fmt.Sprintf("%s is not a code: codes are UPPER_SNAKE_CASE (the letters A-Z, digits and underscores), such as "+
-			"30_DAYS; see the field's documentation for its codes.", quoteCut(s))
+			"30_DAYS; see the field's documentation for its codes.", QuoteCut(s))
 	}}
 }
 
@@ -144,7 +103,7 @@ func httpURL() validator.String {
 		if s == "" || isHTTPURL(s) {
 			return ""
 		}
-		return fmt.Sprintf("%s is not an absolute http(s) URL, such as https://example.com/page.", quoteCut(s))
+		return fmt.Sprintf("%s is not an absolute http(s) URL, such as https://example.com/page.", QuoteCut(s))
 	}}
 }
 
@@ -153,7 +112,7 @@ func emailOrURL() validator.String {
 		if s == "" || isHTTPURL(s) || emailPattern.MatchString(s) {
 			return ""
 		}
-		return fmt.Sprintf("%s is neither an email address nor an absolute http(s) URL.", quoteCut(s))
+		return fmt.Sprintf("%s is neither an email address nor an absolute http(s) URL.", QuoteCut(s))
 	}}
 }
 
@@ -207,7 +166,7 @@ func (v objectCheck) ValidateObject(_ context.Context, req validator.ObjectReque
 	v.check(req.Path, req.ConfigValue.Attributes(), sameName, &resp.Diagnostics)
 }
 
-func notEmptyObject() validator.Object {
+func NotEmptyObject() validator.Object {
 	return objectCheck{description: "must set at least one attribute", check: func(p path.Path, attrs map[string]attr.Value, _ func(string) string, diags *diag.Diagnostics) {
 		for _, v := range attrs {
 			if !v.IsNull() {
@@ -254,17 +213,17 @@ func certificationsAgree() validator.Object {
 		}}
 }
 
-// commonCloudJSONValidator checks that common_cloud_json is what PUT's commonCloud takes.
-type commonCloudJSONValidator struct{}
+// JSONValidator checks that common_cloud_json is what PUT's commonCloud takes.
+type JSONValidator struct{}
 
-func (commonCloudJSONValidator) Description(context.Context) string {
+func (JSONValidator) Description(context.Context) string {
 	return "must be a JSON object (the value of commonCloud) without properties"
 }
-func (v commonCloudJSONValidator) MarkdownDescription(ctx context.Context) string {
+func (v JSONValidator) MarkdownDescription(ctx context.Context) string {
 	return v.Description(ctx)
 }
 
-func (commonCloudJSONValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func (JSONValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
@@ -299,7 +258,7 @@ func (commonCloudJSONValidator) ValidateString(_ context.Context, req validator.
 			"properties is maintained by the Marketplace and cannot be set: remove it.")
 	}
 	// The document's rules are checked by the plan, the same for both forms, knowing what
-	// the Marketplace holds (checkPlannedDocument). The document sets nothing: refused here.
+	// the Marketplace holds (CheckPlanned). The document sets nothing: refused here.
 	if len(m) == 0 {
 		resp.Diagnostics.AddAttributeError(req.Path, "Empty object", "common_cloud_json: the document: this object sets nothing: omit it instead.")
 	}
@@ -331,5 +290,5 @@ func describeJSONError(text string, err error) string {
 	if start > 0 {
 		excerpt = "..." + excerpt
 	}
-	return fmt.Sprintf("%v, at line %d, column %d (after %s)", err, line, column, quoteCut(excerpt))
+	return fmt.Sprintf("%v, at line %d, column %d (after %s)", err, line, column, QuoteCut(excerpt))
 }

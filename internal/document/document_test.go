@@ -1,4 +1,4 @@
-package provider
+package document
 
 import (
 	"encoding/json"
@@ -51,7 +51,7 @@ func TestDocumentTreeCoversTheReference(t *testing.T) {
 			t.Errorf("%s: reference has %d fields, the tree %d", prefix, len(doc), len(n.children))
 		}
 	}
-	walk("commonCloud.", commonCloudDoc, seed)
+	walk("commonCloud.", CommonCloud, seed)
 }
 
 func seedCommonCloud(t *testing.T, file string) map[string]any {
@@ -76,11 +76,11 @@ func TestDocumentRoundTrip(t *testing.T) {
 	in := seedCommonCloud(t, "testdata/seed_get.json")
 	in["hasRestAPIExtension"] = true // unknown to the typed form: dropped
 
-	obj, diags := documentFromAPI(in)
+	obj, diags := FromAPI(in)
 	if diags.HasError() {
 		t.Fatal(diags)
 	}
-	out, diags := documentToAPI(obj)
+	out, diags := ToAPI(obj)
 	if diags.HasError() {
 		t.Fatal(diags)
 	}
@@ -92,7 +92,7 @@ func TestDocumentRoundTrip(t *testing.T) {
 	}
 
 	// And back again: the Terraform value is stable.
-	again, _ := documentFromAPI(normalizeJSON(t, out))
+	again, _ := FromAPI(normalizeJSON(t, out))
 	if !again.Equal(obj) {
 		t.Errorf("second conversion differs:\n%v\n%v", again, obj)
 	}
@@ -130,7 +130,7 @@ func TestDocumentFromAPIKeepsEmptyValues(t *testing.T) {
 		"privacy":       map[string]any{"gdpr": map[string]any{}},
 		"security":      nil,
 	}
-	obj, diags := documentFromAPI(in)
+	obj, diags := FromAPI(in)
 	if diags.HasError() {
 		t.Fatal(diags)
 	}
@@ -150,19 +150,19 @@ func TestDocumentFromAPIKeepsEmptyValues(t *testing.T) {
 			t.Errorf("%s = %v, want null", name, attrs[name])
 		}
 	}
-	out, diags := documentToAPI(obj)
+	out, diags := ToAPI(obj)
 	if diags.HasError() {
 		t.Fatal(diags)
 	}
 	delete(in, "security")
-	if got, want := canonicalJSON(asDecodedJSON(out)), canonicalJSON(asDecodedJSON(in)); got != want {
+	if got, want := CanonicalJSON(asDecodedJSON(out)), CanonicalJSON(asDecodedJSON(in)); got != want {
 		t.Errorf("round trip: %s, want %s", got, want)
 	}
 }
 
 func TestDocumentFromAPITypeMismatch(t *testing.T) {
 	t.Parallel()
-	_, diags := documentFromAPI(map[string]any{
+	_, diags := FromAPI(map[string]any{
 		"privacy": map[string]any{"gdpr": map[string]any{"gdprCompliant": "yes", "userRights": []any{"ACCESS", 3.0}}},
 	})
 	if len(diags.Errors()) != 2 {
@@ -179,7 +179,7 @@ func TestDocumentFromAPITypeMismatch(t *testing.T) {
 
 func TestDocumentToAPISendsOnlyWhatIsSet(t *testing.T) {
 	t.Parallel()
-	types0 := commonCloudDoc.childTypes()
+	types0 := CommonCloud.ChildTypes()
 	attrs := map[string]attr.Value{}
 	for name, typ := range types0 {
 		v, _ := nullOf(typ)
@@ -189,7 +189,7 @@ func TestDocumentToAPISendsOnlyWhatIsSet(t *testing.T) {
 	attrs["log_details"] = types.ObjectValueMust(logTypes, map[string]attr.Value{
 		"logging_enabled": types.BoolValue(false), "log_retention": types.StringNull(), "sensitive_data_logging": types.BoolNull(),
 	})
-	out, diags := documentToAPI(types.ObjectValueMust(types0, attrs))
+	out, diags := ToAPI(types.ObjectValueMust(types0, attrs))
 	if diags.HasError() {
 		t.Fatal(diags)
 	}
@@ -217,8 +217,8 @@ func TestProjectJSON(t *testing.T) {
 	var got, shape any
 	_ = json.Unmarshal([]byte(`{"a":1,"extra":2,"o":{"x":1,"y":[1,2],"added":true},"arr":[{"k":1,"z":2}]}`), &got)
 	_ = json.Unmarshal([]byte(`{"a":0,"o":{"x":0,"y":[]},"arr":[],"missing":1}`), &shape)
-	out, _ := json.Marshal(projectJSON(got, shape))
+	out, _ := json.Marshal(ProjectJSON(got, shape))
 	if string(out) != `{"a":1,"arr":[{"k":1,"z":2}],"o":{"x":1,"y":[1,2]}}` {
-		t.Errorf("projectJSON = %s", out)
+		t.Errorf("ProjectJSON = %s", out)
 	}
 }

@@ -1,4 +1,4 @@
-package provider
+package document
 
 import (
 	"context"
@@ -32,7 +32,7 @@ func BenchmarkDocumentFromAPI(b *testing.B) {
 	doc := benchDocument(b)
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, diags := documentFromAPI(doc); diags.HasError() {
+		if _, diags := FromAPI(doc); diags.HasError() {
 			b.Fatal(diags)
 		}
 	}
@@ -40,10 +40,10 @@ func BenchmarkDocumentFromAPI(b *testing.B) {
 
 // common_cloud -> API JSON bytes, as every write does.
 func BenchmarkDocumentToAPI(b *testing.B) {
-	obj, _ := documentFromAPI(benchDocument(b))
+	obj, _ := FromAPI(benchDocument(b))
 	b.ReportAllocs()
 	for b.Loop() {
-		out, diags := documentToAPI(obj)
+		out, diags := ToAPI(obj)
 		if diags.HasError() {
 			b.Fatal(diags)
 		}
@@ -56,11 +56,11 @@ func BenchmarkDocumentToAPI(b *testing.B) {
 // Every plan-time check of one full document: the validators of each attribute, as the
 // framework runs them.
 func BenchmarkValidateDocument(b *testing.B) {
-	obj, _ := documentFromAPI(benchDocument(b))
+	obj, _ := FromAPI(benchDocument(b))
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
-		validateNode(ctx, b, commonCloudDoc, path.Root("common_cloud"), obj)
+		validateNode(ctx, b, CommonCloud, path.Root("common_cloud"), obj)
 	}
 }
 
@@ -80,7 +80,7 @@ func validateNode(ctx context.Context, b *testing.B, n docNode, p path.Path, v a
 		if obj.IsNull() {
 			return
 		}
-		for _, val := range append([]validator.Object{notEmptyObject()}, n.objectValidators...) {
+		for _, val := range append([]validator.Object{NotEmptyObject()}, n.objectValidators...) {
 			var resp validator.ObjectResponse
 			val.ValidateObject(ctx, validator.ObjectRequest{Path: p, ConfigValue: obj}, &resp)
 			if resp.Diagnostics.HasError() {

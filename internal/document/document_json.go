@@ -1,4 +1,4 @@
-package provider
+package document
 
 import (
 	"encoding/json"
@@ -87,7 +87,7 @@ func scanJSON(s string) error {
 					top.key = "" // the object holding the key, not its previous key
 					at := where()
 					return fmt.Errorf("the key %s appears twice in %s: JSON readers disagree on which one counts; keep one",
-						quoteCut(t), at)
+						QuoteCut(t), at)
 				}
 				top.keys[t] = true
 				top.key = t
@@ -111,19 +111,19 @@ func ignoreSyntaxError(err error) error {
 	return fmt.Errorf("it is not valid JSON: %w", err)
 }
 
-// checkPlannedDocument runs the document's checks on what a plan writes, of either form
+// CheckPlanned runs the document's checks on what a plan writes, of either form
 // (the typed form converted to the API's JSON): a value the configuration introduces or
 // changes that breaks a rule is an error; one equal to what the Marketplace holds for the
 // app (prior: the document in state, after import or refresh; nil for a create) is warned
 // about, naming the rule, so that an app is adopted as it stands and fixed later. Type
 // errors are errors always.
-func checkPlannedDocument(typed bool, productID string, plan, prior map[string]any) diag.Diagnostics {
+func CheckPlanned(typed bool, productID string, plan, prior map[string]any) diag.Diagnostics {
 	plan, prior = asDecodedJSON(plan), asDecodedJSON(prior)
 	c := &jsonCheck{at: path.Root("common_cloud_json"), typed: typed, plan: plan, prior: prior, productID: productID}
 	if typed {
 		c.at = path.Root("common_cloud")
 	}
-	commonCloudDoc.checkJSON(c, nil, plan)
+	CommonCloud.checkJSON(c, nil, plan)
 	return c.diags
 }
 
@@ -133,11 +133,11 @@ func asDecodedJSON(doc map[string]any) map[string]any {
 	if doc == nil {
 		return nil
 	}
-	text, err := marshalDocument(doc)
+	text, err := Marshal(doc)
 	if err != nil {
 		return doc
 	}
-	out, err := decodeObject(string(text))
+	out, err := DecodeObject(string(text))
 	if err != nil {
 		return doc
 	}
@@ -212,7 +212,7 @@ func (c *jsonCheck) pathOf(names []string) path.Path {
 		return c.at
 	}
 	p := c.at
-	node := commonCloudDoc
+	node := CommonCloud
 	for _, name := range names {
 		child, ok := node.childByJSON(name)
 		if !ok {
@@ -238,8 +238,8 @@ func jsonAt(names []string) string {
 	}
 	cut := make([]string, len(names))
 	for i, n := range names {
-		if r := []rune(n); len(r) > maxEchoed {
-			n = string(r[:maxEchoed]) + fmt.Sprintf("...(%d characters)", len(r))
+		if r := []rune(n); len(r) > MaxEchoed {
+			n = string(r[:MaxEchoed]) + fmt.Sprintf("...(%d characters)", len(r))
 		}
 		cut[i] = n
 	}
@@ -269,7 +269,7 @@ func (n docNode) checkJSON(c *jsonCheck, names []string, obj map[string]any) {
 			continue
 		}
 		if k == "properties" && len(names) == 0 {
-			continue // reported by commonCloudJSONValidator
+			continue // reported by JSONValidator
 		}
 		detail := fmt.Sprintf("common_cloud_json: %s is not a key this provider knows; it is sent as it is "+
 			"(the JSON form carries fields the provider does not model).", jsonAt(at))
@@ -470,14 +470,14 @@ func editDistance(a, b string) int {
 func (n docNode) attributesFromJSON(obj map[string]any) map[string]attr.Value {
 	out := make(map[string]attr.Value, len(n.children))
 	for _, c := range n.children {
-		out[c.tfName()] = c.exactValueFromJSON(obj[c.json])
+		out[c.tfName()] = c.ExactValueFromJSON(obj[c.json])
 	}
 	return out
 }
 
-// exactValueFromJSON converts a JSON value as written, for checks (and tests): values of
+// ExactValueFromJSON converts a JSON value as written, for checks (and tests): values of
 // the wrong kind become null (their error is reported elsewhere).
-func (n docNode) exactValueFromJSON(v any) attr.Value {
+func (n docNode) ExactValueFromJSON(v any) attr.Value {
 	switch n.kind {
 	case kindString:
 		if s, ok := v.(string); ok {
@@ -515,11 +515,11 @@ func (n docNode) exactValueFromJSON(v any) attr.Value {
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
-		return types.ObjectNull(n.childTypes())
+		return types.ObjectNull(n.ChildTypes())
 	}
-	obj, diags := types.ObjectValue(n.childTypes(), n.attributesFromJSON(m))
+	obj, diags := types.ObjectValue(n.ChildTypes(), n.attributesFromJSON(m))
 	if diags.HasError() {
-		return types.ObjectNull(n.childTypes())
+		return types.ObjectNull(n.ChildTypes())
 	}
 	return obj
 }

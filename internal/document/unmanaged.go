@@ -1,4 +1,4 @@
-package provider
+package document
 
 import (
 	"encoding/json"
@@ -16,26 +16,18 @@ import (
 // fields are kept. They are learnt from the document each refresh reads, and remembered in
 // the resource's private state (privateUnmanaged) until the write.
 
-const (
-	// privateUnmanaged holds the fields of the document read last that the configuration
-	// of that time did not manage, as a JSON object: absent when nothing was read yet.
-	privateUnmanaged = "unmanaged"
-	// privateImported marks a state just imported, until the read that follows.
-	privateImported = "imported"
-)
-
-// managedShape says, one object level at a time, which keys of the document a
+// Shape says, one object level at a time, which keys of the document a
 // configuration manages.
-type managedShape interface {
+type Shape interface {
 	// field reports whether key is managed, and the shape below it when its value is an
 	// object managed key by key (nil when the value is managed whole).
-	field(key string) (below managedShape, managed bool)
+	field(key string) (below Shape, managed bool)
 }
 
 // typedShape: the typed form manages what the document tree models.
 type typedShape struct{ node *docNode }
 
-func (s typedShape) field(key string) (managedShape, bool) {
+func (s typedShape) field(key string) (Shape, bool) {
 	for i := range s.node.children {
 		if c := &s.node.children[i]; c.json == key {
 			if c.kind == kindObject {
@@ -47,35 +39,35 @@ func (s typedShape) field(key string) (managedShape, bool) {
 	return nil, false
 }
 
-// jsonShape: the JSON form manages the keys the configuration holds, at every level.
-type jsonShape struct{ keys map[string]any }
+// JSONShape: the JSON form manages the keys the configuration holds, at every level.
+type JSONShape struct{ keys map[string]any }
 
-func (s jsonShape) field(key string) (managedShape, bool) {
+func (s JSONShape) field(key string) (Shape, bool) {
 	v, ok := s.keys[key]
 	if m, isObject := v.(map[string]any); isObject {
-		return jsonShape{m}, true
+		return JSONShape{m}, true
 	}
 	return nil, ok
 }
 
-// shapeOf is the shape a configuration's document attributes manage: common_cloud_json's
+// ShapeOf is the shape a configuration's document attributes manage: common_cloud_json's
 // keys when it is set (and decodable), else what the typed form models.
-func shapeOf(commonCloudJSON *string) managedShape {
-	if commonCloudJSON != nil {
-		if m, err := decodeObject(*commonCloudJSON); err == nil {
-			return jsonShape{m}
+func ShapeOf(jsonText *string) Shape {
+	if jsonText != nil {
+		if m, err := DecodeObject(*jsonText); err == nil {
+			return JSONShape{m}
 		}
 	}
-	return typedShape{&commonCloudDoc}
+	return typedShape{&CommonCloud}
 }
 
-// splitUnmanaged returns the parts of doc that shape does not manage (nil when none), and
+// SplitUnmanaged returns the parts of doc that shape does not manage (nil when none), and
 // their JSON paths, sorted.
-func splitUnmanaged(doc map[string]any, shape managedShape) (map[string]any, []string) {
+func SplitUnmanaged(doc map[string]any, shape Shape) (map[string]any, []string) {
 	var kept map[string]any
 	var paths []string
-	var walk func(doc map[string]any, shape managedShape, prefix string) map[string]any
-	walk = func(doc map[string]any, shape managedShape, prefix string) map[string]any {
+	var walk func(doc map[string]any, shape Shape, prefix string) map[string]any
+	walk = func(doc map[string]any, shape Shape, prefix string) map[string]any {
 		var out map[string]any
 		for k, v := range doc {
 			below, managed := shape.field(k)
@@ -107,13 +99,13 @@ func splitUnmanaged(doc map[string]any, shape managedShape) (map[string]any, []s
 	return kept, paths
 }
 
-// dropRemovedKeys removes from kept the keys that the previously applied JSON
+// DropRemovedKeys removes from kept the keys that the previously applied JSON
 // configuration held and the new one no longer does, with everything below them: the
 // three-way rule of kubectl apply (a key removed from the configuration is removed from
 // the document). Only JSON forms hold such keys; the typed form never keeps a modelled one.
-func dropRemovedKeys(kept map[string]any, prior, next managedShape) map[string]any {
-	p, ok1 := prior.(jsonShape)
-	n, ok2 := next.(jsonShape)
+func DropRemovedKeys(kept map[string]any, prior, next Shape) map[string]any {
+	p, ok1 := prior.(JSONShape)
+	n, ok2 := next.(JSONShape)
 	if !ok1 || !ok2 || kept == nil {
 		return kept
 	}
@@ -129,7 +121,7 @@ func dropRemovedKeys(kept map[string]any, prior, next managedShape) map[string]a
 			nm, ok2 := nv.(map[string]any)
 			km, ok3 := v.(map[string]any)
 			if ok1 && ok2 && ok3 {
-				v = dropRemovedKeys(km, jsonShape{pm}, jsonShape{nm})
+				v = DropRemovedKeys(km, JSONShape{pm}, JSONShape{nm})
 			}
 		}
 		out[k] = v
@@ -137,9 +129,9 @@ func dropRemovedKeys(kept map[string]any, prior, next managedShape) map[string]a
 	return out
 }
 
-// mergeInto returns base with over laid on top, object by object: over wins on every key
+// MergeInto returns base with over laid on top, object by object: over wins on every key
 // it has.
-func mergeInto(base, over map[string]any) map[string]any {
+func MergeInto(base, over map[string]any) map[string]any {
 	out := make(map[string]any, len(base)+len(over))
 	for k, v := range base {
 		out[k] = v
@@ -148,7 +140,7 @@ func mergeInto(base, over map[string]any) map[string]any {
 		bm, ok1 := out[k].(map[string]any)
 		om, ok2 := v.(map[string]any)
 		if ok1 && ok2 {
-			out[k] = mergeInto(bm, om)
+			out[k] = MergeInto(bm, om)
 			continue
 		}
 		out[k] = v
@@ -156,9 +148,9 @@ func mergeInto(base, over map[string]any) map[string]any {
 	return out
 }
 
-// changedPaths lists the JSON paths whose values differ between two documents, sorted;
+// ChangedPaths lists the JSON paths whose values differ between two documents, sorted;
 // arrays of strings compare as sets, as the Marketplace treats them.
-func changedPaths(before, after map[string]any) []string {
+func ChangedPaths(before, after map[string]any) []string {
 	var paths []string
 	var walk func(a, b any, prefix string)
 	walk = func(a, b any, prefix string) {
@@ -211,8 +203,8 @@ func normalised(v any) any {
 	return v
 }
 
-// decodeObject decodes a JSON object, numbers kept as json.Number.
-func decodeObject(s string) (map[string]any, error) {
+// DecodeObject decodes a JSON object, numbers kept as json.Number.
+func DecodeObject(s string) (map[string]any, error) {
 	dec := json.NewDecoder(strings.NewReader(s))
 	dec.UseNumber()
 	var m map[string]any
@@ -225,20 +217,8 @@ func decodeObject(s string) (map[string]any, error) {
 	return m, nil
 }
 
-// encodeUnmanaged is what privateUnmanaged holds: a JSON object, {} when nothing is kept.
-func encodeUnmanaged(kept map[string]any) []byte {
-	if kept == nil {
-		kept = map[string]any{}
-	}
-	out, err := marshalDocument(kept)
-	if err != nil {
-		return []byte(`{}`)
-	}
-	return out
-}
-
-// listPaths names paths for a diagnostic, at most 20.
-func listPaths(paths []string) string {
+// ListPaths names paths for a diagnostic, at most 20.
+func ListPaths(paths []string) string {
 	const most = 20
 	if len(paths) <= most {
 		return strings.Join(paths, ", ")
@@ -246,10 +226,10 @@ func listPaths(paths []string) string {
 	return fmt.Sprintf("%s and %d more", strings.Join(paths[:most], ", "), len(paths)-most)
 }
 
-// describeChanges names the fields whose values differ between two documents, each with
+// DescribeChanges names the fields whose values differ between two documents, each with
 // its value before and after (cut), at most 20.
-func describeChanges(before, after map[string]any) string {
-	paths := changedPaths(before, after)
+func DescribeChanges(before, after map[string]any) string {
+	paths := ChangedPaths(before, after)
 	const most = 20
 	out := make([]string, 0, min(len(paths), most))
 	for i, p := range paths {
@@ -281,15 +261,28 @@ func describeValue(v any) string {
 		return "absent"
 	}
 	if s, ok := v.(string); ok {
-		return quoteCut(s)
+		return QuoteCut(s)
 	}
-	text, err := marshalDocument(map[string]any{"v": normalised(v)})
+	text, err := Marshal(map[string]any{"v": normalised(v)})
 	if err != nil {
 		return fmt.Sprint(v)
 	}
 	value := strings.TrimSuffix(strings.TrimPrefix(string(text), `{"v":`), "}")
-	if r := []rune(value); len(r) > maxEchoed {
-		value = string(r[:maxEchoed]) + "..."
+	if r := []rune(value); len(r) > MaxEchoed {
+		value = string(r[:MaxEchoed]) + "..."
 	}
 	return value
+}
+
+// ManagedPart is what of doc a configuration of the given shape shows: for the typed
+// form, the modelled fields as the provider reads them; for the JSON form, the keys the
+// configuration holds.
+func ManagedPart(doc map[string]any, shape Shape) map[string]any {
+	if js, ok := shape.(JSONShape); ok {
+		out, _ := ProjectJSON(doc, js.keys).(map[string]any)
+		return out
+	}
+	typed, _ := FromAPI(doc)
+	out, _ := ToAPI(typed)
+	return out
 }
