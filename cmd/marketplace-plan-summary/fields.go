@@ -9,7 +9,7 @@ import (
 // the API's JSON names (the value of commonCloud), dot-joined; the typed form's attribute
 // names follow from them (snakeCase). This table is the command's own: it does not import
 // the provider. TestEveryFieldHasALabel fails when the provider's document tree
-// (internal/provider/document.go) or the API reference has a field this table lacks.
+// (internal/document/document.go) or the API reference has a field this table lacks.
 
 type fieldKind int
 

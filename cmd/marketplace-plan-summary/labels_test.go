@@ -12,7 +12,7 @@ import (
 	"testing"
 )
 
-// The provider's document tree (internal/provider/document.go), read as source: this
+// The provider's document tree (internal/document/document.go), read as source: this
 // command does not import the provider. Every field of the tree must have a label here, of
 // the same kind (a code exactly where the tree checks UPPER_SNAKE_CASE codes), and every
 // label must name a field of the tree.
@@ -25,7 +25,7 @@ func TestEveryFieldHasALabel(t *testing.T) {
 		f := fieldByPath[path]
 		switch {
 		case f == nil:
-			t.Errorf("%s (a field of internal/provider/document.go) has no label in fields.go", path)
+			t.Errorf("%s (a field of internal/document/document.go) has no label in fields.go", path)
 		case f.kind != kind:
 			t.Errorf("%s is of kind %d in document.go, %d in fields.go", path, kind, f.kind)
 		}
@@ -44,7 +44,7 @@ func TestEveryFieldHasALabel(t *testing.T) {
 func providerTree(t *testing.T) map[string]fieldKind {
 	t.Helper()
 	fset := token.NewFileSet()
-	file, err := parser.ParseFile(fset, "../../internal/provider/document.go", nil, 0)
+	file, err := parser.ParseFile(fset, "../../internal/document/document.go", nil, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
