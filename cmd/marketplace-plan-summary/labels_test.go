@@ -40,7 +40,7 @@ func TestEveryFieldHasALabel(t *testing.T) {
 	}
 }
 
-// providerTree reads commonCloudDoc's calls (object, str, flag, strSet) from document.go.
+// providerTree reads CommonCloud's calls (object, str, flag, strSet) from document.go.
 func providerTree(t *testing.T) map[string]fieldKind {
 	t.Helper()
 	fset := token.NewFileSet()
@@ -50,13 +50,13 @@ func providerTree(t *testing.T) map[string]fieldKind {
 	}
 	var root ast.Expr
 	ast.Inspect(file, func(n ast.Node) bool {
-		if vs, ok := n.(*ast.ValueSpec); ok && len(vs.Names) == 1 && vs.Names[0].Name == "commonCloudDoc" {
+		if vs, ok := n.(*ast.ValueSpec); ok && len(vs.Names) == 1 && vs.Names[0].Name == "CommonCloud" {
 			root = vs.Values[0]
 		}
 		return root == nil
 	})
 	if root == nil {
-		t.Fatal("commonCloudDoc not found in document.go")
+		t.Fatal("CommonCloud not found in document.go")
 	}
 	out := map[string]fieldKind{}
 	var walk func(parent string, e ast.Expr, top bool)
