@@ -124,6 +124,10 @@ type Mock struct {
 	closed   chan struct{}
 	isClosed bool
 
+	// Reads to be paired, and the pairs made (pairs.go).
+	pairings         map[string]*pairing
+	paired, unpaired int
+
 	// A token bucket, when a rate limit is set.
 	limit      RateLimit
 	tokens     float64
@@ -297,6 +301,7 @@ func (m *Mock) ResetRequests() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.requests = nil
+	m.pairings, m.paired, m.unpaired = nil, 0, 0
 }
 
 // InjectFault adds a fault to route; faults of one route apply in the order added.
@@ -415,6 +420,10 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 
+	if !m.pairRead(r.Context(), route, productID) {
+		rec.status = 499 // held for its pair, and its client gave up: nothing happens
+		return
+	}
 	fault := m.takeFault(route, productID)
 	if fault != nil && fault.Late > 0 {
 		timer := time.NewTimer(fault.Late)

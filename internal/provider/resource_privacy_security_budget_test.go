@@ -1,12 +1,34 @@
 package provider
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/marketplace-trust/terraform-provider-marketplace/internal/mockmarketplace"
 )
+
+// checkBudget checks a step's calls (checkCalls) and the round trips they took: reads that
+// went out together (mockmarketplace's PairReads) count once.
+func checkBudget(mock *mockmarketplace.Server, want map[mockmarketplace.Route]int, roundTrips int) func(*terraform.State) error {
+	checkCallsOf := checkCalls(mock, want) // resets the requests when it is done
+	return func(s *terraform.State) error {
+		got, err := mock.RoundTrips()
+		requests := mock.Requests()
+		if err := checkCallsOf(s); err != nil {
+			return err
+		}
+		if err != nil {
+			return err
+		}
+		if got != roundTrips {
+			return fmt.Errorf("%d round trips, want %d: %v", got, roundTrips, requests)
+		}
+		return nil
+	}
+}
 
 // calls is a complete expectation: every route not named must have had no call.
 func calls(getDraft, getLive, put, publish, del int) map[mockmarketplace.Route]int {
@@ -36,59 +58,64 @@ func TestAccResourceCallBudget(t *testing.T) {
 		}),
 		Steps: []resource.TestStep{
 			{
-				PreConfig: mock.ResetRequests, // each step counts its own calls only
+				// Each step counts its own calls only. The create's plans each read the draft and
+				// the live version together: a pair, one round trip.
+				PreConfig: func() { mock.ResetRequests(); mock.PairReads(testProductID, 0, createReads) },
 				// Create: nothing to refresh yet; the reads of the current document, PUT, GET.
 				Config: smallConfig(false, "30_DAYS"),
-				Check:  checkCalls(mock, calls(createReads+1, createReads, 1, 0, 0)),
+				Check:  checkBudget(mock, calls(createReads+1, createReads, 1, 0, 0), createReads+2),
 			},
 			{
 				PreConfig:    mock.ResetRequests,
 				RefreshState: true,
-				Check:        checkCalls(mock, calls(1, 0, 0, 0, 0)),
+				Check:        checkBudget(mock, calls(1, 0, 0, 0, 0), 1),
 			},
 			{
 				PreConfig: mock.ResetRequests,
 				// Change: the refresh, the check read, PUT and GET.
 				Config: smallConfig(false, "90_DAYS"),
-				Check:  checkCalls(mock, calls(3, 0, 1, 0, 0)),
+				Check:  checkBudget(mock, calls(3, 0, 1, 0, 0), 4),
 			},
 			{
 				PreConfig: mock.ResetRequests,
 				// Publish an unchanged document: the refresh, the check read, publish, GET live.
 				Config: smallConfig(true, "90_DAYS"),
-				Check:  checkCalls(mock, calls(2, 1, 0, 1, 0)),
+				Check:  checkBudget(mock, calls(2, 1, 0, 1, 0), 4),
 			},
 			{
 				PreConfig:    mock.ResetRequests,
 				RefreshState: true,
-				Check:        checkCalls(mock, calls(0, 1, 0, 0, 0)),
+				Check:        checkBudget(mock, calls(0, 1, 0, 0, 0), 1),
 			},
 			{
 				PreConfig: mock.ResetRequests,
 				// Change, published: the refresh (live); the plan reads the draft (none), and
-				// so does the plan before the apply, which is the check of the draft; with no
-				// draft the check reads live too (the PUT starts from it); PUT, publish, GET.
+				// so does the plan before the apply, which is the check of the draft; the
+				// check then reads the live version the PUT starts from (the plan's came from
+				// the refresh): each read waits for the one before, 7 round trips.
 				Config: smallConfig(true, "7_DAYS"),
-				Check:  checkCalls(mock, calls(2, 3, 1, 1, 0)),
+				Check:  checkBudget(mock, calls(2, 3, 1, 1, 0), 7),
 			},
 			{
 				PreConfig: mock.ResetRequests,
 				// Publish off: the refresh (live, as publish was on), and no call at all.
 				Config: smallConfig(false, "7_DAYS"),
-				Check:  checkCalls(mock, calls(0, 1, 0, 0, 0)),
+				Check:  checkBudget(mock, calls(0, 1, 0, 0, 0), 1),
 			},
 			{
 				PreConfig: mock.ResetRequests,
 				// publish off and no draft: the one case of two GETs.
 				RefreshState: true,
-				Check:        checkCalls(mock, calls(1, 1, 0, 0, 0)),
+				Check:        checkBudget(mock, calls(1, 1, 0, 0, 0), 2),
 			},
 			{
-				PreConfig: mock.ResetRequests,
-				// A change with no draft: the refresh (draft, then live), the check (draft,
-				// then live), PUT, GET; the destroy then has a draft to delete.
+				// The refresh reads the live version only when the draft is gone (one at a
+				// time); the check reads both together (a pair).
+				PreConfig: func() { mock.ResetRequests(); mock.PairReads(testProductID, 1, 1) },
+				// A change with no draft: the refresh (draft, then live), the check (draft and
+				// live at once), PUT, GET; the destroy then has a draft to delete.
 				Config: smallConfig(false, "1_DAYS"),
-				Check:  checkCalls(mock, calls(3, 2, 1, 0, 0)),
+				Check:  checkBudget(mock, calls(3, 2, 1, 0, 0), 5),
 			},
 		},
 	})
