@@ -102,49 +102,16 @@ func (a *privacySecurityPublishAction) ModifyPlan(ctx context.Context, req actio
 				"between the write and the publish.", productID))
 		return
 	}
-	draft, err := a.client.Get(ctx, productID, marketplace.Draft)
-	if marketplace.IsNotFound(err) {
-		draft, err = nil, nil
-	}
+	// The draft and the live version it is compared with, read at once (one round trip).
+	snap, err := newSnapshots(a.client).read(ctx, productID, asIs, nil, marketplace.Draft, marketplace.Live)
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "reading the draft of "+productID+" to plan its publish", err)
+		addAPIError(&resp.Diagnostics, "reading the draft and the live version of "+productID+" to plan its publish", err)
 		return
 	}
-	if draft == nil {
-		// An error even unpinned: an invoke after this plan would otherwise publish a draft
-		// that nobody reviewed, written in between.
-		why := "there is nothing to publish"
-		if !m.DraftDigest.IsNull() {
-			why = "the draft " + m.DraftDigest.ValueString() + " that this action is pinned to was published or discarded " +
-				"since it was read"
-		}
-		resp.Diagnostics.AddError("No draft to publish",
-			fmt.Sprintf("Product %s has no draft: %s. Nothing will be published. Write the draft first (the resource's "+
-				"apply), and plan the publish again.", productID, why))
+	draft := snap.doc(marketplace.Draft)
+	found, ok := checkPlannedDraft(productID, draft, m.DraftDigest, &resp.Diagnostics)
+	if !ok {
 		return
-	}
-	found := documentDigest(draft.CommonCloud)
-	if !m.DraftDigest.IsNull() && found != m.DraftDigest.ValueString() {
-		resp.Diagnostics.AddAttributeError(path.Root("draft_digest"), "The draft is not the one reviewed",
-			fmt.Sprintf("Product %s: the draft was last changed%s and is %s, not the draft this action is pinned to (%s). "+
-				"Nothing will be published. Review the draft as it is now (terraform plan) and plan again.",
-				productID, changedBy(draft), found, m.DraftDigest.ValueString()))
-		return
-	}
-
-	live, err := a.client.Get(ctx, productID, marketplace.Live)
-	if err != nil && !marketplace.IsNotFound(err) {
-		addAPIError(&resp.Diagnostics, "reading the live version of "+productID+" to plan its publish", err)
-		return
-	}
-	changes := "There is no live version yet: publishing makes this draft the first one."
-	if live != nil {
-		if paths := document.ChangedPaths(live.CommonCloud, draft.CommonCloud); len(paths) > 0 {
-			changes = fmt.Sprintf("Against the live version, %d field(s) change: %s.", len(paths),
-				document.DescribeChanges(live.CommonCloud, draft.CommonCloud))
-		} else {
-			changes = "It holds exactly the live version: publishing changes no field."
-		}
 	}
 	pin := fmt.Sprintf("The invoke reads the draft again and publishes it only if its digest is still %s.", found)
 	if m.DraftDigest.IsNull() {
@@ -154,7 +121,45 @@ func (a *privacySecurityPublishAction) ModifyPlan(ctx context.Context, req actio
 	}
 	resp.Diagnostics.AddWarning("Publishing a draft",
 		fmt.Sprintf("Product %s: this action publishes the draft %s (last changed%s). %s %s",
-			productID, found, changedBy(draft), changes, pin))
+			productID, found, changedBy(draft), publishChanges(snap.doc(marketplace.Live), draft), pin))
+}
+
+// checkPlannedDraft fails the plan of a publish when there is no draft (even unpinned: an
+// invoke after this plan would otherwise publish a draft that nobody reviewed, written in
+// between) or when the draft is not the one pinned; otherwise it returns the draft's digest.
+func checkPlannedDraft(productID string, draft *marketplace.Version, pinned types.String, diags *diag.Diagnostics) (string, bool) {
+	if draft == nil {
+		why := "there is nothing to publish"
+		if !pinned.IsNull() {
+			why = "the draft " + pinned.ValueString() + " that this action is pinned to was published or discarded " +
+				"since it was read"
+		}
+		diags.AddError("No draft to publish",
+			fmt.Sprintf("Product %s has no draft: %s. Nothing will be published. Write the draft first (the resource's "+
+				"apply), and plan the publish again.", productID, why))
+		return "", false
+	}
+	found := documentDigest(draft.CommonCloud)
+	if !pinned.IsNull() && found != pinned.ValueString() {
+		diags.AddAttributeError(path.Root("draft_digest"), "The draft is not the one reviewed",
+			fmt.Sprintf("Product %s: the draft was last changed%s and is %s, not the draft this action is pinned to (%s). "+
+				"Nothing will be published. Review the draft as it is now (terraform plan) and plan again.",
+				productID, changedBy(draft), found, pinned.ValueString()))
+		return "", false
+	}
+	return found, true
+}
+
+// publishChanges says what publishing draft changes against the live version.
+func publishChanges(live, draft *marketplace.Version) string {
+	if live == nil {
+		return "There is no live version yet: publishing makes this draft the first one."
+	}
+	if paths := document.ChangedPaths(live.CommonCloud, draft.CommonCloud); len(paths) > 0 {
+		return fmt.Sprintf("Against the live version, %d field(s) change: %s.", len(paths),
+			document.DescribeChanges(live.CommonCloud, draft.CommonCloud))
+	}
+	return "It holds exactly the live version: publishing changes no field."
 }
 
 // Invoke reads the draft, checks it against draft_digest, and publishes it.

@@ -214,6 +214,10 @@ func TestPublishActionPlan(t *testing.T) {
 			if tc.draft != nil {
 				mock.SetDraft(testProductID, tc.draft)
 			}
+			reads := tc.digest != "unknown"
+			if reads {
+				mock.PairReads(testProductID, 0, 1) // the draft and the live version, read at once
+			}
 			diags := planAction(t, publishAction(t, mock), tc.digest)
 			text := diagText(diags)
 			if diags.HasError() != tc.error || !regexp.MustCompile(`(?s)`+tc.want).MatchString(text) {
@@ -221,6 +225,9 @@ func TestPublishActionPlan(t *testing.T) {
 			}
 			if mock.Count(mockmarketplace.RoutePublish)+mock.Count(mockmarketplace.RoutePut) != 0 {
 				t.Errorf("a plan wrote: %v", mock.Requests())
+			}
+			if roundTrips, err := mock.RoundTrips(); reads && (err != nil || roundTrips != 1) {
+				t.Errorf("the plan took %d round trip(s) (%v), want 1: %v", roundTrips, err, mock.Requests())
 			}
 		})
 	}

@@ -109,36 +109,41 @@ func (l *privacySecurityListResource) List(ctx context.Context, req list.ListReq
 		developerID = id
 	}
 	includePrivate := cfg.IncludePrivate.IsNull() || cfg.IncludePrivate.ValueBool()
-
 	stream.Results = func(push func(list.ListResult) bool) {
-		pushed := int64(0)
-		seen := map[string]bool{}
-		cursor := ""
-		for {
-			page, err := l.client.ListApps(ctx, developerID, cursor, listPageSize, includePrivate)
-			if err != nil {
-				var d diag.Diagnostics
-				addAPIError(&d, "listing the apps of developer space "+document.QuoteCut(developerID), err)
-				push(list.ListResult{Diagnostics: d})
-				return
-			}
-			for _, app := range page.Apps {
-				if app.ProductID == "" || seen[app.ProductID] {
-					continue // an app listed twice (pages that moved under us) is one result
-				}
-				seen[app.ProductID] = true
-				if !push(l.result(ctx, req, app)) {
-					return
-				}
-				if pushed++; req.Limit > 0 && pushed >= req.Limit {
-					return
-				}
-			}
-			if page.Next == "" || page.Next == cursor {
-				return
-			}
-			cursor = page.Next
+		l.stream(ctx, req, developerID, includePrivate, push)
+	}
+}
+
+// stream pushes the apps of developerID, page by page, each once, until the last page, the
+// request's limit, or the CLI stops asking.
+func (l *privacySecurityListResource) stream(ctx context.Context, req list.ListRequest, developerID string, includePrivate bool, push func(list.ListResult) bool) {
+	pushed := int64(0)
+	seen := map[string]bool{}
+	cursor := ""
+	for {
+		page, err := l.client.ListApps(ctx, developerID, cursor, listPageSize, includePrivate)
+		if err != nil {
+			var d diag.Diagnostics
+			addAPIError(&d, "listing the apps of developer space "+document.QuoteCut(developerID), err)
+			push(list.ListResult{Diagnostics: d})
+			return
 		}
+		for _, app := range page.Apps {
+			if app.ProductID == "" || seen[app.ProductID] {
+				continue // an app listed twice (pages that moved under us) is one result
+			}
+			seen[app.ProductID] = true
+			if !push(l.result(ctx, req, app)) {
+				return
+			}
+			if pushed++; req.Limit > 0 && pushed >= req.Limit {
+				return
+			}
+		}
+		if page.Next == "" || page.Next == cursor {
+			return
+		}
+		cursor = page.Next
 	}
 }
 
