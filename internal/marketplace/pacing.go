@@ -116,7 +116,9 @@ func (s *pacingStore) load(p *pacer) {
 	if st.NotBefore.After(now) {
 		p.notBefore = st.NotBefore
 	}
-	if st.Rate >= minRate && st.Ceiling >= st.Rate {
+	// The rate may have crept past the rate refused last (accepted answers raise it): it is
+	// still what was learnt.
+	if st.Rate >= minRate && st.Ceiling > 0 {
 		p.rate, p.ceiling = st.Rate, st.Ceiling
 		p.cutAt = now // the rate is what was learnt: no cut for the first 429s
 	}

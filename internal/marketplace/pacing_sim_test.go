@@ -144,7 +144,11 @@ func TestPacerKeptBetweenProcessesKeepsEachCommandNearTheLimit(t *testing.T) {
 		walks := []struct {
 			name string
 			n    int
-		}{{"plan", 60}, {"apply: plan walk", 60}, {"apply: apply walk", 180}, {"destroy: plan walk", 60}, {"destroy: apply walk", 60}}
+		}{
+			{"plan", 60}, {"apply: plan walk", 60}, {"apply: apply walk", 180},
+			{"apply from empty (6 calls an app)", 360}, {"plan after it", 60},
+			{"destroy: plan walk", 60}, {"destroy: apply walk", 60},
+		}
 		for i, w := range walks {
 			p := newPacer()
 			p.now = func() time.Time { return clock }

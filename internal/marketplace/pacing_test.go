@@ -158,6 +158,21 @@ func TestPacerStateIsKeptForTheNextProcess(t *testing.T) {
 	if late.rate != 0 {
 		t.Errorf("a record older than %v is used: rate %v", storeLifetime, late.rate)
 	}
+	// A rate that crept past the rate refused last (a long walk's accepted answers raise
+	// it) is kept too: the next process does not learn the limit anew from 429s.
+	now = now.Add(storeLifetime + time.Second)
+	long := &pacer{now: clock, store: newPacingStore(dir, "https://api.example.com", "a@example.com"), rate: 8.5, ceiling: 10}
+	for i := 0; i < 300; i++ {
+		now = now.Add(100 * time.Millisecond)
+		long.observe(http.StatusOK, http.Header{})
+	}
+	now = now.Add(time.Second)
+	long.observe(http.StatusOK, http.Header{})
+	after := &pacer{now: clock, store: newPacingStore(dir, "https://api.example.com", "a@example.com")}
+	after.store.load(after)
+	if long.rate <= long.ceiling || after.rate != long.rate || after.ceiling != long.ceiling {
+		t.Errorf("a rate past the one refused last (%v > %v) is not kept: the next process starts at %v, %v", long.rate, long.ceiling, after.rate, after.ceiling)
+	}
 	// No folder: nothing kept, nothing fails.
 	none := newPacingStore("", "https://api.example.com", "a@example.com")
 	none.load(late)
