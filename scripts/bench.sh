@@ -13,7 +13,7 @@
 #    trips allow at the CLI's parallelism: ceil(N / parallelism) x round trips x latency + floor.
 # 3. Rate-limit rows (BENCH_RATE_LIMIT=0 skips): 60 resources against an emulator that accepts
 #    2, then 10, requests a second (BENCH_RATES; burst 5), on BENCH_RATE_CLI (default tofu).
-#    Each command should stay within 1.3x of (requests needed / rate).
+#    Each command should stay within 1.2x of (requests needed / rate).
 # 4. The Go benchmarks of the hot paths (BENCH_GO=0 skips).
 #
 # BENCH_CLIS chooses the CLIs (default "tofu terraform terraform-current": OpenTofu 1.12.6,
