@@ -60,9 +60,21 @@ func TestReadsInTurnAreNotAPair(t *testing.T) {
 	t.Parallel()
 	s := startWithProduct(t)
 	s.PairReads(productID, 0, 1)
-	ctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond) // the client giving up, not a measure
+	// The client gives up once the mock serves its read (held for its pair), not after a
+	// delay: on a loaded machine a deadline could end before the read ever arrived.
+	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	if err := readVersion(ctx, s, "draft"); err == nil {
+	answered := make(chan error, 1)
+	go func() { answered <- readVersion(ctx, s, "draft") }()
+	for s.InFlight() == 0 {
+		select {
+		case err := <-answered:
+			t.Fatalf("a read to be paired was answered alone (%v)", err)
+		case <-time.After(5 * time.Millisecond): // polling; the test's own deadline bounds it
+		}
+	}
+	cancel()
+	if err := <-answered; err == nil {
 		t.Fatal("a read to be paired was answered alone")
 	}
 	if !s.WaitIdle(10 * time.Second) {
