@@ -36,6 +36,7 @@ func NewPrivacySecurityPublishAction() action.Action { return &privacySecurityPu
 
 type privacySecurityPublishAction struct {
 	client *marketplace.Client
+	snaps  *snapshots // the provider instance's reader of apps (snapshot.go)
 }
 
 type privacySecurityPublishModel struct {
@@ -75,7 +76,7 @@ func (a *privacySecurityPublishAction) Schema(_ context.Context, _ action.Schema
 
 func (a *privacySecurityPublishAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
 	if data := providerDataFrom(req.ProviderData, &resp.Diagnostics); data != nil {
-		a.client = data.client
+		a.client, a.snaps = data.client, data.snaps
 	}
 }
 
@@ -103,13 +104,13 @@ func (a *privacySecurityPublishAction) ModifyPlan(ctx context.Context, req actio
 		return
 	}
 	// The draft and the live version it is compared with, read at once (one round trip).
-	snap, err := newSnapshots(a.client).read(ctx, productID, asIs, nil, marketplace.Draft, marketplace.Live)
+	snap, err := a.snaps.read(ctx, productID, asIs, nil, marketplace.Draft, marketplace.Live)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "reading the draft and the live version of "+productID+" to plan its publish", err)
 		return
 	}
 	draft := snap.doc(marketplace.Draft)
-	found, ok := checkPlannedDraft(productID, draft, m.DraftDigest, &resp.Diagnostics)
+	found, ok := checkDraft(productID, draft, m.DraftDigest, atPlan, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -124,27 +125,44 @@ func (a *privacySecurityPublishAction) ModifyPlan(ctx context.Context, req actio
 			productID, found, changedBy(draft), publishChanges(snap.doc(marketplace.Live), draft), pin))
 }
 
-// checkPlannedDraft fails the plan of a publish when there is no draft (even unpinned: an
-// invoke after this plan would otherwise publish a draft that nobody reviewed, written in
+// draftCheck is when checkDraft runs, and what its messages tell the user to do then.
+type draftCheck struct {
+	noDraft      string // why there is no draft when the action is not pinned
+	noDraftNext  string // what happens and what to do when there is no draft
+	mismatchNext string // the same when the draft is not the one pinned
+}
+
+var (
+	atPlan = draftCheck{
+		noDraft:      "there is nothing to publish",
+		noDraftNext:  "Nothing will be published. Write the draft first (the resource's apply), and plan the publish again.",
+		mismatchNext: ". Nothing will be published. Review the draft as it is now (terraform plan) and plan again.",
+	}
+	atInvoke = draftCheck{
+		noDraft:      "the app has none (draft_digest is null: the action is not pinned to a draft)",
+		noDraftNext:  "Nothing was published. Refresh (terraform plan) to see the app as it is, and plan again.",
+		mismatchNext: ": it changed after the plan. Nothing was published; plan again, and review the draft as it is now.",
+	}
+)
+
+// checkDraft refuses a publish when there is no draft (at plan time even unpinned: an
+// invoke after the plan would otherwise publish a draft that nobody reviewed, written in
 // between) or when the draft is not the one pinned; otherwise it returns the draft's digest.
-func checkPlannedDraft(productID string, draft *marketplace.Version, pinned types.String, diags *diag.Diagnostics) (string, bool) {
+func checkDraft(productID string, draft *marketplace.Version, pinned types.String, when draftCheck, diags *diag.Diagnostics) (string, bool) {
 	if draft == nil {
-		why := "there is nothing to publish"
+		why := when.noDraft
 		if !pinned.IsNull() {
 			why = "the draft " + pinned.ValueString() + " that this action is pinned to was published or discarded " +
 				"since it was read"
 		}
-		diags.AddError("No draft to publish",
-			fmt.Sprintf("Product %s has no draft: %s. Nothing will be published. Write the draft first (the resource's "+
-				"apply), and plan the publish again.", productID, why))
+		diags.AddError("No draft to publish", fmt.Sprintf("Product %s has no draft: %s. %s", productID, why, when.noDraftNext))
 		return "", false
 	}
 	found := documentDigest(draft.CommonCloud)
 	if !pinned.IsNull() && found != pinned.ValueString() {
 		diags.AddAttributeError(path.Root("draft_digest"), "The draft is not the one reviewed",
-			fmt.Sprintf("Product %s: the draft was last changed%s and is %s, not the draft this action is pinned to (%s). "+
-				"Nothing will be published. Review the draft as it is now (terraform plan) and plan again.",
-				productID, changedBy(draft), found, pinned.ValueString()))
+			fmt.Sprintf("Product %s: the draft was last changed%s and is %s, not the draft this action is pinned to (%s)%s",
+				productID, changedBy(draft), found, pinned.ValueString(), when.mismatchNext))
 		return "", false
 	}
 	return found, true
@@ -187,26 +205,14 @@ func (a *privacySecurityPublishAction) Invoke(ctx context.Context, req action.In
 	progress("reading the draft of %s", productID)
 	draft, err := a.client.Get(ctx, productID, marketplace.Draft)
 	if marketplace.IsNotFound(err) {
-		what := "the app has none (draft_digest is null: the action is not pinned to a draft)"
-		if !m.DraftDigest.IsNull() {
-			what = "the draft " + m.DraftDigest.ValueString() + " that this action is pinned to was published or discarded " +
-				"since it was read"
-		}
-		resp.Diagnostics.AddError("No draft to publish",
-			fmt.Sprintf("Product %s has no draft: %s. Nothing was published. Refresh (terraform plan) to see the app as it "+
-				"is, and plan again.", productID, what))
-		return
+		draft, err = nil, nil
 	}
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "reading the draft of "+productID+" before publishing it", err)
 		return
 	}
-	found := documentDigest(draft.CommonCloud)
-	if !m.DraftDigest.IsNull() && found != m.DraftDigest.ValueString() {
-		resp.Diagnostics.AddAttributeError(path.Root("draft_digest"), "The draft is not the one reviewed",
-			fmt.Sprintf("Product %s: the draft was last changed%s and is %s, not the draft this action is pinned to (%s): "+
-				"it changed after the plan. Nothing was published; plan again, and review the draft as it is now.",
-				productID, changedBy(draft), found, m.DraftDigest.ValueString()))
+	found, ok := checkDraft(productID, draft, m.DraftDigest, atInvoke, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 

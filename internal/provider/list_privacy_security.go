@@ -36,6 +36,7 @@ func NewPrivacySecurityListResource() list.ListResource { return &privacySecurit
 
 type privacySecurityListResource struct {
 	client *marketplace.Client
+	reader *privacySecurityResource // reads each app as the resource's import does
 }
 
 type privacySecurityListModel struct {
@@ -83,6 +84,7 @@ func (l *privacySecurityListResource) ListResourceConfigValidators(context.Conte
 func (l *privacySecurityListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	if data := providerDataFrom(req.ProviderData, &resp.Diagnostics); data != nil {
 		l.client = data.client
+		l.reader = &privacySecurityResource{client: data.client, snaps: data.snaps, data: data}
 	}
 }
 
@@ -170,8 +172,7 @@ func (l *privacySecurityListResource) result(ctx context.Context, req list.ListR
 	if result.Diagnostics.Append(result.Resource.Get(ctx, &m)...); result.Diagnostics.HasError() {
 		return result
 	}
-	r := &privacySecurityResource{client: l.client, snaps: newSnapshots(l.client)}
-	state, d := r.readDraftElseLive(ctx, &m)
+	state, d := l.reader.readDraftElseLive(ctx, &m)
 	if d.HasError() {
 		return list.ListResult{Diagnostics: d} // an error result: Terraform reports it
 	}
