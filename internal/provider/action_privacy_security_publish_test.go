@@ -185,6 +185,7 @@ func TestPublishActionPlan(t *testing.T) {
 		name   string
 		draft  []byte
 		digest any
+		noLive bool   // an app never published: a draft only
 		want   string // regexp over the diagnostics
 		error  bool
 	}{
@@ -199,6 +200,10 @@ func TestPublishActionPlan(t *testing.T) {
 			want: `draft_digest is not set, so the invoke publishes whatever draft the app has then, even one changed after this plan; ` +
 				`set draft_digest = "` + regexp.QuoteMeta(smallDigest("90_DAYS")) + `"`,
 		},
+		{
+			name: "draft only", draft: colleagueDraft("90_DAYS"), digest: smallDigest("90_DAYS"), noLive: true,
+			want: `Warning: Publishing a draft: .*There is no live version yet: publishing makes this draft the first one\. The invoke reads`,
+		},
 		{name: "written by the same apply", digest: "unknown", want: `Publishing the draft this apply writes.*pinned to the draft that apply writes`},
 		{
 			name: "another draft", draft: colleagueDraft("90_DAYS"), digest: smallDigest("30_DAYS"), error: true,
@@ -210,7 +215,9 @@ func TestPublishActionPlan(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			mock := startMock(t)
-			mock.SetLive(testProductID, smallBody("7_DAYS"))
+			if !tc.noLive {
+				mock.SetLive(testProductID, smallBody("7_DAYS"))
+			}
 			if tc.draft != nil {
 				mock.SetDraft(testProductID, tc.draft)
 			}
