@@ -2,6 +2,8 @@ package document
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -72,4 +74,12 @@ func Marshal(doc map[string]any) ([]byte, error) {
 		return nil, err
 	}
 	return bytes.TrimSpace(buf.Bytes()), nil
+}
+
+// Digest is a digest of a document's content that ignores what carries no meaning: key
+// order, and the order of arrays (the API answers them in any order). "sha256:" and 12 hex
+// digits: what the resource's draft_digest and basis show, and the publish action pins.
+func Digest(doc map[string]any) string {
+	sum := sha256.Sum256([]byte(CanonicalJSON(doc)))
+	return "sha256:" + hex.EncodeToString(sum[:6])
 }

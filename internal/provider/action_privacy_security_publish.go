@@ -2,11 +2,12 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
-	"time"
 
 	"github.com/marketplace-trust/terraform-provider-marketplace/internal/document"
+	"github.com/marketplace-trust/terraform-provider-marketplace/internal/review"
 
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/action/schema"
@@ -81,14 +82,17 @@ func (a *privacySecurityPublishAction) Configure(_ context.Context, req action.C
 }
 
 // ModifyPlan names the draft the invoke will publish: who changed it last, when, its
-// digest, and the fields where it differs from the live version; it fails the plan when the
-// pinned draft is already gone or another one.
+// digest, and the fields where it differs from the live version. It asks the one rule
+// (review.Check) of the pin, and fails the plan when the pinned draft is neither there, nor
+// live already, nor written by a resource of this same apply.
 func (a *privacySecurityPublishAction) ModifyPlan(ctx context.Context, req action.ModifyPlanRequest, resp *action.ModifyPlanResponse) {
 	var m privacySecurityPublishModel
 	if resp.Diagnostics.Append(req.Config.Get(ctx, &m)...); resp.Diagnostics.HasError() {
 		return
 	}
-	if a.client == nil || !known(m.ProductID) || m.ProductID.IsNull() {
+	// Values given by -var are unknown when the configuration is validated: check them here,
+	// before any request.
+	if !checkActionConfig(ctx, m, &resp.Diagnostics) || a.client == nil || !known(m.ProductID) {
 		return // not configured yet (validate), or the app is not known until the apply
 	}
 	productID := m.ProductID.ValueString()
@@ -96,8 +100,8 @@ func (a *privacySecurityPublishAction) ModifyPlan(ctx context.Context, req actio
 		return
 	}
 	if m.DraftDigest.IsUnknown() {
-		// The resource writes the draft in this same apply: its digest is known then.
-		resp.Diagnostics.AddWarning("Publishing the draft this apply writes",
+		// The resource writes the draft in this same apply, over a document it could not read.
+		resp.Diagnostics.AddWarning("Publishing the draft this apply writes: "+productID,
 			fmt.Sprintf("Product %s: draft_digest is not known until the apply, which writes the draft first. The action "+
 				"is pinned to the draft that apply writes: it publishes that draft, and nothing if anyone changes it "+
 				"between the write and the publish.", productID))
@@ -106,26 +110,74 @@ func (a *privacySecurityPublishAction) ModifyPlan(ctx context.Context, req actio
 	// The draft and the live version it is compared with, read at once (one round trip).
 	snap, err := a.snaps.read(ctx, productID, asIs, nil, marketplace.Draft, marketplace.Live)
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "reading the draft and the live version of "+productID+" to plan its publish", err)
+		addActionAPIError(&resp.Diagnostics, "reading the draft and the live version of "+productID+" to plan its publish", err)
 		return
 	}
-	draft := snap.doc(marketplace.Draft)
-	found, ok := checkDraft(productID, draft, m.DraftDigest, atPlan, &resp.Diagnostics)
-	if !ok {
-		return
+	v := judgePin(m.DraftDigest, snap)
+	pinned := m.DraftDigest.ValueString()
+	switch {
+	case v.publish && m.DraftDigest.IsNull():
+		resp.Diagnostics.AddWarning("Publishing a draft that is not pinned: "+productID,
+			fmt.Sprintf("Product %s: this action publishes the draft %s. %s draft_digest is not set, so the invoke publishes "+
+				"whatever draft the app has then, even one changed after this plan, and nothing checks that it is what your "+
+				"configuration wrote. To publish exactly this draft, or nothing, set draft_digest = \"%s\" (or the "+
+				"resource's draft_digest: marketplace_privacy_security.NAME.draft_digest).",
+				productID, snap.basis.Draft, publishChanges(snap.live, snap.draft), v.found))
+	case v.publish:
+		resp.Diagnostics.AddWarning("Publishing the draft of "+productID,
+			fmt.Sprintf("Product %s: this action publishes the draft %s. %s The invoke reads the draft again and publishes "+
+				"it only if its digest is still %s.", productID, snap.basis.Draft, publishChanges(snap.live, snap.draft), pinned))
+	case v.alreadyLive:
+		resp.Diagnostics.AddWarning("Nothing to publish: "+productID,
+			fmt.Sprintf("Product %s: the live version already holds the pinned draft %s%s. The invoke publishes nothing.",
+				productID, pinned, v.otherDraft()))
+	case v.pinned && a.snaps.plannedWrite(productID) == pinned:
+		resp.Diagnostics.AddWarning("Publishing the draft this apply writes: "+productID,
+			fmt.Sprintf("Product %s: the resource's apply in this run writes the draft %s, and this action then publishes "+
+				"it, pinned: it publishes nothing if the draft is another one by then (if the resource publishes it "+
+				"itself, publish = true, there is nothing left to publish).", productID, pinned))
+	default:
+		v.refuse(productID, atPlan, &resp.Diagnostics)
 	}
-	pin := fmt.Sprintf("The invoke reads the draft again and publishes it only if its digest is still %s.", found)
-	if m.DraftDigest.IsNull() {
-		pin = "draft_digest is not set, so the invoke publishes whatever draft the app has then, even one changed after " +
-			"this plan; set draft_digest = \"" + found + "\" (or the resource's draft_digest) to publish exactly this draft, " +
-			"or nothing."
-	}
-	resp.Diagnostics.AddWarning("Publishing a draft",
-		fmt.Sprintf("Product %s: this action publishes the draft %s (last changed%s). %s %s",
-			productID, found, changedBy(draft), publishChanges(snap.doc(marketplace.Live), draft), pin))
 }
 
-// draftCheck is when checkDraft runs, and what its messages tell the user to do then.
+// pinVerdict is what the one rule says of a publish pinned to a draft (or unpinned).
+type pinVerdict struct {
+	publish     bool            // the draft there is the one to publish
+	alreadyLive bool            // no such draft: the live version already holds the pinned one
+	found       string          // the digest of the draft there is ("" none)
+	change      *review.Change  // how the draft differs from the pin
+	draft       *review.Version // the draft there is, as read
+	pinned      bool
+}
+
+// judgePin asks review.Check whether the app, as snap read it, holds the pinned draft.
+func judgePin(digest types.String, snap snapshot) pinVerdict {
+	v := pinVerdict{draft: snap.basis.Draft, pinned: !digest.IsNull()}
+	if snap.basis.Draft.AtStake() {
+		v.found = snap.basis.Draft.Digest
+	}
+	if !v.pinned {
+		v.publish = v.found != ""
+		v.change = &review.Change{Version: "draft", Reviewed: review.None(), Now: snap.basis.Draft}
+		return v
+	}
+	pin := review.Pin(digest.ValueString())
+	v.change = pin.Check(review.Review{Draft: snap.basis.Draft})
+	v.publish = v.change == nil
+	v.alreadyLive = !v.publish && snap.basis.Live.AtStake() && snap.basis.Live.Digest == digest.ValueString()
+	return v
+}
+
+// otherDraft says, when there is a draft that is not the pinned one, that it stays.
+func (v pinVerdict) otherDraft() string {
+	if v.found == "" {
+		return ""
+	}
+	return fmt.Sprintf("; the app's draft %s is another one, and stays a draft", v.draft)
+}
+
+// draftCheck is when a refusal happens, and what its messages tell the user to do then.
 type draftCheck struct {
 	noDraft      string // why there is no draft when the action is not pinned
 	noDraftNext  string // what happens and what to do when there is no draft
@@ -145,27 +197,20 @@ var (
 	}
 )
 
-// checkDraft refuses a publish when there is no draft (at plan time even unpinned: an
-// invoke after the plan would otherwise publish a draft that nobody reviewed, written in
-// between) or when the draft is not the one pinned; otherwise it returns the draft's digest.
-func checkDraft(productID string, draft *marketplace.Version, pinned types.String, when draftCheck, diags *diag.Diagnostics) (string, bool) {
-	if draft == nil {
+// refuse is the error of a publish the rule refused: no draft, or another one than pinned.
+func (v pinVerdict) refuse(productID string, when draftCheck, diags *diag.Diagnostics) {
+	if v.found == "" {
 		why := when.noDraft
-		if !pinned.IsNull() {
-			why = "the draft " + pinned.ValueString() + " that this action is pinned to was published or discarded " +
-				"since it was read"
+		if v.pinned {
+			why = "the draft " + v.change.Reviewed.Digest + " that this action is pinned to was published or discarded " +
+				"since it was read, or was never written"
 		}
 		diags.AddError("No draft to publish", fmt.Sprintf("Product %s has no draft: %s. %s", productID, why, when.noDraftNext))
-		return "", false
+		return
 	}
-	found := documentDigest(draft.CommonCloud)
-	if !pinned.IsNull() && found != pinned.ValueString() {
-		diags.AddAttributeError(path.Root("draft_digest"), "The draft is not the one reviewed",
-			fmt.Sprintf("Product %s: the draft was last changed%s and is %s, not the draft this action is pinned to (%s)%s",
-				productID, changedBy(draft), found, pinned.ValueString(), when.mismatchNext))
-		return "", false
-	}
-	return found, true
+	diags.AddAttributeError(path.Root("draft_digest"), "The draft is not the one reviewed",
+		fmt.Sprintf("Product %s: the draft was last changed%s and is %s, not the draft this action is pinned to (%s)%s",
+			productID, v.draft.Changed(), v.found, v.change.Reviewed.Digest, when.mismatchNext))
 }
 
 // publishChanges says what publishing draft changes against the live version.
@@ -180,7 +225,7 @@ func publishChanges(live, draft *marketplace.Version) string {
 	return "It holds exactly the live version: publishing changes no field."
 }
 
-// Invoke reads the draft, checks it against draft_digest, and publishes it.
+// Invoke reads the app, asks the rule of the pin, and publishes the draft when it holds.
 func (a *privacySecurityPublishAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
 	var m privacySecurityPublishModel
 	if resp.Diagnostics.Append(req.Config.Get(ctx, &m)...); resp.Diagnostics.HasError() {
@@ -195,6 +240,9 @@ func (a *privacySecurityPublishAction) Invoke(ctx context.Context, req action.In
 		resp.Diagnostics.AddError("Provider not configured", "The marketplace provider was not configured before the action was invoked.")
 		return
 	}
+	if !checkActionConfig(ctx, m, &resp.Diagnostics) {
+		return
+	}
 	productID := m.ProductID.ValueString()
 	if !a.requireCredentials(&resp.Diagnostics, productID) {
 		return
@@ -203,41 +251,66 @@ func (a *privacySecurityPublishAction) Invoke(ctx context.Context, req action.In
 	defer cancel()
 
 	progress("reading the draft of %s", productID)
-	draft, err := a.client.Get(ctx, productID, marketplace.Draft)
-	if marketplace.IsNotFound(err) {
-		draft, err = nil, nil
-	}
+	snap, err := a.snaps.read(ctx, productID, asIs, nil, marketplace.Draft, marketplace.Live)
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "reading the draft of "+productID+" before publishing it", err)
+		addActionAPIError(&resp.Diagnostics, "reading the draft of "+productID+" before publishing it", err)
 		return
 	}
-	found, ok := checkDraft(productID, draft, m.DraftDigest, atInvoke, &resp.Diagnostics)
-	if !ok {
+	v := judgePin(m.DraftDigest, snap)
+	if v.alreadyLive {
+		progress("nothing to publish for %s: the live version already holds draft %s%s", productID, m.DraftDigest.ValueString(), v.otherDraft())
 		return
 	}
+	if !v.publish {
+		v.refuse(productID, atInvoke, &resp.Diagnostics)
+		return
+	}
+	a.publish(ctx, productID, v, snap.draft, progress, &resp.Diagnostics)
+}
 
-	progress("publishing %s (draft %s, last changed%s)", productID, found, changedBy(draft))
-	err = a.client.Publish(ctx, productID)
+// publish publishes the draft found (v.found), which the rule allowed.
+func (a *privacySecurityPublishAction) publish(ctx context.Context, productID string, v pinVerdict, draft *marketplace.Version, progress func(string, ...any), diags *diag.Diagnostics) {
+	found := v.found
+	progress("publishing %s (draft %s, last changed%s)", productID, found, v.draft.Changed())
+	err := a.client.Publish(ctx, productID)
 	if marketplace.IsConflict(err) {
 		// The draft read a moment ago is gone: our own publish whose answer was lost (the
 		// client's retry then finds no draft), or someone else's publish or discard.
 		live, liveErr := a.client.Get(ctx, productID, marketplace.Live)
-		if liveErr == nil && documentDigest(live.CommonCloud) == found {
+		if liveErr == nil && document.Digest(live.CommonCloud) == found {
 			tflog.Warn(ctx, "publish answered 409; the live version holds the draft", map[string]any{"product_id": productID})
 			progress("published %s (the live version holds draft %s)", productID, found)
 			return
 		}
-		resp.Diagnostics.AddError("The draft was published or discarded meanwhile",
+		diags.AddError("The draft was published or discarded meanwhile",
 			fmt.Sprintf("Product %s: the Marketplace answered that there is no draft to publish (409), although the draft "+
 				"%s was there a moment before: someone published or discarded it in between, and the live version does "+
 				"not hold it. This action published nothing. Refresh (terraform plan) to see the app as it is.", productID, found))
 		return
 	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "publishing the draft of "+productID, err)
+		addActionAPIError(diags, "publishing the draft of "+productID, err)
 		return
 	}
 	progress("published %s (draft %s)", productID, found)
+}
+
+// checkActionConfig runs the attribute checks on values known only now (given by -var).
+func checkActionConfig(ctx context.Context, m privacySecurityPublishModel, diags *diag.Diagnostics) bool {
+	var found diag.Diagnostics
+	if known(m.ProductID) {
+		resp := &validator.StringResponse{}
+		document.UUIDString("product_id", "The product ID of a Marketplace app").ValidateString(ctx,
+			validator.StringRequest{Path: path.Root("product_id"), ConfigValue: m.ProductID}, resp)
+		found.Append(resp.Diagnostics...)
+	}
+	if known(m.DraftDigest) {
+		resp := &validator.StringResponse{}
+		draftDigestValidator{}.ValidateString(ctx, validator.StringRequest{Path: path.Root("draft_digest"), ConfigValue: m.DraftDigest}, resp)
+		found.Append(resp.Diagnostics...)
+	}
+	diags.Append(found...)
+	return !found.HasError()
 }
 
 // requireCredentials fails a plan or an invoke without credentials: reading a draft and
@@ -250,21 +323,6 @@ func (a *privacySecurityPublishAction) requireCredentials(diags *diag.Diagnostic
 		fmt.Sprintf("Publishing the draft of product %s needs an authenticated account (reading the draft does too), and "+
 			"no credentials are set. Set %s and %s (or email and api_token in the provider block).", productID, EnvEmail, EnvAPIToken))
 	return false
-}
-
-// changedBy is " by WHO at WHEN" for a version, as far as its properties tell.
-func changedBy(doc *marketplace.Version) string {
-	if doc == nil || doc.Properties == nil {
-		return ""
-	}
-	out := ""
-	if doc.Properties.UpdatedBy != "" {
-		out += " by " + doc.Properties.UpdatedBy
-	}
-	if doc.Properties.UpdatedAt != 0 {
-		out += " at " + time.UnixMilli(doc.Properties.UpdatedAt).UTC().Format(time.RFC3339)
-	}
-	return out
 }
 
 var draftDigestPattern = regexp.MustCompile(`^sha256:[0-9a-f]{12}$`)
@@ -289,4 +347,18 @@ func (draftDigestValidator) ValidateString(_ context.Context, req validator.Stri
 			fmt.Sprintf("%s is not a draft digest: give the resource's draft_digest (marketplace_privacy_security.NAME.draft_digest), "+
 				"or the digest a plan of this action shows, such as sha256:1a2b3c4d5e6f.", document.QuoteCut(s)))
 	}
+}
+
+// addActionAPIError is addAPIError for the action, which has no state to forget: a product
+// that does not exist is said without the resource's advice.
+func addActionAPIError(diags *diag.Diagnostics, action string, err error) {
+	var apiErr *marketplace.APIError
+	if marketplace.IsProductNotFound(err) && errors.As(err, &apiErr) {
+		diags.AddError("Marketplace API error",
+			fmt.Sprintf("Error %s: %s\n\nThe Marketplace says that the product does not exist (%s), or is not visible to "+
+				"this account: check the action's product_id, that the account belongs to the app's vendor, and base_url "+
+				"(the request went to %s). Nothing was published.", action, err, apiErr.Code, apiErr.URL))
+		return
+	}
+	addAPIError(diags, action, err)
 }

@@ -1,6 +1,8 @@
 package provider
 
 import (
+	"github.com/marketplace-trust/terraform-provider-marketplace/internal/document"
+
 	"context"
 	"encoding/json"
 	"fmt"
@@ -31,7 +33,7 @@ func colleagueDraft(retention string) []byte {
 }
 
 // smallDigest is the draft digest of smallDoc(retention).
-func smallDigest(retention string) string { return documentDigest(smallDoc(retention)) }
+func smallDigest(retention string) string { return document.Digest(smallDoc(retention)) }
 
 // publishAction is the action configured against mock.
 func publishAction(t *testing.T, mock *mockmarketplaceServer) *privacySecurityPublishAction {
@@ -111,6 +113,11 @@ func TestPublishActionInvoke(t *testing.T) {
 		},
 		{name: "no draft, pinned", digest: smallDigest("30_DAYS"), wantErr: `No draft to publish.*the draft sha256:\w+ that this action is pinned to was published or discarded.*Nothing was published`},
 		{name: "no draft, unpinned", wantErr: `No draft to publish.*the app has none \(draft_digest is null.*Nothing was published`},
+		// The pinned draft is live already (the resource published it, or a trigger ran twice):
+		// nothing to do, and no error.
+		{name: "pinned draft already live", digest: smallDigest("7_DAYS")},
+		{name: "pinned draft already live, another draft", draft: colleagueDraft("90_DAYS"), digest: smallDigest("7_DAYS")},
+		{name: "a digest given by -var is checked before any request", digest: "sha256:nothex", wantErr: `Invalid draft_digest`},
 		{
 			name: "published by someone else meanwhile", draft: colleagueDraft("30_DAYS"), digest: smallDigest("30_DAYS"),
 			fault:   &mockmarketplace.Fault{Status: 409, Body: `{"code":"NO_DRAFT","message":"no draft"}`},
@@ -191,18 +198,18 @@ func TestPublishActionPlan(t *testing.T) {
 	}{
 		{
 			name: "pinned", draft: colleagueDraft("90_DAYS"), digest: smallDigest("90_DAYS"),
-			want: `Warning: Publishing a draft: Product \S+: this action publishes the draft ` + regexp.QuoteMeta(smallDigest("90_DAYS")) +
+			want: `Warning: Publishing the draft of \S+: Product \S+: this action publishes the draft ` + regexp.QuoteMeta(smallDigest("90_DAYS")) +
 				` \(last changed by colleague@example.com at 2027-01-01T10:00:00Z\)\. Against the live version, 1 field\(s\) change: ` +
 				`logDetails.logRetention \("7_DAYS" -> "90_DAYS"\)\. The invoke reads the draft again and publishes it only if its digest is still`,
 		},
 		{
 			name: "unpinned", draft: colleagueDraft("90_DAYS"),
-			want: `draft_digest is not set, so the invoke publishes whatever draft the app has then, even one changed after this plan; ` +
-				`set draft_digest = "` + regexp.QuoteMeta(smallDigest("90_DAYS")) + `"`,
+			want: `Publishing a draft that is not pinned: .*draft_digest is not set, so the invoke publishes whatever draft the app has then, even one changed after this plan, ` +
+				`and nothing checks that it is what your configuration wrote\. To publish exactly this draft, or nothing, set draft_digest = "` + regexp.QuoteMeta(smallDigest("90_DAYS")) + `"`,
 		},
 		{
 			name: "draft only", draft: colleagueDraft("90_DAYS"), digest: smallDigest("90_DAYS"), noLive: true,
-			want: `Warning: Publishing a draft: .*There is no live version yet: publishing makes this draft the first one\. The invoke reads`,
+			want: `Warning: Publishing the draft of \S+: .*There is no live version yet: publishing makes this draft the first one\. The invoke reads`,
 		},
 		{name: "written by the same apply", digest: "unknown", want: `Publishing the draft this apply writes.*pinned to the draft that apply writes`},
 		{
@@ -210,6 +217,11 @@ func TestPublishActionPlan(t *testing.T) {
 			want: `Error: The draft is not the one reviewed: .*last changed by colleague@example.com at 2027-01-01T10:00:00Z and is ` + regexp.QuoteMeta(smallDigest("90_DAYS")),
 		},
 		{name: "pinned, no draft", digest: smallDigest("30_DAYS"), error: true, want: `Error: No draft to publish: .*published or discarded since it was read`},
+		{name: "pinned, already live", digest: smallDigest("7_DAYS"), want: `Warning: Nothing to publish: \S+: Product \S+: the live version already holds the pinned draft sha256:\w+\. The invoke publishes nothing\.`},
+		{
+			name: "pinned, already live, another draft", draft: colleagueDraft("90_DAYS"), digest: smallDigest("7_DAYS"),
+			want: `Nothing to publish: .*already holds the pinned draft sha256:\w+; the app's draft ` + regexp.QuoteMeta(smallDigest("90_DAYS")) + ` \(last changed by colleague@example.com.*is another one, and stays a draft`,
+		},
 		{name: "unpinned, no draft", error: true, want: `Error: No draft to publish: .*there is nothing to publish\. Nothing will be published`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -312,4 +324,36 @@ func TestAccActionPublishTriggeredByTheResource(t *testing.T) {
 			},
 		},
 	})
+}
+
+// Values known only at plan time (-var) get the attribute checks there, before any request.
+func TestPublishActionPlanChecksValuesFromVariables(t *testing.T) {
+	t.Parallel()
+	mock := startMock(t)
+	mock.SetDraft(testProductID, colleagueDraft("90_DAYS"))
+	diags := planAction(t, publishAction(t, mock), "sha256:"+strings.Repeat("x", 200))
+	if text := diagText(diags); !diags.HasError() || !strings.Contains(text, "Invalid draft_digest") || !strings.Contains(text, "(207 characters)") {
+		t.Errorf("diagnostics:\n%s", text)
+	}
+	if n := len(mock.Requests()); n != 0 {
+		t.Errorf("%d request(s) sent for an invalid digest", n)
+	}
+}
+
+// A resource's plan in the same provider instance that writes the pinned draft (a trigger's
+// plan) makes the action's plan valid, although the draft is not there yet.
+func TestPublishActionPlanOfADraftThisApplyWrites(t *testing.T) {
+	t.Parallel()
+	mock := startMock(t)
+	mock.SetLive(testProductID, smallBody("7_DAYS"))
+	a := publishAction(t, mock)
+	if diags := planAction(t, a, smallDigest("30_DAYS")); !diags.HasError() {
+		t.Fatalf("a pin of a draft nobody writes was accepted:\n%s", diagText(diags))
+	}
+	a.snaps.planWrite(testProductID, smallDigest("30_DAYS"))
+	diags := planAction(t, a, smallDigest("30_DAYS"))
+	if text := diagText(diags); diags.HasError() || !strings.Contains(text, "Publishing the draft this apply writes: "+testProductID) ||
+		!strings.Contains(text, "writes the draft "+smallDigest("30_DAYS")) {
+		t.Errorf("diagnostics:\n%s", text)
+	}
 }

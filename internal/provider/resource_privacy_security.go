@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/marketplace-trust/terraform-provider-marketplace/internal/document"
+	"github.com/marketplace-trust/terraform-provider-marketplace/internal/review"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
@@ -207,16 +208,6 @@ func documentChanged(plan, state documentForms) (changed, known bool) {
 	return !document.SameJSON(planJSON, stateJSON), true
 }
 
-// unmanagedRecord is the private record of the fields of doc that m's configuration does
-// not manage; nil when doc is nil.
-func unmanagedRecord(doc *marketplace.Version, m *privacySecurityResourceModel) []byte {
-	if doc == nil {
-		return nil
-	}
-	kept, _ := document.SplitUnmanaged(doc.CommonCloud, m.shape())
-	return encodeUnmanaged(kept)
-}
-
 // shape is what m's document attributes manage.
 func (m *privacySecurityResourceModel) shape() document.Shape {
 	if m.CommonCloudJSON.IsNull() || m.CommonCloudJSON.IsUnknown() {
@@ -271,10 +262,7 @@ func stateFrom(prior *privacySecurityResourceModel, state marketplace.VersionSta
 	var d diag.Diagnostics
 	out.Properties, d = propertiesFromAPI(doc.Properties)
 	diags.Append(d...)
-	out.DraftDigest = types.StringNull()
-	if state == marketplace.Draft {
-		out.DraftDigest = types.StringValue(documentDigest(doc.CommonCloud))
-	}
+	out.DraftDigest = types.StringValue(document.Digest(doc.CommonCloud))
 	if !prior.CommonCloudJSON.IsNull() && !prior.CommonCloudJSON.IsUnknown() {
 		out.CommonCloudJSON, d = commonCloudJSONFromAPI(doc.CommonCloud, prior.CommonCloudJSON.ValueString())
 		diags.Append(d...)
@@ -346,10 +334,10 @@ func (r *privacySecurityResource) Read(ctx context.Context, req resource.ReadReq
 		return
 	}
 	r.setState(ctx, newState, &resp.State, nil, &resp.Diagnostics)
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateUnmanaged, unmanagedRecord(doc, &state))...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateDocument, documentRecord(doc))...)
 	// What this refresh saw is the basis of the plan made from it (snapshot.go); what an
 	// earlier plan recorded for its own apply is no longer anyone's.
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateBasis, read.record())...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateBasis, []byte(read.Encode()))...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateDestroyBasis, nil)...)
 
 	// Onboarding: say what generated configuration cannot hold, and which of the document's
@@ -392,18 +380,18 @@ func (r *privacySecurityResource) setState(ctx context.Context, m *privacySecuri
 // published). A state that publishes but holds a draft (its publish failed) reads the
 // draft first: the next apply then publishes it without writing it again. It returns nil,
 // without error, when neither exists, and what it read.
-func (r *privacySecurityResource) readBack(ctx context.Context, m *privacySecurityResourceModel) (*privacySecurityResourceModel, *marketplace.Version, basis, diag.Diagnostics) {
+func (r *privacySecurityResource) readBack(ctx context.Context, m *privacySecurityResourceModel) (*privacySecurityResourceModel, *marketplace.Version, review.Review, diag.Diagnostics) {
 	order := []marketplace.VersionState{marketplace.Draft, marketplace.Live}
 	if m.Publish.ValueBool() && m.VersionState.ValueString() != string(marketplace.Draft) {
 		order = []marketplace.VersionState{marketplace.Live, marketplace.Draft}
 	}
-	read := basis{ProductID: m.ProductID.ValueString()}
+	read := review.Review{Product: m.ProductID.ValueString()}
 	for _, version := range order {
 		newState, doc, diags := r.readInto(ctx, m, version)
 		if diags.HasError() {
 			return nil, nil, read, diags
 		}
-		read = read.with(version, doc)
+		read = withVersion(read, version, doc)
 		if newState != nil {
 			return newState, doc, read, diags
 		}

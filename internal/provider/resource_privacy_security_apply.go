@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/marketplace-trust/terraform-provider-marketplace/internal/document"
+	"github.com/marketplace-trust/terraform-provider-marketplace/internal/review"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -49,7 +50,7 @@ type writeResult struct {
 	outcome outcome
 	state   *privacySecurityResourceModel // the state to save; nil: keep the prior one (nothingSent)
 	doc     *marketplace.Version          // the version read last, for the private records
-	read    basis                         // what was read last, for the private records
+	read    review.Review                 // what was read last, for the private records
 }
 
 func (r *privacySecurityResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -86,7 +87,7 @@ func (r *privacySecurityResource) Update(ctx context.Context, req resource.Updat
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	res, diags := r.write(ctx, &plan, &state, keptRecord(ctx, req.Private))
+	res, diags := r.write(ctx, &plan, &state, keptRecord(ctx, req.Private, &state))
 	tflog.Debug(ctx, "update ended", map[string]any{"product_id": plan.ProductID.ValueString(), "outcome": res.outcome.String()})
 	resp.Diagnostics.Append(diags...)
 	newState := res.state
@@ -108,11 +109,12 @@ type privateSetter interface {
 // configuration does not manage, and the basis a later plan (-refresh=false too) starts from.
 func (r *privacySecurityResource) recordRead(ctx context.Context, private privateSetter, res writeResult, m *privacySecurityResourceModel) {
 	if res.doc != nil {
-		private.SetKey(ctx, privateUnmanaged, unmanagedRecord(res.doc, m))
+		private.SetKey(ctx, privateDocument, documentRecord(res.doc))
+		private.SetKey(ctx, privateUnmanaged, nil)
 	}
-	if !res.read.empty() {
-		res.read.ProductID = m.ProductID.ValueString()
-		private.SetKey(ctx, privateBasis, res.read.record())
+	if !res.read.Empty() {
+		res.read.Product = m.ProductID.ValueString()
+		private.SetKey(ctx, privateBasis, []byte(res.read.Encode()))
 	}
 	private.SetKey(ctx, privateDestroyBasis, nil)
 }
@@ -178,7 +180,7 @@ func (r *privacySecurityResource) afterFailedPublish(ctx context.Context, plan *
 		tflog.Warn(ctx, "could not read the draft after a failed publish; keeping the prior state", map[string]any{"product_id": plan.ProductID.ValueString()})
 		return writeResult{outcome: nothingSent}, diags
 	}
-	return writeResult{outcome: draftOnly, state: draft, doc: doc, read: basis{}.with(marketplace.Draft, doc)}, diags
+	return writeResult{outcome: draftOnly, state: draft, doc: doc, read: withVersion(review.Review{}, marketplace.Draft, doc)}, diags
 }
 
 // readBackAfterWrite reads back the version the state describes: the written case, or
@@ -216,12 +218,12 @@ func (r *privacySecurityResource) readBackAfterWrite(ctx context.Context, plan *
 func (r *privacySecurityResource) checkBasis(ctx context.Context, plan, state *privacySecurityResourceModel, in planIntent) (*marketplace.Version, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	productID := plan.ProductID.ValueString()
-	planned := parseBasis(plan.Basis.ValueString())
+	planned, decodeErr := review.Decode(plan.Basis.ValueString())
 	var writes writeOver
 	if in.putting {
 		writes = plan.bodyOver(state)
 	}
-	if plan.Basis.IsNull() || plan.Basis.IsUnknown() || planned.empty() {
+	if plan.Basis.IsNull() || plan.Basis.IsUnknown() || decodeErr != nil || planned.Empty() {
 		// A plan made before this provider version recorded its basis: read the current
 		// document, as such versions did, and check nothing.
 		snap, err := r.snaps.current(ctx, productID, forCheck, writes)
@@ -232,10 +234,8 @@ func (r *privacySecurityResource) checkBasis(ctx context.Context, plan, state *p
 		return current, diags
 	}
 	var named []marketplace.VersionState
-	for _, v := range []marketplace.VersionState{marketplace.Draft, marketplace.Live} {
-		if planned.version(v) != nil {
-			named = append(named, v)
-		}
+	for _, v := range planned.Names() {
+		named = append(named, marketplace.VersionState(v))
 	}
 	// What the plan saw of the live version decides whether a draft is settled.
 	snap, err := r.snaps.read(ctx, productID, forCheck, nil, named...)
@@ -243,40 +243,33 @@ func (r *privacySecurityResource) checkBasis(ctx context.Context, plan, state *p
 		addAPIError(&diags, "reading the versions of "+productID+" to check them before writing", err)
 		return nil, diags
 	}
-	seenLive := basis{Live: planned.Live}
-	var current *marketplace.Version
-	for _, version := range named {
-		doc := snap.doc(version)
-		now := seenOf(doc)
-		if version == marketplace.Draft {
-			now = seenLive.judgeDraft(doc, writes)
-		}
-		if want := planned.version(version); !now.matches(want) {
-			addBasisChanged(&diags, productID, string(version), want.String(), now, doc, plan, state)
-			return nil, diags
-		}
-		if doc != nil && current == nil {
-			current = doc
-			if now.atStake() {
-				break // the draft is what the write changes; the live version does not matter then
-			}
-		}
+	now := review.Review{}
+	if planned.Live != nil {
+		now.Live = seenOf(snap.live)
 	}
+	if planned.Draft != nil {
+		now.Draft = judgeDraft(snap.draft, planned.Live, writes)
+	}
+	if change := planned.Check(now); change != nil {
+		addBasisChanged(&diags, productID, change, snap.doc(marketplace.VersionState(change.Version)), plan, state)
+		return nil, diags
+	}
+	current, _ := snap.current()
 	return current, diags
 }
 
 // addBasisChanged is the error of a write whose basis changed: the app, who changed it and
 // when, the fields that differ, and to plan again.
-func addBasisChanged(diags *diag.Diagnostics, productID, version, planned string, now *seen, doc *marketplace.Version, plan, state *privacySecurityResourceModel) {
-	plannedSeen := &seen{Exists: planned != "none"}
+func addBasisChanged(diags *diag.Diagnostics, productID string, change *review.Change, doc *marketplace.Version, plan, state *privacySecurityResourceModel) {
+	version := change.Version
 	detail := fmt.Sprintf("Product %s changed on the Marketplace since this plan was made: ", productID)
 	switch {
-	case plannedSeen.Exists && !now.Exists:
-		detail += fmt.Sprintf("the %s the plan saw (%s) is gone: published or discarded since.", version, planned)
-	case !plannedSeen.Exists:
-		detail += fmt.Sprintf("a %s was written since the plan: %s.", version, now)
+	case change.Gone():
+		detail += fmt.Sprintf("the %s the plan saw (%s) is gone: published or discarded since.", version, change.Reviewed)
+	case !change.Reviewed.AtStake():
+		detail += fmt.Sprintf("a %s was written since the plan: %s.", version, change.Now)
 	default:
-		detail += fmt.Sprintf("its %s was changed since the plan: now %s; the plan saw %s.", version, now, planned)
+		detail += fmt.Sprintf("its %s was changed since the plan: now %s; the plan saw %s.", version, change.Now, change.Reviewed)
 	}
 	if doc != nil {
 		// What differs: from the document the plan saw when the state describes that version
@@ -390,10 +383,12 @@ func (r *privacySecurityResource) Delete(ctx context.Context, req resource.Delet
 		addAPIError(&resp.Diagnostics, "reading the draft of "+productID+" to check it before deleting", err)
 		return
 	}
-	// The rule checkBasis applies: by content, a draft holding the live version counting as
-	// none. A draft gone since the plan (published or discarded meanwhile) loses nothing.
-	if now := (basis{Live: planned.Live}).judgeDraft(draft, nil); draft != nil && !now.matches(planned.Draft) {
-		addBasisChanged(&resp.Diagnostics, productID, string(marketplace.Draft), planned.Draft.String(), now, draft, &state, &state)
+	// The one rule (review.Check), on the draft: by content, a draft holding the live
+	// version counting as none. A draft gone since the plan (published or discarded
+	// meanwhile) loses nothing.
+	now := review.Review{Draft: judgeDraft(draft, planned.Live, nil)}
+	if change := (review.Review{Draft: planned.Draft}).Check(now); draft != nil && change != nil {
+		addBasisChanged(&resp.Diagnostics, productID, change, draft, &state, &state)
 		return
 	}
 	if draft == nil {

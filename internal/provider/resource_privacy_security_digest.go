@@ -2,23 +2,17 @@ package provider
 
 import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/marketplace-trust/terraform-provider-marketplace/internal/marketplace"
 )
 
-// plannedDraftDigest is the planned draft_digest: the digest of the draft the state will
-// describe after the apply. A write puts the configured document merged with the fields it
-// keeps, which only the apply reads, so its digest is unknown until then; a publish leaves
-// no draft (null); otherwise the draft, if any, is the one the state describes.
+// plannedDraftDigest is the planned draft_digest before planBasis reads the app: the digest
+// of the document the state will describe after the apply, whichever version that is. A
+// write puts the configured document merged with the fields it keeps: plannedWrite works it
+// out from what the plan reads (unknown until then); a publish without a write publishes the
+// draft the state describes, which keeps its digest; so does an apply that sends nothing.
+// A state written before draft_digest described live versions holds null: unknown then.
 func plannedDraftDigest(in planIntent, state *privacySecurityResourceModel) types.String {
-	switch {
-	case in.versionState.IsUnknown():
+	if state == nil || in.putting || state.DraftDigest.IsNull() {
 		return types.StringUnknown()
-	case in.versionState.ValueString() == string(marketplace.Live):
-		return types.StringNull()
-	case state == nil || in.putting:
-		return types.StringUnknown()
-	default:
-		return state.DraftDigest
 	}
+	return state.DraftDigest
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/marketplace-trust/terraform-provider-marketplace/internal/document"
+	"github.com/marketplace-trust/terraform-provider-marketplace/internal/review"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -75,19 +76,29 @@ func (r *privacySecurityResource) ModifyPlan(ctx context.Context, req resource.M
 	if !ok {
 		return
 	}
-	in := intentOf(plan, state, keptRecord(ctx, req.Private))
+	var kept map[string]any
+	if state != nil {
+		kept = keptRecord(ctx, req.Private, state)
+	}
+	in := intentOf(plan, state, kept)
 	if !r.planIsAllowed(plan, state, in, &resp.Diagnostics) {
 		return
 	}
 	planned := plannedComputed(plan, state, in)
 	if r.needsBasis(plan, state, in) {
-		b, ok := r.planBasis(ctx, planned, state, in, req, resp)
+		b, base, ok := r.planBasis(ctx, planned, state, in, req, resp)
 		if !ok {
 			return
 		}
 		planned.Basis = types.StringUnknown() // the create half of a replacement plans it
-		if !b.empty() {
-			planned.Basis = types.StringValue(b.String())
+		if !b.Empty() {
+			planned.Basis = types.StringValue(b.Encode())
+		}
+		if in.putting {
+			planned.DraftDigest = plannedWrite(planned, state, base)
+			if known(planned.DraftDigest) {
+				r.snaps.planWrite(planned.ProductID.ValueString(), planned.DraftDigest.ValueString())
+			}
 		}
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, planned)...)
@@ -207,19 +218,6 @@ func withoutEmptyStrings(doc map[string]any) map[string]any {
 	return out
 }
 
-// keptRecord is the private record of the fields the state's configuration does not manage.
-func keptRecord(ctx context.Context, private privateGetter) map[string]any {
-	recorded, _ := private.GetKey(ctx, privateUnmanaged)
-	if recorded == nil {
-		return nil
-	}
-	kept, err := document.DecodeObject(string(recorded))
-	if err != nil {
-		return nil
-	}
-	return kept
-}
-
 // publishPending reports whether a state publishes and yet describes the draft (its
 // publish failed): the plan publishes it although no attribute changed.
 func publishPending(ctx context.Context, state tfsdk.State) bool {
@@ -232,20 +230,20 @@ func publishPending(ctx context.Context, state tfsdk.State) bool {
 // planBasis works out what the apply will check before it writes (snapshot.go), reading what
 // the refresh did not, and announces what the write overwrites and keeps. false: the plan
 // failed (a read failed).
-func (r *privacySecurityResource) planBasis(ctx context.Context, plan, state *privacySecurityResourceModel, in planIntent, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) (basis, bool) {
+func (r *privacySecurityResource) planBasis(ctx context.Context, plan, state *privacySecurityResourceModel, in planIntent, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) (review.Review, startingPoint, bool) {
 	productID := plan.ProductID.ValueString()
 	if state != nil && state.ProductID.ValueString() != productID {
 		// A new product ID replaces the resource: this plan is the only one whose warnings
 		// the CLI shows, so it tells what the create half will write over.
-		if _, ok := r.announceCreate(ctx, plan, &resp.Diagnostics); !ok {
-			return basis{}, false
+		if _, _, ok := r.announceCreate(ctx, plan, &resp.Diagnostics); !ok {
+			return review.Review{}, startingPoint{}, false
 		}
 		// The create half's plan gets this private state (Terraform hands it on): the
 		// destroy half's check travels in it.
 		if _, ok := r.recordDestroyBasis(ctx, state.ProductID.ValueString(), req.Private, resp); !ok {
-			return basis{}, false
+			return review.Review{}, startingPoint{}, false
 		}
-		return basis{}, true // the create half of the replacement plans the basis itself
+		return review.Review{}, startingPoint{}, true // the create half of the replacement plans the basis itself
 	}
 	if state == nil {
 		return r.planCreateBasis(ctx, plan, req, resp)
@@ -253,6 +251,9 @@ func (r *privacySecurityResource) planBasis(ctx context.Context, plan, state *pr
 
 	record, _ := req.Private.GetKey(ctx, privateBasis)
 	b := readRecord(record)
+	b.Product = ""
+	base := startingPoint{doc: recordedDocument(ctx, req.Private)}
+	base.known = base.doc != nil
 	// The version a write changes is the draft: the plan must have seen it. A refresh of a
 	// published resource read the live version only; -refresh=false read nothing.
 	var pending *marketplace.Version // a draft the state does not describe, read now
@@ -260,31 +261,90 @@ func (r *privacySecurityResource) planBasis(ctx context.Context, plan, state *pr
 		doc, err := r.snaps.version(ctx, productID, marketplace.Draft, forPlan)
 		if err != nil {
 			addAPIError(&resp.Diagnostics, "reading the draft of "+productID+" to plan this change", err)
-			return basis{}, false
+			return review.Review{}, startingPoint{}, false
 		}
 		var writes writeOver
 		if in.putting {
 			writes = plan.bodyOver(state)
 		}
-		b = b.withDraft(doc, writes)
-		if b.Draft.atStake() {
+		b.Draft = judgeDraft(doc, b.Live, writes)
+		if b.Draft.AtStake() {
 			r.announceOverwrittenDraft(plan, doc, in, &resp.Diagnostics)
 		}
-		pending = doc
+		if doc != nil {
+			pending, base = doc, startingPoint{doc: doc.CommonCloud, known: true}
+		}
 	}
-	if !b.Draft.Exists && b.Live == nil {
+	// A publish of the pending draft without a write: what it changes on the listing is said.
+	publishOnly := in.publishing && !in.putting && state.VersionState.ValueString() != string(marketplace.Live)
+	var live *marketplace.Version // the live version, read now
+	if !b.Draft.Exists && b.Live == nil || publishOnly {
 		// No draft: the PUT starts one from the live version, whose unmanaged fields it keeps.
 		doc, err := r.snaps.version(ctx, productID, marketplace.Live, forPlan)
 		if err != nil {
 			addAPIError(&resp.Diagnostics, "reading the live version of "+productID+" to plan this change", err)
-			return basis{}, false
+			return review.Review{}, startingPoint{}, false
 		}
-		b = b.with(marketplace.Live, doc)
+		if b.Live == nil {
+			b.Live = seenOf(doc)
+		}
+		live = doc
+		if !b.Draft.Exists {
+			base = startingPoint{known: true}
+			if doc != nil {
+				base.doc = doc.CommonCloud
+			}
+		}
 	}
 	if in.putting && in.docKnown {
 		announceWrite(ctx, plan, state, pending, in, req.Private, &resp.Diagnostics)
 	}
-	return b, true
+	if publishOnly && b.Draft.Exists {
+		announcePublish(plan, b.Draft, base, live, &resp.Diagnostics)
+	}
+	return b, base, true
+}
+
+// startingPoint is the document the apply's write starts from (the app's draft, else its
+// live version), as the plan knows it: nil doc when the app has none; known false when the
+// plan cannot tell (a state recorded before this provider version kept it).
+type startingPoint struct {
+	doc   map[string]any
+	known bool
+}
+
+// plannedWrite is the planned draft_digest of a write: the digest of what it puts over base
+// (known at plan time: the apply checks, before writing, that the app still holds base).
+func plannedWrite(plan, state *privacySecurityResourceModel, base startingPoint) types.String {
+	if !base.known {
+		return types.StringUnknown()
+	}
+	body := plan.bodyOver(state)(base.doc)
+	if body == nil {
+		return types.StringUnknown()
+	}
+	return types.StringValue(document.Digest(body))
+}
+
+// announcePublish warns, in the plan of an apply that publishes a pending draft without
+// writing it (the configuration already holds it), that the listing changes, and how: the
+// attributes do not show it, since the state describes that draft already.
+func announcePublish(plan *privacySecurityResourceModel, draft *review.Version, base startingPoint, live *marketplace.Version, diags *diag.Diagnostics) {
+	productID := plan.ProductID.ValueString()
+	published := base.doc
+	what := "There is no live version yet: publishing makes this draft the first one."
+	if live != nil {
+		what = "It holds exactly the live version: no field of the listing changes."
+		if published != nil {
+			if paths := document.ChangedPaths(live.CommonCloud, published); len(paths) > 0 {
+				what = fmt.Sprintf("On the public listing, %d field(s) change: %s.", len(paths), document.DescribeChanges(live.CommonCloud, published))
+			}
+		}
+	}
+	diags.AddAttributeWarning(path.Root("publish"), "Publishing the draft of "+productID,
+		fmt.Sprintf("Product %s: this apply writes nothing and publishes the pending draft %s, making it the live "+
+			"version. %s The apply checks first that the draft is still this one, and publishes nothing if it is not.",
+			productID, draft, what))
 }
 
 // announceWrite names, in the plan of a change, what the write keeps and what it removes
@@ -308,7 +368,7 @@ func announceWrite(ctx context.Context, plan, state *privacySecurityResourceMode
 	// The record holds what the live version has that the configuration does not manage.
 	written := plan.bodyOver(state)(pending.CommonCloud)
 	var dropped []string
-	_, livePaths := document.SplitUnmanaged(keptRecord(ctx, private), plan.shape())
+	_, livePaths := document.SplitUnmanaged(keptRecord(ctx, private, state), plan.shape())
 	for _, p := range livePaths {
 		if written != nil && !hasPath(written, p) {
 			dropped = append(dropped, p)
@@ -333,10 +393,8 @@ func announceFormSwitch(ctx context.Context, plan, state *privacySecurityResourc
 	if d.HasError() {
 		return
 	}
-	if recorded, _ := private.GetKey(ctx, privateUnmanaged); recorded != nil {
-		if kept, err := document.DecodeObject(string(recorded)); err == nil {
-			held = document.MergeInto(kept, held)
-		}
+	if kept := keptRecord(ctx, private, state); kept != nil {
+		held = document.MergeInto(kept, held)
 	}
 	written := plan.bodyOver(state)(held)
 	if written == nil {
@@ -412,28 +470,41 @@ func hasPath(doc map[string]any, dotted string) bool {
 // version, and announces a create over an existing one. The plan of the new half of a
 // replacement (Terraform hands it the old half's private state) also records what the old
 // half's destroy will check.
-func (r *privacySecurityResource) planCreateBasis(ctx context.Context, plan *privacySecurityResourceModel, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) (basis, bool) {
+func (r *privacySecurityResource) planCreateBasis(ctx context.Context, plan *privacySecurityResourceModel, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) (review.Review, startingPoint, bool) {
 	record, _ := req.Private.GetKey(ctx, privateBasis)
-	if old := readRecord(record); old.ProductID != "" {
-		if _, ok := r.recordDestroyBasis(ctx, old.ProductID, req.Private, resp); !ok {
-			return basis{}, false
+	if old := readRecord(record); old.Product != "" {
+		if _, ok := r.recordDestroyBasis(ctx, old.Product, req.Private, resp); !ok {
+			return review.Review{}, startingPoint{}, false
 		}
 	}
 	return r.announceCreate(ctx, plan, &resp.Diagnostics)
 }
 
 // announceCreate reads the app's current document (draft, else live) and warns when the
-// create would write over one. It returns that document and the basis of the create.
-func (r *privacySecurityResource) announceCreate(ctx context.Context, plan *privacySecurityResourceModel, diags *diag.Diagnostics) (basis, bool) {
+// create would write over one. It returns the basis of the create and the document it
+// writes over.
+func (r *privacySecurityResource) announceCreate(ctx context.Context, plan *privacySecurityResourceModel, diags *diag.Diagnostics) (review.Review, startingPoint, bool) {
 	productID := plan.ProductID.ValueString()
 	snap, err := r.snaps.current(ctx, productID, forPlan, plan.bodyOver(nil))
 	current, version := snap.current()
 	b := snap.basis
+	b.Product = ""
 	if err != nil {
 		addAPIError(diags, "reading the current document of "+productID+" to plan its creation", err)
-		return basis{}, false
+		return review.Review{}, startingPoint{}, false
 	}
-	if b.Draft.atStake() {
+	base := startingPoint{known: true}
+	if current != nil {
+		base.doc = current.CommonCloud
+	}
+	b, ok := r.announceCreateOver(plan, b, current, version, diags)
+	return b, base, ok
+}
+
+// announceCreateOver warns when a create writes over current, the app's draft or live version.
+func (r *privacySecurityResource) announceCreateOver(plan *privacySecurityResourceModel, b review.Review, current *marketplace.Version, version marketplace.VersionState, diags *diag.Diagnostics) (review.Review, bool) {
+	productID := plan.ProductID.ValueString()
+	if b.Draft.AtStake() {
 		// Said in the planned basis too: the plan of the new half of a replacement (-replace)
 		// is the one whose warnings Terraform does not show.
 		b.Draft.Fate = "overwritten by this apply"
@@ -447,7 +518,7 @@ func (r *privacySecurityResource) announceCreate(ctx context.Context, plan *priv
 	}
 	shape := plan.shape()
 	defer announceKept(plan, current.CommonCloud, diags)
-	if version == marketplace.Draft && !b.Draft.atStake() {
+	if version == marketplace.Draft && !b.Draft.AtStake() {
 		if b.Live == nil || !b.Live.Exists {
 			return b, true // a draft holding exactly what this create writes: nothing changes
 		}
@@ -495,13 +566,9 @@ func (r *privacySecurityResource) announceOverwrittenDraft(plan *privacySecurity
 // because the configuration does not manage them (from the last read's record). A key that
 // the plan removes (the JSON form's three-way rule) is not among them.
 func announceKeptFromRecord(ctx context.Context, plan, state *privacySecurityResourceModel, private privateGetter, diags *diag.Diagnostics) {
-	recorded, _ := private.GetKey(ctx, privateUnmanaged)
-	if recorded == nil {
-		return // never read: the apply keeps whatever the document holds all the same
-	}
-	kept, err := document.DecodeObject(string(recorded))
-	if err != nil || len(kept) == 0 {
-		return
+	kept := keptRecord(ctx, private, state)
+	if len(kept) == 0 {
+		return // never read, or nothing kept: the apply keeps whatever the document holds all the same
 	}
 	announceKept(plan, document.DropRemovedKeys(kept, state.shape(), plan.shape()), diags)
 }
@@ -544,7 +611,7 @@ func (r *privacySecurityResource) planDestroy(ctx context.Context, req resource.
 	}
 	draft := "It has no draft, so nothing is deleted"
 	switch {
-	case b.Draft.atStake():
+	case b.Draft.AtStake():
 		draft = "Its draft (" + b.Draft.String() + ") is discarded"
 	case b.Draft != nil && b.Draft.Exists:
 		draft = "Its draft, which holds the live version as it is, is discarded (nothing is lost)"
@@ -562,9 +629,9 @@ func (r *privacySecurityResource) planDestroy(ctx context.Context, req resource.
 
 // recordDestroyBasis puts in the plan's private state what a destroy of productID's
 // draft will check: the draft as the refresh read it, or as read now.
-func (r *privacySecurityResource) recordDestroyBasis(ctx context.Context, productID string, private privateGetter, resp *resource.ModifyPlanResponse) (basis, bool) {
+func (r *privacySecurityResource) recordDestroyBasis(ctx context.Context, productID string, private privateGetter, resp *resource.ModifyPlanResponse) (review.Review, bool) {
 	if raw, _ := private.GetKey(ctx, privateDestroyBasis); raw != nil {
-		if b := readRecord(raw); !b.empty() {
+		if b := readRecord(raw); !b.Empty() {
 			return b, true
 		}
 	}
@@ -574,11 +641,12 @@ func (r *privacySecurityResource) recordDestroyBasis(ctx context.Context, produc
 		doc, err := r.snaps.version(ctx, productID, marketplace.Draft, forPlan)
 		if err != nil {
 			addAPIError(&resp.Diagnostics, "reading the draft of "+productID+" to plan its destroy", err)
-			return basis{}, false
+			return review.Review{}, false
 		}
-		b = b.withDraft(doc, nil)
+		b.Draft = judgeDraft(doc, b.Live, nil)
 	}
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateDestroyBasis, basis{Draft: b.Draft, Live: b.Live, ProductID: productID}.record())...)
+	b.Product = productID
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateDestroyBasis, []byte(b.Encode()))...)
 	return b, true
 }
 

@@ -2,265 +2,89 @@ package provider
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/marketplace-trust/terraform-provider-marketplace/internal/document"
+	"github.com/marketplace-trust/terraform-provider-marketplace/internal/review"
 
 	"github.com/marketplace-trust/terraform-provider-marketplace/internal/marketplace"
 )
 
-// The plan-to-apply handshake, in one place: how the provider reads an app (snapshots),
-// what a plan saw of it (its basis), the basis's one encoding (its text) and its one
-// comparison (seen.matches).
-//
-// The apply does what the reviewed plan showed, or nothing. Each plan records what it saw
-// of the app, its basis: for the draft and for the live version, whichever it read, whether
-// the version existed and, when it did, who changed it last, when, and a digest of its
-// content. Immediately before a PUT, a publish or a DELETE the apply reads the version it is
-// about to change; when that differs from the basis, nothing is sent for the app and the
-// apply fails, saying who changed it, when, which fields, and to plan again.
-//
-// Where the basis travels from the plan to the apply, always as its text (basis.String):
-//   - updates and publishes: the planned value of the basis attribute, which the plan shows;
-//     Terraform keeps it in a saved plan, and refuses an apply whose own last plan, made
-//     right before the apply, comes to another value ("Provider produced inconsistent final
-//     plan"), so it cannot be lost or replaced on the way;
-//   - creates: the same attribute (the framework gives a create no private state);
-//   - destroys: the destroy plan's private state, which Terraform hands to the delete.
-//
-// The refresh's reads are recorded in private state (privateBasis), so that a plan made
-// from them, with -refresh=false too, has the basis of what the state describes.
-//
-// The basis records what an apply would lose, not who touched the app last: versions are
-// compared by content (their digest), and a draft that puts nothing at stake counts as
-// none. A draft holds nothing at stake when its content is exactly the live version's
-// (discarding or overwriting it loses nothing the Marketplace does not keep) or exactly
-// what this apply writes: a request that timed out on our side and was carried out later
-// leaves such a draft, whoever wrote it. Any other draft is someone's work, and a change
-// to it refuses the apply.
+// How the provider reads an app (snapshots) and what a plan saw of it (a review.Review, its
+// basis). docs/handshake.md tells the whole plan-to-apply handshake: what is reviewed, where
+// it is kept, who checks it.
 
 const (
-	// privateUnmanaged holds the fields of the document read last that the configuration
-	// of that time did not manage, as a JSON object: absent when nothing was read yet
-	// (document.SplitUnmanaged; every PUT keeps them).
+	// privateDocument holds the document (commonCloud) read last, as JSON: what the fields a
+	// write keeps are taken from, and what the planned draft_digest is computed over.
+	privateDocument = "document"
+	// privateUnmanaged is the record of states written before privateDocument: the fields
+	// the configuration of that time did not manage. Read, never written.
 	privateUnmanaged = "unmanaged"
 	// privateImported marks a state just imported, until the read that follows.
 	privateImported = "imported"
-	// privateBasis holds the basis of the last read (refresh, import, apply): basis.record.
+	// privateBasis holds the review of the last read (refresh, import, apply), encoded.
 	privateBasis = "basis"
-	// privateDestroyBasis holds what a destroy plan saw, for the delete: basis.record.
+	// privateDestroyBasis holds what a destroy plan saw, for the delete, encoded.
 	privateDestroyBasis = "destroy_basis"
 )
 
-// seen is what a read found of one version: nil when the version was not read.
-type seen struct {
-	Exists bool
-	// Settled: the version exists and puts nothing at stake (a draft holding exactly the
-	// live version, or exactly what the write puts): it counts as none, and reads as none.
-	Settled bool
-	// Fate is what the planned apply does to the version, said in the plan when it is not
-	// plain from the change itself: a create (or a replacement) over someone's draft.
-	Fate      string
-	UpdatedAt int64 // epoch milliseconds
-	UpdatedBy string
-	Digest    string
-}
-
-// basis is what a plan saw of an app: each version it read.
-type basis struct {
-	Draft *seen
-	Live  *seen
-	// ProductID is the app read, in the private records (not shown).
-	ProductID string
-}
-
 // seenOf describes a version read: doc nil when it does not exist.
-func seenOf(doc *marketplace.Version) *seen {
+func seenOf(doc *marketplace.Version) *review.Version {
 	if doc == nil {
-		return &seen{}
+		return review.None()
 	}
-	s := &seen{Exists: true, Digest: documentDigest(doc.CommonCloud)}
+	v := &review.Version{Exists: true, Digest: document.Digest(doc.CommonCloud)}
 	if doc.Properties != nil {
-		s.UpdatedAt, s.UpdatedBy = doc.Properties.UpdatedAt, doc.Properties.UpdatedBy
+		v.UpdatedAt, v.UpdatedBy = doc.Properties.UpdatedAt, doc.Properties.UpdatedBy
 	}
-	return s
+	return v
 }
 
-// with is b with the version read recorded.
-func (b basis) with(version marketplace.VersionState, doc *marketplace.Version) basis {
+// withVersion is r with the version read recorded.
+func withVersion(r review.Review, version marketplace.VersionState, doc *marketplace.Version) review.Review {
 	if version == marketplace.Draft {
-		b.Draft = seenOf(doc)
+		r.Draft = seenOf(doc)
 	} else {
-		b.Live = seenOf(doc)
+		r.Live = seenOf(doc)
 	}
-	return b
+	return r
 }
 
 // writeOver is what a write would put when the draft it writes over holds base (nil for an
 // operation that writes no document: a publish, a destroy).
 type writeOver func(base map[string]any) map[string]any
 
-// withDraft records the draft read, settled (counting as none) when it puts nothing at
-// stake: its content is the live version's as this basis saw it, or what the write puts.
-func (b basis) withDraft(doc *marketplace.Version, writes writeOver) basis {
-	b.Draft = b.judgeDraft(doc, writes)
-	return b
-}
-
-// judgeDraft is seenOf for a draft, settled when it puts nothing at stake (withDraft).
-func (b basis) judgeDraft(doc *marketplace.Version, writes writeOver) *seen {
-	s := seenOf(doc)
-	if !s.Exists {
-		return s
+// judgeDraft is seenOf for a draft, settled (counting as none) when it puts nothing at
+// stake: its content is the live version's as live describes it, or what the write puts.
+func judgeDraft(doc *marketplace.Version, live *review.Version, writes writeOver) *review.Version {
+	v := seenOf(doc)
+	if !v.Exists {
+		return v
 	}
-	if b.Live != nil && b.Live.Exists && !b.Live.Settled && b.Live.Digest == s.Digest {
-		s.Settled = true
+	if live.AtStake() && live.Digest == v.Digest {
+		v.Settled = true
 	} else if writes != nil {
-		if body := writes(doc.CommonCloud); body != nil && documentDigest(body) == s.Digest {
-			s.Settled = true
+		if body := writes(doc.CommonCloud); body != nil && document.Digest(body) == v.Digest {
+			v.Settled = true
 		}
 	}
-	return s
+	return v
 }
 
-// atStake reports whether s is a version whose loss would lose someone's work.
-func (s *seen) atStake() bool { return s != nil && s.Exists && !s.Settled }
-
-// matches reports whether s, read now, is the version a plan saw (planned): by content, not
-// by who saved it or when; a version that puts nothing at stake is none.
-func (s *seen) matches(planned *seen) bool {
-	if !planned.atStake() {
-		return !s.atStake()
-	}
-	return s.Exists && s.Digest == planned.Digest
-}
-
-func (b basis) empty() bool { return b.Draft == nil && b.Live == nil }
-
-// version is what b saw of one version (nil: not read).
-func (b basis) version(v marketplace.VersionState) *seen {
-	if v == marketplace.Draft {
-		return b.Draft
-	}
-	return b.Live
-}
-
-// String is the basis as the plan shows it, and its one encoding (parseBasis reads it back), e.g.
-// "draft: 2026-12-01T10:00:00Z by alice@example.com, sha256:1a2b3c4d5e6f; live: none".
-func (b basis) String() string {
-	var parts []string
-	for _, v := range []marketplace.VersionState{marketplace.Draft, marketplace.Live} {
-		if s := b.version(v); s != nil {
-			parts = append(parts, string(v)+": "+s.String())
-		}
-	}
-	if len(parts) == 0 {
-		return "nothing read"
-	}
-	return strings.Join(parts, "; ")
-}
-
-// record is the basis as private state keeps it: its text, after the product read, as a
-// JSON string (private state holds JSON); readRecord reads it back.
-func (b basis) record() []byte {
-	out, _ := json.Marshal("product: " + b.ProductID + "; " + b.String()) // a string always encodes
-	return out
-}
-
-// readRecord is the basis a record holds (nothing read when it holds none).
-func readRecord(record []byte) basis {
-	var text string
-	if json.Unmarshal(record, &text) != nil {
-		return basis{}
-	}
-	return parseBasis(text)
-}
-
-func (s *seen) String() string {
-	if !s.atStake() {
-		return "none"
-	}
-	var out []string
-	if s.UpdatedAt != 0 {
-		out = append(out, time.UnixMilli(s.UpdatedAt).UTC().Format(time.RFC3339))
-	}
-	if s.UpdatedBy != "" {
-		out = append(out, "by "+s.UpdatedBy)
-	}
-	text := strings.Join(out, " ")
-	if text != "" {
-		text += ", "
-	}
-	text += s.Digest
-	if s.Fate != "" {
-		text += " (" + s.Fate + ")"
-	}
-	return text
-}
-
-// parseBasis reads a basis back from its text (String, or record): the versions it names,
-// each as seen; those it does not name are nil (not read). What is not a basis reads as
-// nothing read.
-func parseBasis(text string) basis {
-	var b basis
-	for _, part := range strings.Split(text, "; ") {
-		name, desc, ok := strings.Cut(part, ": ")
-		if !ok {
-			continue
-		}
-		switch name {
-		case "product":
-			b.ProductID = desc
-		case string(marketplace.Draft):
-			b.Draft = parseSeen(desc)
-		case string(marketplace.Live):
-			b.Live = parseSeen(desc)
-		}
-	}
-	return b
-}
-
-func parseSeen(text string) *seen {
-	if text == "none" {
-		return &seen{}
-	}
-	s := &seen{Exists: true}
-	if i := strings.LastIndex(text, " ("); i >= 0 && strings.HasSuffix(text, ")") {
-		text, s.Fate = text[:i], text[i+2:len(text)-1]
-	}
-	who, digest := "", text
-	if i := strings.LastIndex(text, ", "); i >= 0 {
-		who, digest = text[:i], text[i+2:]
-	}
-	s.Digest = digest
-	if when, rest, _ := strings.Cut(who, " "); !strings.HasPrefix(who, "by ") {
-		if t, err := time.Parse(time.RFC3339, when); err == nil {
-			s.UpdatedAt = t.UnixMilli()
-		}
-		who = rest
-	}
-	s.UpdatedBy = strings.TrimPrefix(who, "by ")
-	return s
-}
-
-// documentDigest is a digest of a document's content that ignores what carries no
-// meaning: key order, and the order of arrays (the API answers them in any order).
-func documentDigest(doc map[string]any) string {
-	sum := sha256.Sum256([]byte(document.CanonicalJSON(doc)))
-	return "sha256:" + hex.EncodeToString(sum[:6])
+// readRecord is the review a private record holds (nothing read when it holds none).
+func readRecord(record []byte) review.Review {
+	r, _ := review.Decode(string(record))
+	return r
 }
 
 // snapshot is an app as read at one moment: each version read (nil: it does not exist,
 // or was not read) and what they make of the basis.
 type snapshot struct {
 	draft, live *marketplace.Version
-	basis       basis
+	basis       review.Review
 }
 
 // current is the app's current document, its draft, else its live version, and which it is;
@@ -316,7 +140,11 @@ type snapshots struct {
 	mu      sync.Mutex
 	entries map[planReadKey]planRead
 	deleted map[string]*marketplace.Version // product ID -> the draft this instance deleted
-	now     func() time.Time
+	// writes: product ID -> the digest of the draft a plan of this instance plans to write
+	// (the resource's planned draft_digest), so that a publish action triggered by that
+	// resource knows, in the same plan, that its pinned draft is written before it runs.
+	writes map[string]string
+	now    func() time.Time
 }
 
 const planReadFreshness = time.Second
@@ -332,11 +160,12 @@ type planRead struct {
 }
 
 func newSnapshots(client *marketplace.Client) *snapshots {
-	return &snapshots{client: client, entries: map[planReadKey]planRead{}, deleted: map[string]*marketplace.Version{}, now: time.Now}
+	return &snapshots{client: client, entries: map[planReadKey]planRead{}, deleted: map[string]*marketplace.Version{},
+		writes: map[string]string{}, now: time.Now}
 }
 
 // read reads the versions of productID asked for, at once (one round trip): a snapshot
-// whose basis records each version read, the draft judged as withDraft does (writes: what
+// whose basis records each version read, the draft judged as judgeDraft does (writes: what
 // the write would put; nil for none).
 func (s *snapshots) read(ctx context.Context, productID string, why purpose, writes writeOver, versions ...marketplace.VersionState) (snapshot, error) {
 	docs := make([]*marketplace.Version, len(versions))
@@ -353,17 +182,17 @@ func (s *snapshots) read(ctx context.Context, productID string, why purpose, wri
 	if err := errors.Join(errs...); err != nil {
 		return snapshot{}, err
 	}
-	snap := snapshot{basis: basis{ProductID: productID}}
+	snap := snapshot{basis: review.Review{Product: productID}}
 	for i, v := range versions {
 		if v == marketplace.Live {
 			snap.live = docs[i]
-			snap.basis = snap.basis.with(v, docs[i])
+			snap.basis.Live = seenOf(docs[i])
 		}
 	}
 	for i, v := range versions {
 		if v == marketplace.Draft {
 			snap.draft = docs[i]
-			snap.basis = snap.basis.withDraft(docs[i], writes)
+			snap.basis.Draft = judgeDraft(docs[i], snap.basis.Live, writes)
 		}
 	}
 	return snap, nil
@@ -378,7 +207,7 @@ func (s *snapshots) current(ctx context.Context, productID string, why purpose, 
 		versions = []marketplace.VersionState{marketplace.Draft, marketplace.Live}
 	}
 	snap, err := s.read(ctx, productID, why, writes, versions...)
-	if err == nil && snap.basis.Draft.atStake() {
+	if err == nil && snap.basis.Draft.AtStake() {
 		snap.basis.Live = nil
 	}
 	return snap, err
@@ -437,6 +266,21 @@ func (s *snapshots) deletedDraft(productID string, doc *marketplace.Version) {
 	s.deleted[productID] = doc
 }
 
+// planWrite records that a plan of this instance writes productID's draft with digest.
+func (s *snapshots) planWrite(productID, digest string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.writes[productID] = digest
+}
+
+// plannedWrite is the digest of the draft a plan of this instance writes for productID
+// ("" none).
+func (s *snapshots) plannedWrite(productID string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.writes[productID]
+}
+
 // ownDelete is the draft of productID that this instance deleted, if it did.
 func (s *snapshots) ownDelete(productID string) (*marketplace.Version, bool) {
 	s.mu.Lock()
@@ -445,14 +289,49 @@ func (s *snapshots) ownDelete(productID string) (*marketplace.Version, bool) {
 	return doc, ok
 }
 
-// encodeUnmanaged is what privateUnmanaged holds: a JSON object, {} when nothing is kept.
-func encodeUnmanaged(kept map[string]any) []byte {
-	if kept == nil {
-		kept = map[string]any{}
+// documentRecord is what privateDocument holds: doc's commonCloud as JSON, {} when there
+// is none.
+func documentRecord(doc *marketplace.Version) []byte {
+	if doc == nil || doc.CommonCloud == nil {
+		return []byte(`{}`)
 	}
-	out, err := document.Marshal(kept)
+	out, err := document.Marshal(doc.CommonCloud)
 	if err != nil {
 		return []byte(`{}`)
 	}
 	return out
+}
+
+// recordedDocument is the document the last read found (nil when none was recorded).
+func recordedDocument(ctx context.Context, private privateGetter) map[string]any {
+	recorded, _ := private.GetKey(ctx, privateDocument)
+	if recorded == nil {
+		return nil
+	}
+	doc, err := document.DecodeObject(string(recorded))
+	if err != nil {
+		return nil
+	}
+	return doc
+}
+
+// keptRecord is the fields of the document read last that state's configuration does not
+// manage (nil when nothing was recorded): what a write keeps.
+func keptRecord(ctx context.Context, private privateGetter, state *privacySecurityResourceModel) map[string]any {
+	if doc := recordedDocument(ctx, private); doc != nil {
+		kept, _ := document.SplitUnmanaged(doc, state.shape())
+		if kept == nil {
+			kept = map[string]any{}
+		}
+		return kept
+	}
+	recorded, _ := private.GetKey(ctx, privateUnmanaged)
+	if recorded == nil {
+		return nil
+	}
+	kept, err := document.DecodeObject(string(recorded))
+	if err != nil {
+		return nil
+	}
+	return kept
 }
