@@ -65,9 +65,11 @@ func (a *privacySecurityPublishAction) Schema(_ context.Context, _ action.Schema
 			},
 			"draft_digest": schema.StringAttribute{
 				MarkdownDescription: "The digest of the draft to publish, as the resource's `draft_digest` gives it " +
-					"(`draft_digest = marketplace_privacy_security.NAME.draft_digest`), or as a plan of this action " +
-					"shows it. When the draft holds anything else at invoke time, nothing is published. Unset, " +
-					"whatever draft the app has at invoke time is published, and the plan says so.",
+					"(`draft_digest = marketplace_privacy_security.NAME.draft_digest`: known at plan time, the digest of the " +
+					"draft the resource's apply writes, or of the document its state describes), or as a plan of this " +
+					"action shows it. The invoke publishes the draft only if it is this one; when the live version already " +
+					"holds it, there is nothing to publish; anything else is refused and nothing is published. Unset, " +
+					"whatever draft the app has at invoke time is published, and the plan warns about it.",
 				Optional:   true,
 				Validators: []validator.String{draftDigestValidator{}},
 			},

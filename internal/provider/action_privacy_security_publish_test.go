@@ -283,7 +283,8 @@ func TestAccActionPublishTriggeredByTheResource(t *testing.T) {
 				Config: triggeredConfig("30_DAYS"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(exampleAddr, plancheck.ResourceActionCreate),
-					plancheck.ExpectUnknownValue(exampleAddr, tfjsonpath.New("draft_digest")),
+					// Known at plan time: the digest of the draft the apply writes.
+					plancheck.ExpectKnownValue(exampleAddr, tfjsonpath.New("draft_digest"), knownvalue.StringExact(smallDigest("30_DAYS"))),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(exampleAddr, tfjsonpath.New("draft_digest"), knownvalue.StringExact(smallDigest("30_DAYS"))),
@@ -302,13 +303,17 @@ func TestAccActionPublishTriggeredByTheResource(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					expectVersionState("live"),
-					statecheck.ExpectKnownValue(exampleAddr, tfjsonpath.New("draft_digest"), knownvalue.Null()),
+					// The state describes the live version, which holds the draft published.
+					statecheck.ExpectKnownValue(exampleAddr, tfjsonpath.New("draft_digest"), knownvalue.StringExact(smallDigest("30_DAYS"))),
 				},
 				Check: checkCalls(mock, map[mockmarketplace.Route]int{mockmarketplace.RoutePut: 0, mockmarketplace.RoutePublish: 0}),
 			},
 			{
-				Config:           triggeredConfig("90_DAYS"),
-				ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate),
+				Config: triggeredConfig("90_DAYS"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(exampleAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(exampleAddr, tfjsonpath.New("draft_digest"), knownvalue.StringExact(smallDigest("90_DAYS"))),
+				}},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					checkStored(t, "draft", draftOf(mock), nil),
 					checkStored(t, "live", liveOf(mock), smallDoc("90_DAYS")),
@@ -356,4 +361,111 @@ func TestPublishActionPlanOfADraftThisApplyWrites(t *testing.T) {
 		!strings.Contains(text, "writes the draft "+smallDigest("30_DAYS")) {
 		t.Errorf("diagnostics:\n%s", text)
 	}
+}
+
+// triggerConfig is smallConfig with publish set, whose applies run the publish action on
+// events, pinned to the resource's draft_digest; extra goes inside the resource block.
+func triggerConfig(publish bool, logRetention, events, extra string) string {
+	return strings.Replace(smallConfig(publish, logRetention), "  common_cloud = {", `  lifecycle {
+    action_trigger {
+      events  = [`+events+`]
+      actions = [action.marketplace_privacy_security_publish.example]
+    }
+  }
+`+extra+`
+  common_cloud = {`, 1) + `
+action "marketplace_privacy_security_publish" "example" {
+  config {
+    product_id   = marketplace_privacy_security.example.product_id
+    draft_digest = marketplace_privacy_security.example.draft_digest
+  }
+}
+`
+}
+
+// A colleague's draft saved between the review and the apply is never published by a
+// trigger: the action is pinned to the draft the plan writes (known at plan time), the
+// update is refused, and the action refuses the colleague's draft.
+func TestAccActionTriggerNeverPublishesAnUnreviewedDraft(t *testing.T) {
+	for _, tc := range []struct {
+		events string
+		live   map[string]any // after the first apply
+	}{
+		{"after_create, after_update", smallDoc("30_DAYS")},
+		{"after_update", nil},
+	} {
+		t.Run(tc.events, func(t *testing.T) {
+			mock := startMock(t)
+			unreviewed := colleagueBody(t, smallDoc("1_YEAR"))
+			resource.ParallelTest(t, resource.TestCase{
+				TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
+				ProtoV6ProviderFactories: providerFactories(mockEnv(mock)),
+				Steps: []resource.TestStep{
+					{Config: triggerConfig(false, "30_DAYS", tc.events, "")},
+					{
+						PreConfig: func() { mock.ResetRequests() },
+						Config:    triggerConfig(false, "90_DAYS", tc.events, ""),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectKnownValue(exampleAddr, tfjsonpath.New("draft_digest"), knownvalue.StringExact(smallDigest("90_DAYS"))),
+							meanwhile(func() { mock.SetDraft(testProductID, unreviewed) }),
+						}},
+						ExpectError: regexp.MustCompile(`(?s)The Marketplace changed since the plan.*` + colleague),
+					},
+					{
+						PreConfig: func() {
+							if mock.Count(mockmarketplace.RoutePublish) != 0 {
+								t.Errorf("published: %v", mock.Requests())
+							}
+							if err := checkStored(t, "live", liveOf(mock), tc.live)(nil); err != nil {
+								t.Error(err)
+							}
+							if err := checkStored(t, "draft", draftOf(mock), smallDoc("1_YEAR"))(nil); err != nil {
+								t.Error(err)
+							}
+						},
+						Config: smallConfig(false, "30_DAYS"),
+					},
+				},
+			})
+		})
+	}
+}
+
+// An update that writes nothing (timeouts only) runs an after_update trigger that publishes
+// nothing, with a valid plan; publish = true pins the action to the document the resource
+// publishes itself, so that the action has nothing left to do.
+func TestAccActionTriggerWithNothingToPublish(t *testing.T) {
+	mock := startMock(t)
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
+		ProtoV6ProviderFactories: providerFactories(mockEnv(mock)),
+		Steps: []resource.TestStep{
+			{
+				Config: triggerConfig(false, "30_DAYS", "after_create, after_update", ""),
+				Check:  checkStored(t, "live", liveOf(mock), smallDoc("30_DAYS")),
+			},
+			{
+				// Timeouts only: no write, no publish, and the plan stays valid.
+				Config:           triggerConfig(false, "30_DAYS", "after_update", `  timeouts = { update = "7m" }`),
+				ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkStored(t, "live", liveOf(mock), smallDoc("30_DAYS")),
+					checkCalls(mock, map[mockmarketplace.Route]int{mockmarketplace.RoutePut: 0, mockmarketplace.RoutePublish: 0}),
+				),
+			},
+			{
+				// publish = true: the resource writes and publishes; the action is pinned to that
+				// document, finds it live, and publishes nothing.
+				Config: triggerConfig(true, "90_DAYS", "after_update", `  timeouts = { update = "7m" }`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectKnownValue(exampleAddr, tfjsonpath.New("draft_digest"), knownvalue.StringExact(smallDigest("90_DAYS"))),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkStored(t, "draft", draftOf(mock), nil),
+					checkStored(t, "live", liveOf(mock), smallDoc("90_DAYS")),
+					checkCalls(mock, map[mockmarketplace.Route]int{mockmarketplace.RoutePut: 1, mockmarketplace.RoutePublish: 1}),
+				),
+			},
+		},
+	})
 }

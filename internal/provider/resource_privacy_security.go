@@ -122,20 +122,24 @@ func privacySecurityResourceSchema(ctx context.Context) schema.Schema {
 				Computed: true,
 			},
 			"basis": schema.StringAttribute{
-				MarkdownDescription: "What the Marketplace held when the plan that last changed this app was made: for the " +
-					"draft and the live version it read, `none`, or when it was last changed, by whom, and a digest of " +
-					"its content (`draft: 2026-12-01T10:00:00Z by alice@example.com, sha256:1a2b3c4d5e6f; live: none`). " +
-					"A plan that writes, publishes or discards shows it; the apply first checks that the Marketplace still " +
-					"holds exactly that, and changes nothing for the app otherwise.",
+				MarkdownDescription: "What the Marketplace held when the plan that last changed this app was made, as JSON: " +
+					"for the draft and the live version it read, `null` (none), or a digest of its content, when it was last " +
+					"changed and by whom (`{\"draft\":{\"digest\":\"sha256:1a2b3c4d5e6f\",\"updated_at\":\"2026-12-01T10:00:00Z\"," +
+					"\"updated_by\":\"alice@example.com\"},\"live\":null}`). A plan that writes, publishes or discards shows it; " +
+					"the apply first checks that the Marketplace still holds exactly that, and changes nothing for the app " +
+					"otherwise. See the guide \"The plan-to-apply handshake\".",
 				Computed: true,
 			},
 			"properties": propertiesResourceAttribute(),
 			"draft_digest": schema.StringAttribute{
-				MarkdownDescription: "When the state describes the draft (`version_state = \"draft\"`), a digest of that " +
-					"draft's content (`sha256:1a2b3c4d5e6f`; key order and the order of arrays do not count); null when it " +
-					"describes the live version. Unknown in the plan of an apply that writes the draft. Give it to the " +
+				MarkdownDescription: "A digest of the document the state describes (`sha256:1a2b3c4d5e6f`; key order and " +
+					"the order of arrays do not count): the draft with `version_state = \"draft\"`, the live version with " +
+					"`\"live\"`. In the plan of an apply that writes, it is the digest of the draft that apply writes, known " +
+					"at plan time (the apply checks first that the app still holds what the plan read, so the write is " +
+					"exactly that draft); unknown only when the plan cannot read what the write starts from. Give it to the " +
 					"`marketplace_privacy_security_publish` action (`draft_digest = marketplace_privacy_security.NAME.draft_digest`) " +
-					"so that it publishes exactly this draft, or nothing.",
+					"so that it publishes exactly this document, or nothing: with `publish = true` the action then finds it " +
+					"live already and has nothing to do.",
 				Computed: true,
 			},
 		},

@@ -226,7 +226,7 @@ func TestAccBasisPublishedResourceSeesAPendingDraft(t *testing.T) {
 					PreConfig: func() { mock.SetDraft(testProductID, colleagueBody(t, pending)) },
 					Config:    smallConfig(true, "90_DAYS"),
 					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectKnownValue(exampleAddr, tfjsonpath.New("basis"), knownvalue.StringRegexp(regexp.MustCompile(`^draft: .* by `+colleague+`, sha256:`))),
+						plancheck.ExpectKnownValue(exampleAddr, tfjsonpath.New("basis"), knownvalue.StringRegexp(regexp.MustCompile(`^\{"draft":\{"digest":"sha256:[0-9a-f]{12}","updated_at":"[^"]+","updated_by":"`+colleague+`"`))),
 						meanwhile(func() { mock.SetDraft(testProductID, colleagueBody(t, withField(pending, "hasConnectApp", true))) }),
 					}},
 					// The draft read again right before the apply is not the one the plan showed:
@@ -301,7 +301,7 @@ func TestAccBasisUnchangedAppAppliesAsBefore(t *testing.T) {
 				{
 					Config: config(true, "90_DAYS"),
 					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectKnownValue(exampleAddr, tfjsonpath.New("basis"), knownvalue.StringRegexp(regexp.MustCompile(`^draft: .* by `+mockmarketplace.TestEmail+`, sha256:[0-9a-f]{12}$`))),
+						plancheck.ExpectKnownValue(exampleAddr, tfjsonpath.New("basis"), knownvalue.StringRegexp(regexp.MustCompile(`^\{"draft":\{"digest":"sha256:[0-9a-f]{12}","updated_at":"[^"]+","updated_by":"`+mockmarketplace.TestEmail+`"\}\}$`))),
 						meanwhile(func() { mock.SetDraft(other, colleagueBody(t, smallDoc("7_DAYS"))) }),
 					}},
 					ExpectError: regexp.MustCompile(`(?s)The Marketplace changed since the plan.*` + other),
@@ -338,10 +338,10 @@ func TestAccBasisCreateOverADraftWrittenAfterThePlan(t *testing.T) {
 				{
 					Config: smallConfig(false, "30_DAYS"),
 					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectKnownValue(exampleAddr, tfjsonpath.New("basis"), knownvalue.StringExact("draft: none; live: none")),
+						plancheck.ExpectKnownValue(exampleAddr, tfjsonpath.New("basis"), knownvalue.StringExact(`{"draft":null,"live":null}`)),
 						meanwhile(func() { mock.SetDraft(testProductID, colleagueBody(t, theirs)) }),
 					}},
-					ExpectError: regexp.MustCompile(`(?s)inconsistent final plan.*basis.*draft: none; live: none.*` + colleague),
+					ExpectError: regexp.MustCompile(`(?s)inconsistent final plan.*basis.*draft.*null.*live.*null.*` + colleague),
 				},
 				{
 					PreConfig: func() {
@@ -351,7 +351,7 @@ func TestAccBasisCreateOverADraftWrittenAfterThePlan(t *testing.T) {
 					},
 					Config: smallConfig(false, "30_DAYS"),
 					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectKnownValue(exampleAddr, tfjsonpath.New("basis"), knownvalue.StringRegexp(regexp.MustCompile(`^draft: .* by `+colleague))),
+						plancheck.ExpectKnownValue(exampleAddr, tfjsonpath.New("basis"), knownvalue.StringRegexp(regexp.MustCompile(`^\{"draft":\{"digest":"sha256:[0-9a-f]{12}","updated_at":"[^"]+","updated_by":"`+colleague+`"`))),
 					}},
 					Check: checkStored(t, "draft", draftOf(mock), withField(smallDoc("30_DAYS"), "hasRestAPIExtension", true)),
 				},
