@@ -17,12 +17,15 @@ import (
 // Both need credentials, as drafts do. Items carry fields the provider does not use.
 
 const (
-	listingPrefix     = "/rest/3/product-listing/developer-space/"
+	productListingPrefix = "/rest/3/product-listing/"
+	listingPrefix        = "/rest/3/product-listing/developer-space/"
 	vendorSpacePrefix = "/rest/3/developer-space/vendor/"
 
 	// RouteListApps is a page of a developer space's apps; RouteVendorSpace a vendor's space.
 	RouteListApps    Route = "GET apps"
 	RouteVendorSpace Route = "GET vendor space"
+	// RouteProductListing is one app's listing: 200 for a product the mock knows, else 404.
+	RouteProductListing Route = "GET product listing"
 
 	defaultPageSize = 10
 	maxPageSize     = 50
@@ -83,13 +86,50 @@ func classifyListing(r *http.Request) (Route, string, bool) {
 	if id, ok := strings.CutPrefix(r.URL.Path, vendorSpacePrefix); ok && id != "" && !strings.Contains(id, "/") {
 		return RouteVendorSpace, id, true
 	}
+	if id, ok := strings.CutPrefix(r.URL.Path, productListingPrefix); ok && id != "" && id != "developer-space" && !strings.Contains(id, "/") {
+		return RouteProductListing, id, true
+	}
 	return RouteUnknown, "", false
+}
+
+// notFoundAnswer is the error code and message of a 404 for a product that does not
+// exist: APIs word it in more than one way.
+type notFoundAnswer struct{ code, message string }
+
+// SetProductNotFound makes the mock answer requests about a product it does not know with
+// a 404 of this code and message (%s: the product ID); the default is PRODUCT_NOT_FOUND,
+// "product %s not found". NOT_FOUND with "product not found", or the very words of a
+// missing version, are what another API may say.
+func (m *Mock) SetProductNotFound(code, message string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.notFound = notFoundAnswer{code: code, message: message}
+}
+
+func (a notFoundAnswer) write(w http.ResponseWriter, id string) {
+	code, message := a.code, a.message
+	if code == "" {
+		code, message = "PRODUCT_NOT_FOUND", "product %s not found"
+	}
+	if strings.Contains(message, "%s") {
+		message = fmt.Sprintf(message, id)
+	}
+	writeError(w, http.StatusNotFound, code, message)
 }
 
 // handleListing answers the listing's routes (the caller holds no lock).
 func (m *Mock) handleListing(w http.ResponseWriter, r *http.Request, route Route, id string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if route == RouteProductListing {
+		if _, ok := m.products[id]; !ok {
+			m.notFound.write(w, id)
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"productId": id, "state": "PUBLIC", "approvalStatus": "APPROVED",
+			"appName": "App " + id[:min(8, len(id))], "revision": 1})
+		return
+	}
 	if route == RouteVendorSpace {
 		for devID, s := range m.spaces {
 			if s.vendorID == id {

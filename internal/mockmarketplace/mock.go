@@ -117,6 +117,8 @@ type Mock struct {
 
 	// Developer spaces and their app listings (listing.go).
 	spaces map[string]*developerSpace
+	// notFound is how a product that does not exist is answered (SetProductNotFound).
+	notFound notFoundAnswer
 
 	// Requests being served, for WaitIdle; closed ends every held request (Close).
 	active   int
@@ -467,7 +469,7 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		m.applyFault(rec, fault)
 		return
 	}
-	if route == RouteListApps || route == RouteVendorSpace {
+	if route == RouteListApps || route == RouteVendorSpace || route == RouteProductListing {
 		m.handleListing(rec, r, route, productID)
 		return
 	}
@@ -603,7 +605,7 @@ func (m *Mock) handle(w http.ResponseWriter, r *http.Request, route Route, id st
 	defer m.mu.Unlock()
 	p, ok := m.products[id]
 	if !ok {
-		writeError(w, http.StatusNotFound, "PRODUCT_NOT_FOUND", fmt.Sprintf("product %s not found", id))
+		m.notFound.write(w, id)
 		return
 	}
 	// A write that cannot be persisted is undone and answered 500.

@@ -40,6 +40,12 @@ func calls(getDraft, getLive, put, publish, del int) map[mockmarketplace.Route]i
 	}
 }
 
+// withListing is want with n reads of the app's listing (creates over no document).
+func withListing(want map[mockmarketplace.Route]int, n int) map[mockmarketplace.Route]int {
+	want[mockmarketplace.RouteProductListing] = n
+	return want
+}
+
 // The fewest calls the API allows, with every write checked against what its plan saw
 // (snapshot.go): a refresh is one GET (two only when publish is off and the draft is gone); a
 // change costs the refresh, the check read, PUT, [publish,] and the read-back; a publish
@@ -63,9 +69,11 @@ func TestAccResourceCallBudget(t *testing.T) {
 				// Each step counts its own calls only. The create's plans each read the draft and
 				// the live version together: a pair, one round trip.
 				PreConfig: func() { mock.ResetRequests(); mock.PairReads(testProductID, 0, createReads) },
-				// Create: nothing to refresh yet; the reads of the current document, PUT, GET.
+				// Create: nothing to refresh yet; the reads of the current document, PUT, GET. An
+				// app with neither version is confirmed by its listing, after each pair of reads.
 				Config: smallConfig(false, "30_DAYS"),
-				Check:  checkBudget(mock, calls(createReads+1, createReads, 1, 0, 0), createReads+2),
+				Check: checkBudget(mock, withListing(calls(createReads+1, createReads, 1, 0, 0), createReads),
+					2*createReads+2),
 			},
 			{
 				PreConfig:    mock.ResetRequests,
@@ -80,9 +88,11 @@ func TestAccResourceCallBudget(t *testing.T) {
 			},
 			{
 				PreConfig: mock.ResetRequests,
-				// Publish an unchanged document: the refresh, the check read, publish, GET live.
+				// Publish an unchanged document: the refresh, the live version read by the plan
+				// and by the plan before the apply (the plan says what changes on the listing),
+				// the check read, publish, GET live.
 				Config: smallConfig(true, "90_DAYS"),
-				Check:  checkBudget(mock, calls(2, 1, 0, 1, 0), 4),
+				Check:  checkBudget(mock, calls(2, 3, 0, 1, 0), 6),
 			},
 			{
 				PreConfig:    mock.ResetRequests,

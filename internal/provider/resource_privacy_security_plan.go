@@ -493,12 +493,38 @@ func (r *privacySecurityResource) announceCreate(ctx context.Context, plan *priv
 		addAPIError(diags, "reading the current document of "+productID+" to plan its creation", err)
 		return review.Review{}, startingPoint{}, false
 	}
+	if current == nil && !r.productExists(ctx, productID, diags) {
+		return review.Review{}, startingPoint{}, false
+	}
 	base := startingPoint{known: true}
 	if current != nil {
 		base.doc = current.CommonCloud
 	}
 	b, ok := r.announceCreateOver(plan, b, current, version, diags)
 	return b, base, ok
+}
+
+// productExists confirms, for a create over an app with neither version, that the product
+// exists: the privacy-and-security endpoints answer 404 alike for a product without a
+// document and for one that does not exist, in words that vary. One call, only then.
+func (r *privacySecurityResource) productExists(ctx context.Context, productID string, diags *diag.Diagnostics) bool {
+	if !r.client.HasCredentials() {
+		return true // the plan fails for want of credentials anyway
+	}
+	exists, err := r.client.ProductExists(ctx, productID)
+	if err != nil {
+		addAPIError(diags, "checking that product "+productID+" exists", err)
+		return false
+	}
+	if !exists {
+		diags.AddAttributeError(path.Root("product_id"), "No such product",
+			fmt.Sprintf("The Marketplace has no app with product ID %s, or this account cannot see it: it has neither "+
+				"privacy and security information nor a listing. Check product_id (the app's UUID, shown in its "+
+				"Marketplace listing's admin pages), that the account belongs to the app's vendor, and base_url. Nothing "+
+				"has been written.", productID))
+		return false
+	}
+	return true
 }
 
 // announceCreateOver warns when a create writes over current, the app's draft or live version.
