@@ -19,7 +19,7 @@ import (
 const (
 	productListingPrefix = "/rest/3/product-listing/"
 	listingPrefix        = "/rest/3/product-listing/developer-space/"
-	vendorSpacePrefix = "/rest/3/developer-space/vendor/"
+	vendorSpacePrefix    = "/rest/3/developer-space/vendor/"
 
 	// RouteListApps is a page of a developer space's apps; RouteVendorSpace a vendor's space.
 	RouteListApps    Route = "GET apps"
