@@ -3,8 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"strings"
-	"time"
 
 	"github.com/marketplace-trust/terraform-provider-marketplace/internal/document"
 	"github.com/marketplace-trust/terraform-provider-marketplace/internal/review"
@@ -231,78 +229,98 @@ func publishPending(ctx context.Context, state tfsdk.State) bool {
 // the refresh did not, and announces what the write overwrites and keeps. false: the plan
 // failed (a read failed).
 func (r *privacySecurityResource) planBasis(ctx context.Context, plan, state *privacySecurityResourceModel, in planIntent, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) (review.Review, startingPoint, bool) {
-	productID := plan.ProductID.ValueString()
-	if state != nil && state.ProductID.ValueString() != productID {
-		// A new product ID replaces the resource: this plan is the only one whose warnings
-		// the CLI shows, so it tells what the create half will write over.
-		if _, _, ok := r.announceCreate(ctx, plan, &resp.Diagnostics); !ok {
-			return review.Review{}, startingPoint{}, false
-		}
-		// The create half's plan gets this private state (Terraform hands it on): the
-		// destroy half's check travels in it.
-		if _, ok := r.recordDestroyBasis(ctx, state.ProductID.ValueString(), req.Private, resp); !ok {
-			return review.Review{}, startingPoint{}, false
-		}
-		return review.Review{}, startingPoint{}, true // the create half of the replacement plans the basis itself
-	}
-	if state == nil {
+	switch {
+	case state == nil:
 		return r.planCreateBasis(ctx, plan, req, resp)
+	case state.ProductID.ValueString() != plan.ProductID.ValueString():
+		return review.Review{}, startingPoint{}, r.planReplacement(ctx, plan, state, req, resp)
 	}
+	seen, ok := r.readForUpdate(ctx, plan, state, in, req.Private, &resp.Diagnostics)
+	if !ok {
+		return review.Review{}, startingPoint{}, false
+	}
+	// Then what the attributes alone do not show.
+	if seen.basis.Draft.AtStake() && seen.pending != nil {
+		r.announceOverwrittenDraft(plan, seen.pending, in, &resp.Diagnostics)
+	}
+	if in.putting && in.docKnown {
+		announceWrite(ctx, plan, state, seen.pending, in, req.Private, &resp.Diagnostics)
+	}
+	if seen.publishOnly && seen.basis.Draft.Exists {
+		announcePublish(plan, seen.basis.Draft, seen.base, seen.live, &resp.Diagnostics)
+	}
+	return seen.basis, seen.base, true
+}
 
-	record, _ := req.Private.GetKey(ctx, privateBasis)
-	b := readRecord(record)
-	b.Product = ""
-	base := startingPoint{doc: recordedDocument(ctx, req.Private)}
-	base.known = base.doc != nil
-	// The version a write changes is the draft: the plan must have seen it. A refresh of a
-	// published resource read the live version only; -refresh=false read nothing.
-	var pending *marketplace.Version // a draft the state does not describe, read now
-	if b.Draft == nil {
+// planReplacement plans the destroy half of a replacement by a new product ID: this plan
+// is the only one whose warnings the CLI shows, so it tells what the create half will
+// write over; the create half plans its own basis.
+func (r *privacySecurityResource) planReplacement(ctx context.Context, plan, state *privacySecurityResourceModel, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) bool {
+	if _, _, ok := r.announceCreate(ctx, plan, &resp.Diagnostics); !ok {
+		return false
+	}
+	// The create half's plan gets this private state (Terraform hands it on): the destroy
+	// half's check travels in it.
+	_, ok := r.recordDestroyBasis(ctx, state.ProductID.ValueString(), req.Private, resp)
+	return ok
+}
+
+// updateReads is what the plan of an update knows of the app.
+type updateReads struct {
+	basis       review.Review
+	base        startingPoint        // what the write starts from
+	pending     *marketplace.Version // a draft the state does not describe, read now
+	live        *marketplace.Version // the live version, read now
+	publishOnly bool                 // the apply publishes the pending draft without writing
+}
+
+// readForUpdate works out what the update's apply will check: the refresh's record, and
+// what it did not read. The version a write changes is the draft, so the plan must have
+// seen it (a refresh of a published resource read the live version only; -refresh=false
+// read nothing); without a draft, the PUT starts from the live version; a publish of the
+// pending draft without a write says what it changes on the listing, from live.
+func (r *privacySecurityResource) readForUpdate(ctx context.Context, plan, state *privacySecurityResourceModel, in planIntent, private privateGetter, diags *diag.Diagnostics) (updateReads, bool) {
+	productID := plan.ProductID.ValueString()
+	record, _ := private.GetKey(ctx, privateBasis)
+	seen := updateReads{basis: readRecord(record)}
+	seen.basis.Product = ""
+	seen.base.doc = recordedDocument(ctx, private)
+	seen.base.known = seen.base.doc != nil
+	if seen.basis.Draft == nil {
 		doc, err := r.snaps.version(ctx, productID, marketplace.Draft, forPlan)
 		if err != nil {
-			addAPIError(&resp.Diagnostics, "reading the draft of "+productID+" to plan this change", err)
-			return review.Review{}, startingPoint{}, false
+			addAPIError(diags, "reading the draft of "+productID+" to plan this change", err)
+			return seen, false
 		}
 		var writes writeOver
 		if in.putting {
 			writes = plan.bodyOver(state)
 		}
-		b.Draft = judgeDraft(doc, b.Live, writes)
-		if b.Draft.AtStake() {
-			r.announceOverwrittenDraft(plan, doc, in, &resp.Diagnostics)
-		}
+		seen.basis.Draft = judgeDraft(doc, seen.basis.Live, writes)
 		if doc != nil {
-			pending, base = doc, startingPoint{doc: doc.CommonCloud, known: true}
+			seen.pending, seen.base = doc, startingPoint{doc: doc.CommonCloud, known: true}
 		}
 	}
-	// A publish of the pending draft without a write: what it changes on the listing is said.
-	publishOnly := in.publishing && !in.putting && state.VersionState.ValueString() != string(marketplace.Live)
-	var live *marketplace.Version // the live version, read now
-	if !b.Draft.Exists && b.Live == nil || publishOnly {
-		// No draft: the PUT starts one from the live version, whose unmanaged fields it keeps.
-		doc, err := r.snaps.version(ctx, productID, marketplace.Live, forPlan)
-		if err != nil {
-			addAPIError(&resp.Diagnostics, "reading the live version of "+productID+" to plan this change", err)
-			return review.Review{}, startingPoint{}, false
-		}
-		if b.Live == nil {
-			b.Live = seenOf(doc)
-		}
-		live = doc
-		if !b.Draft.Exists {
-			base = startingPoint{known: true}
-			if doc != nil {
-				base.doc = doc.CommonCloud
-			}
+	seen.publishOnly = in.publishing && !in.putting && state.VersionState.ValueString() != string(marketplace.Live)
+	if !seen.publishOnly && (seen.basis.Draft.Exists || seen.basis.Live != nil) {
+		return seen, true // the write starts from the draft, or from the live version the refresh read
+	}
+	doc, err := r.snaps.version(ctx, productID, marketplace.Live, forPlan)
+	if err != nil {
+		addAPIError(diags, "reading the live version of "+productID+" to plan this change", err)
+		return seen, false
+	}
+	if seen.basis.Live == nil {
+		seen.basis.Live = seenOf(doc)
+	}
+	seen.live = doc
+	if !seen.basis.Draft.Exists {
+		seen.base = startingPoint{known: true}
+		if doc != nil {
+			seen.base.doc = doc.CommonCloud
 		}
 	}
-	if in.putting && in.docKnown {
-		announceWrite(ctx, plan, state, pending, in, req.Private, &resp.Diagnostics)
-	}
-	if publishOnly && b.Draft.Exists {
-		announcePublish(plan, b.Draft, base, live, &resp.Diagnostics)
-	}
-	return b, base, true
+	return seen, true
 }
 
 // startingPoint is the document the apply's write starts from (the app's draft, else its
@@ -324,146 +342,6 @@ func plannedWrite(plan, state *privacySecurityResourceModel, base startingPoint)
 		return types.StringUnknown()
 	}
 	return types.StringValue(document.Digest(body))
-}
-
-// announcePublish warns, in the plan of an apply that publishes a pending draft without
-// writing it (the configuration already holds it), that the listing changes, and how: the
-// attributes do not show it, since the state describes that draft already.
-func announcePublish(plan *privacySecurityResourceModel, draft *review.Version, base startingPoint, live *marketplace.Version, diags *diag.Diagnostics) {
-	productID := plan.ProductID.ValueString()
-	published := base.doc
-	what := "There is no live version yet: publishing makes this draft the first one."
-	if live != nil {
-		what = "It holds exactly the live version: no field of the listing changes."
-		if published != nil {
-			if paths := document.ChangedPaths(live.CommonCloud, published); len(paths) > 0 {
-				what = fmt.Sprintf("On the public listing, %d field(s) change: %s.", len(paths), document.DescribeChanges(live.CommonCloud, published))
-			}
-		}
-	}
-	diags.AddAttributeWarning(path.Root("publish"), "Publishing the draft of "+productID,
-		fmt.Sprintf("Product %s: this apply writes nothing and publishes the pending draft %s, making it the live "+
-			"version. %s The apply checks first that the draft is still this one, and publishes nothing if it is not.",
-			productID, draft, what))
-}
-
-// announceWrite names, in the plan of a change, what the write keeps and what it removes
-// that the plan's diff does not show: the fields kept because the configuration does not
-// manage them (from the document the write starts from: a pending draft read now, else the
-// last read's record), the fields a switch of form removes or changes, and the fields of
-// the live version that a publish over someone's draft drops (the draft does not hold them).
-func announceWrite(ctx context.Context, plan, state *privacySecurityResourceModel, pending *marketplace.Version, in planIntent, private privateGetter, diags *diag.Diagnostics) {
-	if pending == nil {
-		announceKeptFromRecord(ctx, plan, state, private, diags)
-	} else {
-		kept, _ := document.SplitUnmanaged(pending.CommonCloud, state.shape())
-		announceKept(plan, document.DropRemovedKeys(kept, state.shape(), plan.shape()), diags)
-	}
-	if plan.isJSON() != state.isJSON() {
-		announceFormSwitch(ctx, plan, state, private, diags)
-	}
-	if pending == nil || !in.publishing || state.VersionState.ValueString() != string(marketplace.Live) {
-		return
-	}
-	// The record holds what the live version has that the configuration does not manage.
-	written := plan.bodyOver(state)(pending.CommonCloud)
-	var dropped []string
-	_, livePaths := document.SplitUnmanaged(keptRecord(ctx, private, state), plan.shape())
-	for _, p := range livePaths {
-		if written != nil && !hasPath(written, p) {
-			dropped = append(dropped, p)
-		}
-	}
-	if len(dropped) > 0 {
-		diags.AddAttributeWarning(plan.documentAttribute(), "Publishing removes fields of the live version",
-			fmt.Sprintf("Product %s: this apply writes over the pending draft and publishes it; the live version holds %d "+
-				"field(s) that this configuration does not manage and the draft does not hold: %s. The published version "+
-				"will not have them. To keep them, discard or complete the draft on the Marketplace first, then plan again.",
-				plan.ProductID.ValueString(), len(dropped), document.ListPaths(dropped)))
-	}
-}
-
-// announceFormSwitch warns, in the plan of a change from one form of the document to the
-// other, about each field the write removes or changes: the plan shows the old attribute
-// going and the new one coming, not what happens to each field the Marketplace holds (a key
-// the JSON form kept without managing it, say, which the typed form's configuration leaves
-// out and so removes).
-func announceFormSwitch(ctx context.Context, plan, state *privacySecurityResourceModel, private privateGetter, diags *diag.Diagnostics) {
-	held, d := state.configuredDocument()
-	if d.HasError() {
-		return
-	}
-	if kept := keptRecord(ctx, private, state); kept != nil {
-		held = document.MergeInto(kept, held)
-	}
-	written := plan.bodyOver(state)(held)
-	if written == nil {
-		return
-	}
-	removed, changed := removedAndChanged(held, written)
-	if len(removed)+len(changed) == 0 {
-		return
-	}
-	var what []string
-	if len(removed) > 0 {
-		what = append(what, fmt.Sprintf("removes %d field(s): %s", len(removed), document.ListPaths(removed)))
-	}
-	if len(changed) > 0 {
-		what = append(what, fmt.Sprintf("changes %d field(s): %s", len(changed), document.ListPaths(changed)))
-	}
-	from, to := "common_cloud", "common_cloud_json"
-	if state.isJSON() {
-		from, to = to, from
-	}
-	advice := fmt.Sprintf("To keep a field, add it to %s before applying.", to)
-	if !plan.isJSON() {
-		// Fields the typed form does not model cannot be added to it.
-		_, unmodelled := document.SplitUnmanaged(held, plan.shape())
-		var cannot []string
-		for _, p := range removed {
-			for _, u := range unmodelled {
-				if p == u || strings.HasPrefix(p, u+".") {
-					cannot = append(cannot, p)
-					break
-				}
-			}
-		}
-		if len(cannot) > 0 {
-			advice = fmt.Sprintf("To keep a field, add it to common_cloud before applying; %s cannot be expressed in "+
-				"common_cloud (the provider does not model it): to keep it, stay with common_cloud_json.", document.ListPaths(cannot))
-		}
-	}
-	diags.AddAttributeWarning(plan.documentAttribute(), "Switching the form of the document",
-		fmt.Sprintf("Product %s: this plan moves the document from %s to %s; the write %s. %s",
-			plan.ProductID.ValueString(), from, to, strings.Join(what, "; it "), advice))
-}
-
-// removedAndChanged lists the leaf paths of before that after does not hold, and those it
-// holds with another value.
-func removedAndChanged(before, after map[string]any) (removed, changed []string) {
-	for _, p := range document.ChangedPaths(before, after) {
-		if !hasPath(after, p) {
-			removed = append(removed, p)
-		} else if hasPath(before, p) {
-			changed = append(changed, p)
-		}
-	}
-	return removed, changed
-}
-
-// hasPath reports whether doc holds a value at a dotted path.
-func hasPath(doc map[string]any, dotted string) bool {
-	var cur any = doc
-	for _, key := range strings.Split(dotted, ".") {
-		m, ok := cur.(map[string]any)
-		if !ok {
-			return false
-		}
-		if cur, ok = m[key]; !ok {
-			return false
-		}
-	}
-	return true
 }
 
 // planCreateBasis reads the app's current document for a create: its draft, else its live
@@ -525,97 +403,6 @@ func (r *privacySecurityResource) productExists(ctx context.Context, productID s
 		return false
 	}
 	return true
-}
-
-// announceCreateOver warns when a create writes over current, the app's draft or live version.
-func (r *privacySecurityResource) announceCreateOver(plan *privacySecurityResourceModel, b review.Review, current *marketplace.Version, version marketplace.VersionState, diags *diag.Diagnostics) (review.Review, bool) {
-	productID := plan.ProductID.ValueString()
-	if b.Draft.AtStake() {
-		// Said in the planned basis too: the plan of the new half of a replacement (-replace)
-		// is the one whose warnings Terraform does not show.
-		b.Draft.Fate = "overwritten by this apply"
-	}
-	if current == nil || !plan.documentKnown() {
-		return b, true
-	}
-	configured, d := plan.configuredDocument()
-	if d.HasError() {
-		return b, true // validation reports it
-	}
-	shape := plan.shape()
-	defer announceKept(plan, current.CommonCloud, diags)
-	if version == marketplace.Draft && !b.Draft.AtStake() {
-		if b.Live == nil || !b.Live.Exists {
-			return b, true // a draft holding exactly what this create writes: nothing changes
-		}
-		version = marketplace.Live // a draft holding the live version as it is: describe that
-	}
-	if changed := document.ChangedPaths(document.ManagedPart(current.CommonCloud, shape), configured); len(changed) > 0 {
-		diags.AddAttributeWarning(plan.documentAttribute(), "Creating over an existing document",
-			fmt.Sprintf("Product %s already has %s. This apply replaces it with the configuration: %d field(s) would "+
-				"change: %s. Nothing has been written yet. To adopt the existing document instead, import it (an "+
-				"import block with id = %q, then terraform plan -generate-config-out=generated.tf) and change it from there.",
-				productID, describeVersion(current, version), len(changed), document.DescribeChanges(document.ManagedPart(current.CommonCloud, shape), configured), productID))
-	}
-	return b, true
-}
-
-// announceOverwrittenDraft warns that a write overwrites a pending draft that the state does
-// not describe (a published resource's refresh does not read the draft): who wrote it, when,
-// and the fields where it differs from what this apply writes.
-func (r *privacySecurityResource) announceOverwrittenDraft(plan *privacySecurityResourceModel, draft *marketplace.Version, in planIntent, diags *diag.Diagnostics) {
-	if !plan.documentKnown() {
-		return
-	}
-	configured, d := plan.configuredDocument()
-	if d.HasError() {
-		return
-	}
-	shape := plan.shape()
-	changed := document.ChangedPaths(document.ManagedPart(draft.CommonCloud, shape), configured)
-	if len(changed) == 0 && !in.putting {
-		return // publishing a draft that holds the configuration: nothing of anyone's is lost
-	}
-	what := "This apply overwrites it with the configuration"
-	if !in.putting {
-		what = "This apply publishes the configuration over it"
-	}
-	detail := fmt.Sprintf("Product %s has %s. %s", plan.ProductID.ValueString(), describeVersion(draft, marketplace.Draft), what)
-	if len(changed) > 0 {
-		detail += fmt.Sprintf(": %d field(s) of the draft would change: %s", len(changed), document.DescribeChanges(document.ManagedPart(draft.CommonCloud, shape), configured))
-	}
-	diags.AddAttributeWarning(plan.documentAttribute(), "Overwriting a pending draft",
-		detail+". Nothing has been written yet; the apply checks that the draft is still this one, and changes nothing if it is not.")
-}
-
-// announceKeptFromRecord warns, in the plan of a change, about the fields the write keeps
-// because the configuration does not manage them (from the last read's record). A key that
-// the plan removes (the JSON form's three-way rule) is not among them.
-func announceKeptFromRecord(ctx context.Context, plan, state *privacySecurityResourceModel, private privateGetter, diags *diag.Diagnostics) {
-	kept := keptRecord(ctx, private, state)
-	if len(kept) == 0 {
-		return // never read, or nothing kept: the apply keeps whatever the document holds all the same
-	}
-	announceKept(plan, document.DropRemovedKeys(kept, state.shape(), plan.shape()), diags)
-}
-
-// announceKept names the fields of kept that plan's configuration does not manage.
-func announceKept(plan *privacySecurityResourceModel, kept map[string]any, diags *diag.Diagnostics) {
-	_, keptPaths := document.SplitUnmanaged(kept, plan.shape())
-	if len(keptPaths) == 0 {
-		return
-	}
-	productID := plan.ProductID.ValueString()
-	detail := fmt.Sprintf("Product %s: the Marketplace document has %d field(s) that common_cloud does not model: %s. "+
-		"This apply writes the draft with them kept as they are (the typed form cannot change or remove them; "+
-		"common_cloud_json can).", productID, len(keptPaths), document.ListPaths(keptPaths))
-	if plan.isJSON() {
-		detail = fmt.Sprintf("Product %s: the Marketplace document has %d key(s) that common_cloud_json has never held: %s. "+
-			"This apply writes the draft with them kept as they are. To remove one on purpose, add it to "+
-			"common_cloud_json and apply, then delete it from the configuration and apply again.",
-			productID, len(keptPaths), document.ListPaths(keptPaths))
-	}
-	diags.AddAttributeWarning(plan.documentAttribute(), "Fields this configuration does not manage are kept", detail)
 }
 
 // planDestroy plans a destroy: credentials, what the delete will check (the draft as this
@@ -696,24 +483,6 @@ func (r *privacySecurityResource) requireCredentials(diags *diag.Diagnostics, ac
 			"Set %s and %s (or email and api_token in the provider block) for plan and apply. Reading live versions "+
 			"needs none.", what, id, EnvEmail, EnvAPIToken))
 	return false
-}
-
-// describeVersion names a version for a plan: whose unpublished work a draft is.
-func describeVersion(doc *marketplace.Version, version marketplace.VersionState) string {
-	if version == marketplace.Live {
-		return "a published (live) version"
-	}
-	who := ""
-	if doc.Properties != nil && doc.Properties.UpdatedBy != "" {
-		who = " by " + doc.Properties.UpdatedBy
-		if doc.Properties.UpdatedAt != 0 {
-			who += " at " + time.UnixMilli(doc.Properties.UpdatedAt).UTC().Format(time.RFC3339)
-		}
-	}
-	if who == "" {
-		return "an unpublished draft"
-	}
-	return "an unpublished draft (last changed" + who + ")"
 }
 
 // privateGetter is the part of private state a plan reads.
