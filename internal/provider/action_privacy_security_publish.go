@@ -278,8 +278,8 @@ func (a *privacySecurityPublishAction) publish(ctx context.Context, productID st
 	if marketplace.IsConflict(err) {
 		// The draft read a moment ago is gone: our own publish whose answer was lost (the
 		// client's retry then finds no draft), or someone else's publish or discard.
-		live, liveErr := a.client.Get(ctx, productID, marketplace.Live)
-		if liveErr == nil && document.Digest(live.CommonCloud) == found {
+		live, liveErr := a.snaps.version(ctx, productID, marketplace.Live, asIs)
+		if liveErr == nil && live != nil && document.Digest(live.CommonCloud) == found {
 			tflog.Warn(ctx, "publish answered 409; the live version holds the draft", map[string]any{"product_id": productID})
 			progress("published %s (the live version holds draft %s)", productID, found)
 			return
@@ -321,9 +321,7 @@ func (a *privacySecurityPublishAction) requireCredentials(diags *diag.Diagnostic
 	if a.client == nil || a.client.HasCredentials() {
 		return true
 	}
-	diags.AddError("Marketplace credentials required",
-		fmt.Sprintf("Publishing the draft of product %s needs an authenticated account (reading the draft does too), and "+
-			"no credentials are set. Set %s and %s (or email and api_token in the provider block).", productID, EnvEmail, EnvAPIToken))
+	credentialsRequired(diags, "Publishing the draft of product "+productID+" (and reading it first)")
 	return false
 }
 

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/marketplace-trust/terraform-provider-marketplace/internal/document"
@@ -30,6 +29,7 @@ func NewPrivacySecurityDataSource() datasource.DataSource { return &privacySecur
 
 type privacySecurityDataSource struct {
 	client *marketplace.Client
+	snaps  *snapshots // the provider instance's reader of apps (snapshot.go)
 }
 
 type privacySecurityDataSourceModel struct {
@@ -91,7 +91,7 @@ func privacySecurityDataSourceSchema() schema.Schema {
 
 func (d *privacySecurityDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
 	if data := providerDataFrom(req.ProviderData, &resp.Diagnostics); data != nil {
-		d.client = data.client
+		d.client, d.snaps = data.client, data.snaps
 	}
 }
 
@@ -107,25 +107,21 @@ func (d *privacySecurityDataSource) Read(ctx context.Context, req datasource.Rea
 		version = marketplace.Draft
 	}
 
-	doc, err := d.client.Get(ctx, productID, version)
-	if version == marketplace.Draft && marketplace.IsNotFound(err) {
-		// No draft: after a publish there is none until the next change. The live version
-		// is then the current document.
+	// No draft: after a publish there is none until the next change. The live version is
+	// then the current document.
+	doc, err := d.snaps.version(ctx, productID, version, asIs)
+	if version == marketplace.Draft && err == nil && doc == nil {
 		version = marketplace.Live
-		doc, err = d.client.Get(ctx, productID, version)
+		doc, err = d.snaps.version(ctx, productID, version, asIs)
 	}
-	if marketplace.IsNotFound(err) {
+	if err == nil && doc == nil {
 		what := "live"
 		if cfg.State.ValueString() == string(marketplace.Draft) {
 			what = "draft nor live"
 		}
-		detail := fmt.Sprintf("Product %s has no %s version of its privacy and security information (the API answered 404: %s).",
-			productID, what, err)
-		var apiErr *marketplace.APIError
-		if errors.As(err, &apiErr) && apiErr.URL != "" {
-			detail += fmt.Sprintf(" The request went to %s: if the app has this information on the Marketplace, check "+
-				"product_id, and base_url (or %s).", apiErr.URL, EnvBaseURL)
-		}
+		detail := fmt.Sprintf("Product %s has no %s version of its privacy and security information (the API answered 404).",
+			productID, what)
+		detail += fmt.Sprintf(" If the app has this information on the Marketplace, check product_id, and base_url (or %s).", EnvBaseURL)
 		resp.Diagnostics.AddAttributeError(path.Root("product_id"), "No privacy and security information", detail)
 		return
 	}

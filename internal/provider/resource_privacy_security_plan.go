@@ -478,10 +478,7 @@ func (r *privacySecurityResource) requireCredentials(diags *diag.Diagnostics, ac
 		"change":  "write the draft of (or publish)",
 		"destroy": "delete the draft of",
 	}[action]
-	diags.AddError("Marketplace credentials required",
-		fmt.Sprintf("This plan would %s product %s, which needs an authenticated account, and no credentials are set. "+
-			"Set %s and %s (or email and api_token in the provider block) for plan and apply. Reading live versions "+
-			"needs none.", what, id, EnvEmail, EnvAPIToken))
+	credentialsRequired(diags, fmt.Sprintf("This plan would %s product %s", what, id))
 	return false
 }
 
