@@ -72,7 +72,7 @@ resource "marketplace_privacy_security" "app" {
 	// The reviewed plan, then a colleague's edit in the UI, then the apply of the saved plan.
 	config(productID, "90_DAYS", false)
 	plan := w.mustRun("plan", "-out=tfplan", "-input=false", "-no-color")
-	if !strings.Contains(plan, `basis`) || !strings.Contains(plan, "by "+email) {
+	if !strings.Contains(plan, `basis`) || !strings.Contains(plan, `updated_by = "`+email+`"`) {
 		t.Errorf("the plan does not show its basis:\n%s", plan)
 	}
 	api(http.MethodPut, productID, "", `{"commonCloud": {"logDetails": {"loggingEnabled": true, "logRetention": "7_DAYS"}, "hasRestAPIExtension": true}}`)
@@ -99,7 +99,7 @@ resource "marketplace_privacy_security" "app" {
 
 	// -replace: the replacement's plan shows what the new object will be written over.
 	out = flat(w.mustRun("plan", "-replace=marketplace_privacy_security.app", "-input=false", "-no-color"))
-	if !strings.Contains(out, "will be replaced, as requested") || !strings.Contains(out, `~ basis = "draft: `) || !strings.Contains(out, `-> "draft: `) {
+	if !strings.Contains(out, "will be replaced, as requested") || !strings.Contains(out, `~ basis = jsonencode(`) || !strings.Contains(out, `~ draft = {`) {
 		t.Errorf("the -replace plan does not show the replacement's basis:\n%s", out)
 	}
 
@@ -128,7 +128,8 @@ resource "marketplace_privacy_security" "app" {
 	// -replace over that pending draft: the plan names the draft the new object overwrites
 	// (Terraform shows no warning of a replacement's create half, so the basis says it).
 	out = flat(w.mustRun("plan", "-replace=marketplace_privacy_security.app", "-input=false", "-no-color"))
-	if !strings.Contains(out, "will be replaced, as requested") || !regexp.MustCompile(`"draft: \S+ by `+regexp.QuoteMeta(email)+`, sha256:[0-9a-f]+ \(overwritten by this apply\)`).MatchString(out) {
+	if !strings.Contains(out, "will be replaced, as requested") || !regexp.MustCompile(`~ draft = \{ ~ digest = "sha256:[0-9a-f]+" -> "sha256:[0-9a-f]+" \+ fate = "overwritten by this apply"`).MatchString(out) ||
+		!strings.Contains(out, `updated_by = "`+email+`"`) {
 		t.Errorf("the -replace plan does not name the pending draft it overwrites:\n%s", out)
 	}
 

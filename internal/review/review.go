@@ -42,7 +42,7 @@ func (v *Version) Same(reviewed *Version) bool {
 	if !reviewed.AtStake() {
 		return !v.AtStake()
 	}
-	return v.AtStake() && v.Digest == reviewed.Digest
+	return v != nil && v.Exists && v.Digest == reviewed.Digest
 }
 
 // Review is what a plan saw of an app: each version it read (nil: not read).
@@ -83,7 +83,7 @@ type Change struct {
 }
 
 // Gone reports whether the version reviewed no longer exists.
-func (c *Change) Gone() bool { return c.Reviewed.AtStake() && !c.Now.AtStake() }
+func (c *Change) Gone() bool { return c.Reviewed.AtStake() && !c.Now.Exists }
 
 // Check is the one rule: whether now, a fresh read of the versions r names, is what r
 // reviewed. nil when it is; otherwise the first version that changed. A version r did not

@@ -63,6 +63,8 @@ func TestSameByContent(t *testing.T) {
 	}{
 		{sameByOther, doc, true}, {other, doc, false}, {None(), doc, false},
 		{None(), None(), true}, {settled, None(), true}, {other, None(), false}, {settled, doc, false},
+		// The draft reviewed, now holding exactly what the write puts: still that draft.
+		{&Version{Exists: true, Settled: true, Digest: doc.Digest}, doc, true},
 	} {
 		if got := c.now.Same(c.reviewed); got != c.want {
 			t.Errorf("%+v same as %+v = %v, want %v", c.now, c.reviewed, got, c.want)
