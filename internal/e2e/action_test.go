@@ -89,11 +89,12 @@ func TestAccActionPublishInvoke(t *testing.T) {
 		t.Errorf("a refused invoke must leave both versions: draft %v, live %v", p.get(actionProductID, "draft"), p.get(actionProductID, "live"))
 	}
 
-	// No draft: the plan refuses, nothing is published.
+	// No draft: the refresh finds the live version, whose digest the action is then pinned
+	// to; it is live already, so there is nothing to publish, and no error.
 	p.request(http.MethodDelete, actionProductID, "")
 	out, code = w.run("apply", invokeFlag, "-auto-approve", "-no-color")
 	out = oneLine(out)
-	if code == 0 || !strings.Contains(out, "No draft to publish") || strings.Contains(out, "Actions: 1 invoked") {
+	if code != 0 || !strings.Contains(out, "Nothing to publish: "+actionProductID) || !strings.Contains(out, "the live version already holds the pinned draft") {
 		t.Errorf("invoke with no draft (exit %d):\n%s", code, out)
 	}
 	if logRetention(p.get(actionProductID, "live")) != "30_DAYS" {

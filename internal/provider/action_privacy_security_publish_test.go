@@ -391,7 +391,7 @@ func TestAccActionTriggerNeverPublishesAnUnreviewedDraft(t *testing.T) {
 		events string
 		live   map[string]any // after the first apply
 	}{
-		{"after_create, after_update", smallDoc("30_DAYS")},
+		{"after_create, after_update", nil},
 		{"after_update", nil},
 	} {
 		t.Run(tc.events, func(t *testing.T) {
@@ -401,7 +401,9 @@ func TestAccActionTriggerNeverPublishesAnUnreviewedDraft(t *testing.T) {
 				TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
 				ProtoV6ProviderFactories: providerFactories(mockEnv(mock)),
 				Steps: []resource.TestStep{
-					{Config: triggerConfig(false, "30_DAYS", tc.events, "")},
+					// The resource exists before the trigger is added (after_update alone cannot
+					// be planned on a create: Terraform finds a cycle).
+					{Config: smallConfig(false, "30_DAYS")},
 					{
 						PreConfig: func() { mock.ResetRequests() },
 						Config:    triggerConfig(false, "90_DAYS", tc.events, ""),
@@ -446,7 +448,10 @@ func TestAccActionTriggerWithNothingToPublish(t *testing.T) {
 			},
 			{
 				// Timeouts only: no write, no publish, and the plan stays valid.
-				Config:           triggerConfig(false, "30_DAYS", "after_update", `  timeouts = { update = "7m" }`),
+				PreConfig: mock.ResetRequests,
+				Config: triggerConfig(false, "30_DAYS", "after_update", `  timeouts {
+    update = "7m"
+  }`),
 				ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					checkStored(t, "live", liveOf(mock), smallDoc("30_DAYS")),
@@ -456,7 +461,10 @@ func TestAccActionTriggerWithNothingToPublish(t *testing.T) {
 			{
 				// publish = true: the resource writes and publishes; the action is pinned to that
 				// document, finds it live, and publishes nothing.
-				Config: triggerConfig(true, "90_DAYS", "after_update", `  timeouts = { update = "7m" }`),
+				PreConfig: mock.ResetRequests,
+				Config: triggerConfig(true, "90_DAYS", "after_update", `  timeouts {
+    update = "7m"
+  }`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectKnownValue(exampleAddr, tfjsonpath.New("draft_digest"), knownvalue.StringExact(smallDigest("90_DAYS"))),
 				}},
