@@ -405,7 +405,7 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 		}
 	}
 	if err != nil {
-		return nil, &RequestError{Method: method, Path: displayPath, Attempts: attempts, Err: scrubURLError(err)}
+		return nil, &RequestError{Method: method, Path: displayPath, Attempts: attempts, Err: scrubURLError(err), Unprocessed: !budget.maybeCarriedOut}
 	}
 	defer func() { _ = resp.Body.Close() }()
 
@@ -589,8 +589,21 @@ func (e *exhaustedError) Unwrap() error { return e.err }
 const maxRateLimitWaits = 1000
 
 // retryBudget is one request's retries left (of max_retries) and attempts made so far,
-// carried in its context.
-type retryBudget struct{ left, attempts int }
+// carried in its context, and whether any attempt may have been carried out.
+type retryBudget struct {
+	left, attempts  int
+	maybeCarriedOut bool // an attempt reached the API and was not refused with 429
+}
+
+// record notes whether an attempt may have been carried out: it was sent, and not answered
+// 429 (which the API does not process).
+func (b *retryBudget) record(resp *http.Response, err error) {
+	var rateLimit *RateLimitWaitError
+	if (resp != nil && resp.StatusCode == http.StatusTooManyRequests) || errors.As(err, &rateLimit) {
+		return
+	}
+	b.maybeCarriedOut = true
+}
 
 type retryBudgetKey struct{}
 
@@ -601,6 +614,9 @@ type retryBudgetKey struct{}
 func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	retry, checkErr := checkRetryKind(ctx, resp, err)
 	budget, _ := ctx.Value(retryBudgetKey{}).(*retryBudget)
+	if budget != nil {
+		budget.record(resp, err)
+	}
 	if !retry || budget == nil {
 		return retry, checkErr
 	}

@@ -19,6 +19,13 @@ func addAPIError(diags *diag.Diagnostics, action string, err error) {
 				"provider block, or the %s and %s environment variables.", action, EnvEmail, EnvAPIToken))
 		return
 	}
+	if errors.Is(err, context.Canceled) {
+		// Terraform cancels the operations' context on an interrupt (Ctrl-C): nobody ran out
+		// of time, and no setting would have helped.
+		diags.AddError("Interrupted before the Marketplace answered",
+			fmt.Sprintf("Error %s: interrupted before the Marketplace answered; re-run the apply. %s\n\n%s", action, interruptedRequest(err), err))
+		return
+	}
 	detail := fmt.Sprintf("Error %s: %s", action, err)
 	var rateLimit *marketplace.RateLimitWaitError
 	var attemptTimeout *marketplace.AttemptTimeoutError
@@ -74,4 +81,21 @@ func addAPIError(diags *diag.Diagnostics, action string, err error) {
 		}
 	}
 	diags.AddError("Marketplace API error", detail)
+}
+
+// interruptedRequest says what an interrupted request had done, as far as the client knows.
+func interruptedRequest(err error) string {
+	var reqErr *marketplace.RequestError
+	if !errors.As(err, &reqErr) {
+		return ""
+	}
+	request := reqErr.Method + " " + reqErr.Path
+	switch {
+	case reqErr.Unprocessed:
+		return "The " + request + " was not carried out: it was waiting for the Marketplace API's rate limit."
+	case reqErr.Method == "GET":
+		return "It was a read (" + request + "): nothing was written by it."
+	}
+	return "The " + request + " had been sent: the Marketplace may or may not have carried it out. The next plan " +
+		"reads what the Marketplace holds and shows what is left to do."
 }
