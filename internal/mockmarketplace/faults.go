@@ -149,4 +149,3 @@ func (m *Mock) applyFault(w *statusRecorder, f *Fault) {
 		_, _ = io.WriteString(w, f.Body)
 	}
 }
-
