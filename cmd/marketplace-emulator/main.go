@@ -211,7 +211,7 @@ func serve(ctx context.Context, c *config, mock *mockmarketplace.Mock, registere
 			return err
 		}
 	}
-	log.Printf("serving the Marketplace privacy-and-security API on %s (%d products)", baseURL, registered)
+	log.Printf("serving the Marketplace privacy-and-security API on %s (%d products)", baseURL, registered) //nolint:gosec // the listener's own address
 
 	var trace *requestTrace
 	if c.traceFile != "" {

@@ -56,7 +56,7 @@ func TestPacerHoldsEveryRequestUntilRetryAfter(t *testing.T) {
 		}, context.DeadlineExceeded},
 	} {
 		ctx, cancel := c.ctx()
-		if c.want == context.Canceled {
+		if errors.Is(c.want, context.Canceled) {
 			cancel()
 		}
 		q := newPacer()

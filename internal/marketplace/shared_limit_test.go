@@ -89,7 +89,7 @@ func TestTwoPipelinesShareAStrictLimit(t *testing.T) {
 func createApp(ctx context.Context, c *marketplace.Client, id string) error {
 	for _, state := range []marketplace.VersionState{marketplace.Draft, marketplace.Live} {
 		if _, err := c.Get(ctx, id, state); !marketplace.IsNotFound(err) {
-			return fmt.Errorf("reading the %s version of a new app: %v", state, err)
+			return fmt.Errorf("reading the %s version of a new app: %w", state, err)
 		}
 	}
 	if err := c.PutDraft(ctx, id, sampleDoc()); err != nil {
