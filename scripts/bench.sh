@@ -14,13 +14,18 @@
 # 3. Rate-limit rows (BENCH_RATE_LIMIT=0 skips): 60 resources against an emulator that accepts
 #    2, then 10, requests a second (BENCH_RATES; burst 5), on BENCH_RATE_CLI (default tofu).
 #    Each command should stay within 1.2x of (requests needed / rate).
-# 4. The Go benchmarks of the hot paths (BENCH_GO=0 skips).
+# 4. Pipelines sharing one limit (BENCH_PIPELINES=0 skips): 2 and 4 applies from empty
+#    (BENCH_PIPELINE_COUNTS), BENCH_PIPELINE_N apps each (default 40), started together on
+#    BENCH_RATE_CLI against one emulator that accepts 10 requests a second, with a strict
+#    bucket (-rate-burst 1: one request every 100 ms) and a bursty one (-rate-burst 5); the
+#    table shows wall / (requests needed / rate) and the apps written exactly once.
+# 5. The Go benchmarks of the hot paths (BENCH_GO=0 skips).
 #
 # BENCH_CLIS chooses the CLIs (default "tofu terraform terraform-current": OpenTofu 1.12.6,
 # Terraform 1.5.7 and 1.16.4, built by scripts/install-clis.sh); BENCH_REPEAT how many times
 # each measurement runs (default 3; tables show medians); BENCH_PARALLELISM the CLI's
 # -parallelism (default 10, Terraform's). A quick run:
-#   BENCH_CLIS=tofu BENCH_LOCALHOST=0 BENCH_LATENCY_N=10 BENCH_REPEAT=1 BENCH_RATE_LIMIT=0 BENCH_GO=0 make bench
+#   BENCH_CLIS=tofu BENCH_LOCALHOST=0 BENCH_LATENCY_N=10 BENCH_REPEAT=1 BENCH_RATE_LIMIT=0 BENCH_PIPELINES=0 BENCH_GO=0 make bench
 # Prints tables and writes bench.csv, bench-latency.csv and bench-rate-limit-RATE.csv.
 # Takes a long while in full; not part of make test.
 set -euo pipefail
@@ -31,6 +36,7 @@ rate_cli=${BENCH_RATE_CLI:-tofu}
 declare -A CLI
 needed=("${names[@]}")
 [ "${BENCH_RATE_LIMIT:-1}" != 0 ] && needed+=("$rate_cli")
+[ "${BENCH_PIPELINES:-1}" != 0 ] && needed+=("$rate_cli")
 for name in $(printf '%s\n' "${needed[@]}" | sort -u); do
   while IFS='=' read -r n path; do CLI[$n]=$path; done < <(scripts/install-clis.sh "$name")
 done
@@ -60,6 +66,15 @@ if [ "${BENCH_RATE_LIMIT:-1}" != 0 ]; then
     echo "## Rate limit $rate requests a second"
     go run ./cmd/marketplace-bench -clis "$rate_cli=${CLI[$rate_cli]}" -n 60 -variants provider -parallelism 10 \
       -repeat "$repeat" -emulator-args "-rate-limit $rate -rate-burst 5" -csv "${BENCH_RATE_CSV:-bench-rate-limit}-$rate.csv"
+  done
+fi
+if [ "${BENCH_PIPELINES:-1}" != 0 ]; then
+  for burst in 1 5; do
+    echo
+    echo "## Pipelines sharing 10 requests a second, burst $burst"
+    go run ./cmd/marketplace-bench -clis "$rate_cli=${CLI[$rate_cli]}" -n "${BENCH_PIPELINE_N:-40}" \
+      -pipelines "${BENCH_PIPELINE_COUNTS:-2,4}" -parallelism 10 -repeat "${BENCH_PIPELINE_REPEAT:-1}" \
+      -emulator-args "-rate-limit 10 -rate-burst $burst"
   done
 fi
 if [ "${BENCH_GO:-1}" != 0 ]; then

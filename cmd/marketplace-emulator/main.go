@@ -58,15 +58,11 @@ func main() {
 	if exitCode(err) == 0 {
 		return
 	}
-	{
-		log.Printf("marketplace-emulator: %v", err)
-		stop()
-		os.Exit(1)
-
-	}
+	log.Printf("marketplace-emulator: %v", err)
+	stop()
+	os.Exit(1)
 }
 
-// run serves until ctx is done.
 // exitCode is the command's exit status for run's result: -h is no failure (the usage is
 // printed, as asked).
 func exitCode(err error) int {
@@ -76,52 +72,91 @@ func exitCode(err error) int {
 	return 1
 }
 
-func run(ctx context.Context, args []string, getenv func(string) string) error {
+// config is what the flags ask for.
+type config struct {
+	addr, email, token, stateFile, urlFile, traceFile string
+	latePut                                           time.Duration
+	failRate                                          float64
+	failStatus                                        int
+	rateLimit                                         float64
+	rateBurst                                         int
+	latency                                           latencyFlag
+	products, privateProducts                         productList
+	developerSpace, vendorID                          string
+}
+
+func parseFlags(args []string, getenv func(string) string) (*config, error) {
+	c := &config{}
 	fs := flag.NewFlagSet("marketplace-emulator", flag.ContinueOnError)
-	addr := fs.String("addr", "127.0.0.1:8080", "loopback address to listen on (port 0 picks a free one)")
-	email := fs.String("email", getenv("MARKETPLACE_EMAIL"), "the only email accepted (default $MARKETPLACE_EMAIL)")
-	token := fs.String("api-token", getenv("MARKETPLACE_API_TOKEN"), "the only API token accepted (default $MARKETPLACE_API_TOKEN)")
-	stateFile := fs.String("state-file", "", "JSON file to load documents from and save them to after every change")
-	urlFile := fs.String("url-file", "", "write the base URL to this file once listening (for scripts)")
-	latePut := fs.Duration("late-put", 0, "carry out the first PUT of each product this long after it arrives, even when its client has given up waiting (a request that timed out on the client's side and lands later)")
-	failRate := fs.Float64("fail-rate", 0, "share of requests (0 to 1) answered with -fail-status instead, to try retries")
-	failStatus := fs.Int("fail-status", http.StatusServiceUnavailable, "status of the failures -fail-rate injects")
-	rateLimit := fs.Float64("rate-limit", 0, "requests per second accepted before answering 429 with Retry-After (0: no limit)")
-	rateBurst := fs.Int("rate-burst", 10, "requests accepted at once under -rate-limit")
-	var latency latencyFlag
-	fs.Var(&latency, "latency", "wait this long before answering each request, as a distant API would (e.g. 100ms; default none)")
-	traceFile := fs.String("trace-file", "", "append one JSON line per request (product, method, path, status, start and end in Unix nanoseconds) to this file, for the bench")
-	var products, privateProducts productList
-	fs.Var(&products, "product", "product ID to register (repeatable, or comma-separated)")
-	fs.Var(&privateProducts, "private-product", "product ID to register as a private app (repeatable, or comma-separated)")
-	developerSpace := fs.String("developer-space", "", "developer space ID whose listing holds every registered product as an app (App 001, ...)")
-	vendorID := fs.String("vendor-id", "", "vendor ID whose developer space is -developer-space")
+	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "loopback address to listen on (port 0 picks a free one)")
+	fs.StringVar(&c.email, "email", getenv("MARKETPLACE_EMAIL"), "the only email accepted (default $MARKETPLACE_EMAIL)")
+	fs.StringVar(&c.token, "api-token", getenv("MARKETPLACE_API_TOKEN"), "the only API token accepted (default $MARKETPLACE_API_TOKEN)")
+	fs.StringVar(&c.stateFile, "state-file", "", "JSON file to load documents from and save them to after every change")
+	fs.StringVar(&c.urlFile, "url-file", "", "write the base URL to this file once listening (for scripts)")
+	fs.DurationVar(&c.latePut, "late-put", 0, "carry out the first PUT of each product this long after it arrives, even when its client has given up waiting (a request that timed out on the client's side and lands later)")
+	fs.Float64Var(&c.failRate, "fail-rate", 0, "share of requests (0 to 1) answered with -fail-status instead, to try retries")
+	fs.IntVar(&c.failStatus, "fail-status", http.StatusServiceUnavailable, "status of the failures -fail-rate injects")
+	fs.Float64Var(&c.rateLimit, "rate-limit", 0, "requests per second accepted before answering 429 with Retry-After (0: no limit)")
+	fs.IntVar(&c.rateBurst, "rate-burst", 10, "requests accepted at once under -rate-limit; 1 is a strict bucket (one request every 1/rate-limit, no burst)")
+	fs.Var(&c.latency, "latency", "wait this long before answering each request, as a distant API would (e.g. 100ms; default none)")
+	fs.StringVar(&c.traceFile, "trace-file", "", "append one JSON line per request (product, method, path, status, start and end in Unix nanoseconds) to this file, for the bench")
+	fs.Var(&c.products, "product", "product ID to register (repeatable, or comma-separated)")
+	fs.Var(&c.privateProducts, "private-product", "product ID to register as a private app (repeatable, or comma-separated)")
+	fs.StringVar(&c.developerSpace, "developer-space", "", "developer space ID whose listing holds every registered product as an app (App 001, ...)")
+	fs.StringVar(&c.vendorID, "vendor-id", "", "vendor ID whose developer space is -developer-space")
 	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if c.email == "" || c.token == "" {
+		return nil, errors.New("set -email and -api-token (or MARKETPLACE_EMAIL and MARKETPLACE_API_TOKEN)")
+	}
+	return c, nil
+}
+
+// run serves until ctx is done.
+func run(ctx context.Context, args []string, getenv func(string) string) error {
+	c, err := parseFlags(args, getenv)
+	if err != nil {
 		return err
 	}
-	if *email == "" || *token == "" {
-		return errors.New("set -email and -api-token (or MARKETPLACE_EMAIL and MARKETPLACE_API_TOKEN)")
+	mock, registered, err := newMock(c)
+	if err != nil {
+		return err
 	}
+	return serve(ctx, c, mock, registered)
+}
 
-	store := &stateStore{path: *stateFile}
-	opts := mockmarketplace.Options{Email: *email, APIToken: *token}
-	if *stateFile != "" {
+// newMock is the mock with the state file's documents, the products and the faults the
+// flags ask for; it returns how many products are registered.
+func newMock(c *config) (*mockmarketplace.Mock, int, error) {
+	store := &stateStore{path: c.stateFile}
+	opts := mockmarketplace.Options{Email: c.email, APIToken: c.token}
+	if c.stateFile != "" {
 		// Only then: a snapshot of every product is taken for each write.
 		opts.Persist = store.persist
 	}
 	mock := mockmarketplace.New(opts)
 	store.mock = mock
 	if err := store.load(); err != nil {
-		return err
+		return nil, 0, err
 	}
 	// A state file that cannot be written would lose every change: refuse to start.
 	if err := store.persist(mock.Snapshot()); err != nil {
-		return fmt.Errorf("-state-file %s cannot be written (%w): choose a writable folder", *stateFile, err)
+		return nil, 0, fmt.Errorf("-state-file %s cannot be written (%w): choose a writable folder", c.stateFile, err)
 	}
+	listed := registerProducts(c, mock)
+	if c.developerSpace != "" && c.vendorID != "" {
+		mock.SetVendor(c.vendorID, c.developerSpace)
+	}
+	injectFaults(c, mock, listed)
+	return mock, len(listed), nil
+}
+
+// registerProducts registers -product, -private-product and the state file's products
+// (listed as public apps unless named by -private-product).
+func registerProducts(c *config, mock *mockmarketplace.Mock) map[string]bool {
 	n := 0
 	listed := map[string]bool{}
-	// The products of the state file are registered too: listed as public apps unless named
-	// by -private-product.
 	var fromState productList
 	for id := range mock.Snapshot() {
 		fromState = append(fromState, id)
@@ -130,60 +165,64 @@ func run(ctx context.Context, args []string, getenv func(string) string) error {
 	for _, list := range []struct {
 		ids     productList
 		private bool
-	}{{products, false}, {privateProducts, true}, {fromState, false}} {
+	}{{c.products, false}, {c.privateProducts, true}, {fromState, false}} {
 		for _, id := range list.ids {
 			if id = strings.TrimSpace(id); id == "" || listed[id] {
 				continue
 			}
 			listed[id] = true
 			mock.AddProduct(id)
-			if *developerSpace != "" {
+			if c.developerSpace != "" {
 				n++
-				mock.AddApp(*developerSpace, mockmarketplace.App{ProductID: id, AppKey: fmt.Sprintf("com.example.app%03d", n),
+				mock.AddApp(c.developerSpace, mockmarketplace.App{ProductID: id, AppKey: fmt.Sprintf("com.example.app%03d", n),
 					AppName: fmt.Sprintf("App %03d", n), Private: list.private})
 			}
 		}
 	}
-	if *developerSpace != "" && *vendorID != "" {
-		mock.SetVendor(*vendorID, *developerSpace)
-	}
-	if *latePut > 0 {
+	return listed
+}
+
+func injectFaults(c *config, mock *mockmarketplace.Mock, listed map[string]bool) {
+	if c.latePut > 0 {
 		for id := range listed {
-			mock.InjectFault(mockmarketplace.RoutePut, mockmarketplace.Fault{Product: id, Late: *latePut, Times: 1})
+			mock.InjectFault(mockmarketplace.RoutePut, mockmarketplace.Fault{Product: id, Late: c.latePut, Times: 1})
 		}
 	}
-	if *failRate > 0 {
+	if c.failRate > 0 {
 		for _, route := range []mockmarketplace.Route{mockmarketplace.RouteGetLive, mockmarketplace.RouteGetDraft,
 			mockmarketplace.RoutePut, mockmarketplace.RouteDelete, mockmarketplace.RoutePublish} {
-			mock.InjectFault(route, mockmarketplace.Fault{Status: *failStatus, Probability: *failRate})
+			mock.InjectFault(route, mockmarketplace.Fault{Status: c.failStatus, Probability: c.failRate})
 		}
 	}
-	if *rateLimit > 0 {
-		mock.SetRateLimit(mockmarketplace.RateLimit{PerSecond: *rateLimit, Burst: *rateBurst})
+	if c.rateLimit > 0 {
+		mock.SetRateLimit(mockmarketplace.RateLimit{PerSecond: c.rateLimit, Burst: c.rateBurst})
 	}
+}
 
-	ln, err := listenLoopback(ctx, *addr)
+// serve answers on the flags' address until ctx is done.
+func serve(ctx context.Context, c *config, mock *mockmarketplace.Mock, registered int) error {
+	ln, err := listenLoopback(ctx, c.addr)
 	if err != nil {
 		return err
 	}
 	baseURL := "http://" + ln.Addr().String()
-	if *urlFile != "" {
-		if err := writeFileAtomic(*urlFile, []byte(baseURL+"\n")); err != nil {
+	if c.urlFile != "" {
+		if err := writeFileAtomic(c.urlFile, []byte(baseURL+"\n")); err != nil {
 			return err
 		}
 	}
-	log.Printf("serving the Marketplace privacy-and-security API on %s (%d products)", baseURL, len(listed))
+	log.Printf("serving the Marketplace privacy-and-security API on %s (%d products)", baseURL, registered) //nolint:gosec // the listener's own address
 
 	var trace *requestTrace
-	if *traceFile != "" {
-		f, err := os.OpenFile(*traceFile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600) //nolint:gosec // the user names the trace file
+	if c.traceFile != "" {
+		f, err := os.OpenFile(c.traceFile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600) //nolint:gosec // the user names the trace file
 		if err != nil {
 			return fmt.Errorf("-trace-file: %w", err)
 		}
 		defer func() { _ = f.Close() }()
 		trace = &requestTrace{w: f}
 	}
-	srv := &http.Server{Handler: logRequests(trace, withLatency(time.Duration(latency), mock)), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: logRequests(trace, withLatency(time.Duration(c.latency), mock)), ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		<-ctx.Done()
 		shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)

@@ -10,12 +10,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -351,13 +350,46 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 	}
 
 	ctx = c.loggingContext(ctx)
+	req, err := c.newRequest(ctx, method, u.String(), body)
+	if err != nil {
+		return nil, &RequestError{Method: method, Path: displayPath, Attempts: 0, Err: err}
+	}
+	budget := &retryBudget{left: c.maxRetries}
+	req = req.WithContext(context.WithValue(req.Context(), retryBudgetKey{}, budget))
+	resp, err := c.http.Do(req)
+	attempts := budget.attempts + 1
+	if err = lastAnswerOrError(resp, err); err != nil {
+		return nil, &RequestError{Method: method, Path: displayPath, Attempts: attempts, Err: scrubURLError(err), Unprocessed: !budget.maybeCarriedOut}
+	}
+	defer func() { _ = resp.Body.Close() }()
+
+	data, err := io.ReadAll(resp.Body) // already in memory, bounded by the response handler
+	if err != nil {
+		return nil, &RequestError{Method: method, Path: displayPath, Attempts: attempts, Err: fmt.Errorf("reading the answer: %w", err)}
+	}
+	tflog.SubsystemTrace(ctx, logSubsystem, "response body", map[string]any{"body": string(data)})
+
+	if slices.Contains(okStatuses, resp.StatusCode) {
+		return data, nil
+	}
+	apiErr := newAPIError(method, displayPath, resp.StatusCode, data, attempts)
+	apiErr.URL = strings.TrimRight(c.baseURL.String(), "/") + displayPath
+	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		apiErr.Location = resp.Header.Get("Location")
+		apiErr.Body, apiErr.Code, apiErr.Message = "", "", "" // a redirect's page says nothing more
+	}
+	return nil, apiErr
+}
+
+// newRequest is one call's request, its headers set and its answers read in the retry loop.
+func (c *Client) newRequest(ctx context.Context, method, rawURL string, body []byte) (*retryablehttp.Request, error) {
 	var reqBody any
 	if body != nil {
 		reqBody = body
 	}
-	req, err := retryablehttp.NewRequestWithContext(ctx, method, u.String(), reqBody)
+	req, err := retryablehttp.NewRequestWithContext(ctx, method, rawURL, reqBody)
 	if err != nil {
-		return nil, &RequestError{Method: method, Path: displayPath, Attempts: 0, Err: err}
+		return nil, err
 	}
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", c.userAgent)
@@ -370,63 +402,42 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 	}
 	// Read every answer inside the retry loop, so that a read that a GET's answer cut
 	// short or garbled is retried like a dropped connection.
-	req.SetResponseHandler(func(resp *http.Response) error {
-		data, err := io.ReadAll(io.LimitReader(resp.Body, c.maxResponseBytes+1))
-		_ = resp.Body.Close()
-		data = c.mask(data) // everything the server sends goes through here first
-		resp.Body = io.NopCloser(bytes.NewReader(data))
-		switch {
-		case err != nil:
-			return &answerReadError{err: err}
-		case int64(len(data)) > c.maxResponseBytes:
-			return &tooLargeError{limit: c.maxResponseBytes}
-		case method == http.MethodGet && resp.StatusCode == http.StatusOK && !json.Valid(data):
-			if looksLikeWebPage(resp.Header.Get("Content-Type"), data) {
-				// Not an answer garbled on the way, which a retry may mend: another server.
-				return &NotAPIAnswerError{ContentType: resp.Header.Get("Content-Type"), URL: resp.Request.URL.Redacted()}
-			}
-			return errMalformedAnswer
-		}
-		return nil
-	})
+	req.SetResponseHandler(func(resp *http.Response) error { return c.readAnswer(method, resp) })
+	return req, nil
+}
 
-	budget := &retryBudget{left: c.maxRetries}
-	req = req.WithContext(context.WithValue(req.Context(), retryBudgetKey{}, budget))
-	resp, err := c.http.Do(req)
-	attempts := budget.attempts + 1
+// readAnswer reads an answer into memory, masked, and says what is wrong with it.
+func (c *Client) readAnswer(method string, resp *http.Response) error {
+	data, err := io.ReadAll(io.LimitReader(resp.Body, c.maxResponseBytes+1))
+	_ = resp.Body.Close()
+	data = c.mask(data) // everything the server sends goes through here first
+	resp.Body = io.NopCloser(bytes.NewReader(data))
+	switch {
+	case err != nil:
+		return &answerReadError{err: err}
+	case int64(len(data)) > c.maxResponseBytes:
+		return &tooLargeError{limit: c.maxResponseBytes}
+	case method == http.MethodGet && resp.StatusCode == http.StatusOK && !json.Valid(data):
+		if looksLikeWebPage(resp.Header.Get("Content-Type"), data) {
+			// Not an answer garbled on the way, which a retry may mend: another server.
+			return &NotAPIAnswerError{ContentType: resp.Header.Get("Content-Type"), URL: resp.Request.URL.Redacted()}
+		}
+		return errMalformedAnswer
+	}
+	return nil
+}
+
+// lastAnswerOrError is the error of a call whose retries ran out: none when the last answer
+// explains the failure better than "giving up".
+func lastAnswerOrError(resp *http.Response, err error) error {
 	var exhausted *exhaustedError
-	if errors.As(err, &exhausted) {
-		if resp != nil && isAnswerError(exhausted.err) {
-			err = exhausted.err
-		} else if resp != nil {
-			err = nil // the last answer explains the failure better than "giving up".
-		} else {
-			err = exhausted.err
-		}
+	if !errors.As(err, &exhausted) {
+		return err
 	}
-	if err != nil {
-		return nil, &RequestError{Method: method, Path: displayPath, Attempts: attempts, Err: scrubURLError(err)}
+	if resp != nil && !isAnswerError(exhausted.err) {
+		return nil
 	}
-	defer func() { _ = resp.Body.Close() }()
-
-	data, err := io.ReadAll(resp.Body) // already in memory, bounded by the response handler
-	if err != nil {
-		return nil, &RequestError{Method: method, Path: displayPath, Attempts: attempts, Err: fmt.Errorf("reading the answer: %w", err)}
-	}
-	tflog.SubsystemTrace(ctx, logSubsystem, "response body", map[string]any{"body": string(data)})
-
-	for _, ok := range okStatuses {
-		if resp.StatusCode == ok {
-			return data, nil
-		}
-	}
-	apiErr := newAPIError(method, displayPath, resp.StatusCode, data, attempts)
-	apiErr.URL = strings.TrimRight(c.baseURL.String(), "/") + displayPath
-	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
-		apiErr.Location = resp.Header.Get("Location")
-		apiErr.Body, apiErr.Code, apiErr.Message = "", "", "" // a redirect's page says nothing more
-	}
-	return nil, apiErr
+	return exhausted.err
 }
 
 // looksLikeWebPage reports whether an answer is a page (HTML or XML) rather than JSON.
@@ -573,111 +584,4 @@ func isAnswerError(err error) bool {
 	var readErr *answerReadError
 	var notAPI *NotAPIAnswerError
 	return errors.Is(err, errMalformedAnswer) || errors.As(err, &tooLarge) || errors.As(err, &readErr) || errors.As(err, &notAPI)
-}
-
-// exhaustedError marks a call whose retries ran out or whose error was final.
-type exhaustedError struct {
-	attempts int
-	err      error
-}
-
-func (e *exhaustedError) Error() string { return e.err.Error() }
-func (e *exhaustedError) Unwrap() error { return e.err }
-
-// maxRateLimitWaits bounds how many 429s one request waits out, as a backstop: the
-// resource's timeouts are the real bound.
-const maxRateLimitWaits = 1000
-
-// retryBudget is one request's retries left (of max_retries) and attempts made so far,
-// carried in its context.
-type retryBudget struct{ left, attempts int }
-
-type retryBudgetKey struct{}
-
-// checkRetry retries what the API may answer differently a moment later: 429 (rate
-// limit; not counted against max_retries), 502/503/504 (gateway or overload), and
-// requests that got no answer. 500 and other 4xx are final: repeating them would only
-// repeat the failure.
-func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	retry, checkErr := checkRetryKind(ctx, resp, err)
-	budget, _ := ctx.Value(retryBudgetKey{}).(*retryBudget)
-	if !retry || budget == nil {
-		return retry, checkErr
-	}
-	if resp == nil || resp.StatusCode != http.StatusTooManyRequests {
-		if budget.left == 0 {
-			return false, checkErr
-		}
-		budget.left--
-	}
-	budget.attempts++
-	return true, checkErr
-}
-
-func checkRetryKind(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	if ctx.Err() != nil {
-		var rateLimit *RateLimitWaitError
-		if errors.As(err, &rateLimit) {
-			return false, rateLimit // says that it was the rate limit that used the time up
-		}
-		return false, ctx.Err()
-	}
-	var tooLarge *tooLargeError
-	var notAPI *NotAPIAnswerError
-	if errors.As(err, &tooLarge) || errors.As(err, &notAPI) {
-		return false, err // the same answer would come back
-	}
-	if err != nil {
-		retry, policyErr := retryablehttp.DefaultRetryPolicy(ctx, nil, err)
-		if retry {
-			tflog.SubsystemWarn(ctx, logSubsystem, "retrying after a failed request", map[string]any{"reason": scrubURLError(err).Error()})
-		}
-		return retry, policyErr
-	}
-	switch resp.StatusCode {
-	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		tflog.SubsystemWarn(ctx, logSubsystem, "retrying after a retryable answer", map[string]any{
-			"reason": resp.Status, "method": resp.Request.Method, "path": resp.Request.URL.Path,
-		})
-		return true, nil
-	}
-	return false, nil
-}
-
-// backoff waits what Retry-After asks (seconds or an HTTP date), capped at max, and
-// otherwise backs off exponentially from min with full jitter, so that many resources
-// retrying at once do not hit the API in lockstep.
-func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
-	if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
-		// The pacer holds every request of the process until Retry-After and spaces them
-		// after: only a little jitter here.
-		return rand.N(minWait/10 + 1) //nolint:gosec // jitter needs no cryptographic randomness
-	}
-	if resp != nil {
-		if wait, ok := retryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
-			// At least what the server asked, plus a little jitter so that the clients it
-			// turned away do not all come back in the same instant.
-			return min(wait+rand.N(minWait+1), maxWait) //nolint:gosec // jitter needs no cryptographic randomness
-		}
-	}
-	ceiling := minWait << min(attempt, 30)
-	if ceiling <= 0 || ceiling > maxWait {
-		ceiling = maxWait
-	}
-	return minWait/2 + rand.N(ceiling-minWait/2+1) //nolint:gosec // jitter needs no cryptographic randomness
-}
-
-// retryAfter parses a Retry-After header in either of its forms.
-func retryAfter(value string, now time.Time) (time.Duration, bool) {
-	value = strings.TrimSpace(value)
-	if value == "" {
-		return 0, false
-	}
-	if secs, err := strconv.ParseUint(value, 10, 32); err == nil {
-		return time.Duration(secs) * time.Second, true
-	}
-	if at, err := http.ParseTime(value); err == nil {
-		return max(at.Sub(now), 0), true
-	}
-	return 0, false
 }

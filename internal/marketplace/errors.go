@@ -59,6 +59,9 @@ type RequestError struct {
 	Path     string
 	Attempts int
 	Err      error
+	// Unprocessed: no attempt was carried out by the API, as far as the client knows (each
+	// was answered 429, or was still waiting for the rate limit when it ended).
+	Unprocessed bool
 }
 
 func (e *RequestError) Error() string {

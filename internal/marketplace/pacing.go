@@ -2,15 +2,11 @@ package marketplace
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
+	"math"
+	"math/rand/v2"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,273 +14,251 @@ import (
 )
 
 // pacer spaces the requests of one client, shared by every resource of the provider
-// process, to fit the API's rate limit instead of letting each request retry into it on
-// its own (which, at -parallelism 10, had 44% of the requests answered 429):
+// process, to fit the API's rate limit. The limit is per account and changes: other
+// pipelines of the same vendor spend the same budget, and leave it. So the pacer keeps
+// finding the rate the API allows now, the way TCP finds a path's capacity:
 //
 //   - after an answer with Retry-After (429, or 503 with it), no request of the process
-//     starts before that time;
+//     starts before that time (requests already waiting for their slot look again);
 //   - when the API announces its budget (X-RateLimit-Remaining with X-RateLimit-Reset),
 //     requests are spread evenly over what is left of the window;
-//   - without headers, a process-wide rate adapts to the 429s: the first 429 starts it at
-//     the rate requests were being sent at, a floor of the limit (a walk that is starting
-//     sends few), raised by half every second until the next 429, which sets it to 0.85 of
-//     the rate refused; each later 429 cuts it to
-//     three quarters (once per burst of 429s); each accepted request raises it, by 2% up to
-//     nine tenths of the rate refused last, then by 0.05% (each 429 costs every request
-//     the server's Retry-After, so probing the limit is slow), and pacing stops once far
-//     above any rate that was refused.
+//   - without headers, the first 429 starts pacing at the rate requests were being sent at
+//     (a floor of the limit), raised by half every second until the next 429 (slow start: doubled every second until the next 429);
+//   - each later 429 (once per burst) sets the peak to the rate refused and cuts the rate to
+//     three quarters of it; the rate climbs back to nine tenths of the peak within a second,
+//     stays there for a plateau, and then probes above it, faster and faster (+30% a
+//     second). A probe that is refused near the same peak confirms the limit and doubles
+//     the plateau (up to maxPlateau); one that is accepted, or a limit that moved, resets it.
+//     So a peak learnt while another client was busy is left behind within seconds of that
+//     client stopping, and a stable limit is probed rarely (each 429 costs every request of
+//     the process the server's Retry-After).
 //
 // Waiting here does not count as a retry: the resource's timeouts bound it.
 type pacer struct {
-	mu        sync.Mutex
-	now       func() time.Time
+	mu     sync.Mutex
+	now    func() time.Time
+	jitter func() float64 // in [0, 1): where the first request after a hold starts
+
 	notBefore time.Time     // Retry-After: nothing starts before it
-	rate      float64       // requests per second; 0 when not pacing
-	ceiling   float64       // the rate refused last
-	next      time.Time     // the next free slot when pacing
-	cutAt     time.Time     // when the rate was last cut
-	sent      []time.Time   // recent request starts, for the first rate estimate
 	budget    time.Duration // spacing the announced budget asks for
-	probing   bool          // raising the first estimate quickly, until a 429
-	raisedAt  time.Time     // when the probe last raised the rate
-	store     *pacingStore  // nil: nothing kept for the next process
+	last      time.Time     // when the last request started
+	sent      []time.Time   // recent request starts, for the first rate estimate
+
+	mode     pacingMode
+	rate     float64       // slow start: requests per second
+	raisedAt time.Time     // slow start: when the rate was last raised
+	peak     float64       // the rate refused last
+	cutAt    time.Time     // when the rate was last cut: the climb's origin
+	plateau  time.Duration // how long after a cut the rate stays under the peak
+
+	store *pacingStore // nil: nothing kept for the next process
 }
 
-// The probe of a process's first estimate: raised by probeFactor every probeInterval of
-// accepted answers until a 429, then set to probeBack of the rate refused (tuned on the
-// simulation in pacing_sim_test.go).
+type pacingMode int
+
 const (
+	notPacing pacingMode = iota
+	slowStart            // the first estimate, raised until a 429
+	climbing             // after a 429: back to the peak, then probing above it
+)
+
+const (
+	minRate = 0.2 // requests per second, the slowest pacing
+
+	// Slow start: the first estimate of a process may be far below the limit (a walk that
+	// was starting sent few requests).
 	probeInterval = time.Second
-	probeFactor   = 1.5
-	probeBack     = 0.85
+	probeFactor   = 2
+
+	cutFactor   = 0.75            // of the rate refused, just after a 429
+	settle      = 0.9             // of the peak, where the climb waits for the plateau to end
+	climbTime   = time.Second     // from the cut to settle
+	probeGrowth = 1.3             // a second, above the peak once the plateau ends
+	minPlateau  = 2 * time.Second // after a cut, before probing above the peak
+	maxPlateau  = 8 * time.Second // the longest: capacity another client frees is found within it
+	samePeak    = 0.15            // a peak within this share of the last one confirms it
+
+	stopPacingFactor = 4 // pacing stops this far above the rate refused last
 )
 
-const (
-	minRate          = 0.2 // requests per second, the slowest pacing
-	stopPacingFactor = 4   // pacing stops this far above the rate refused last
-)
+func newPacer() *pacer { return &pacer{now: time.Now, jitter: rand.Float64} }
 
-func newPacer() *pacer { return &pacer{now: time.Now} }
-
-// pacingStore keeps what a pacer learnt in a small file, so that the next provider process
-// for the same API and account starts from it: Terraform starts a provider process for
-// each walk (a destroy's plan and its apply, a plan and the apply of its saved plan), and
-// each one learning the limit anew from 429s cost up to 1.9 times the least time. What it
-// keeps: the Retry-After still running, the paced rate and the rate refused last. It is
-// forgotten after storeLifetime, and every error reading or writing it is ignored: it
-// only saves time.
-type pacingStore struct {
-	path      string
-	lastWrite time.Time
-	written   pacingState
+// pace is the rate requests start at now, 0 when not pacing (p.mu held).
+func (p *pacer) pace(now time.Time) float64 {
+	switch p.mode {
+	case slowStart:
+		return p.rate
+	case climbing:
+		return p.climb(now)
+	}
+	return 0
 }
 
-type pacingState struct {
-	Saved     time.Time `json:"saved"`
-	NotBefore time.Time `json:"not_before,omitzero"`
-	Rate      float64   `json:"rate,omitempty"`
-	Ceiling   float64   `json:"ceiling,omitempty"`
-}
-
-const storeLifetime = 5 * time.Minute
-
-// newPacingStore is the store for one API root and account in dir; nil when dir is "".
-func newPacingStore(dir, baseURL, email string) *pacingStore {
-	if dir == "" {
-		return nil
+// climb is the rate at now after the last cut: from cutFactor to settle of the peak within
+// climbTime, settle until the plateau ends, then growing by probeGrowth a second.
+func (p *pacer) climb(now time.Time) float64 {
+	t := now.Sub(p.cutAt)
+	low, high := cutFactor*p.peak, settle*p.peak
+	switch {
+	case t < 0:
+		return max(low, minRate)
+	case t < climbTime:
+		return max(low+(high-low)*float64(t)/float64(climbTime), minRate)
+	case t < p.plateau:
+		return max(high, minRate)
 	}
-	sum := sha256.Sum256([]byte(baseURL + "\x00" + email))
-	return &pacingStore{path: filepath.Join(dir, "pacing-"+hex.EncodeToString(sum[:12])+".json")}
-}
-
-// load starts p from the store, when what it holds is recent.
-func (s *pacingStore) load(p *pacer) {
-	if s == nil {
-		return
-	}
-	data, err := os.ReadFile(s.path)
-	if err != nil {
-		return
-	}
-	var st pacingState
-	now := p.now()
-	if json.Unmarshal(data, &st) != nil || now.Sub(st.Saved) > storeLifetime || st.Saved.After(now.Add(time.Minute)) {
-		return
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if st.NotBefore.After(now) {
-		p.notBefore = st.NotBefore
-	}
-	// The rate may have crept past the rate refused last (accepted answers raise it): it is
-	// still what was learnt.
-	if st.Rate >= minRate && st.Ceiling > 0 {
-		p.rate, p.ceiling = st.Rate, st.Ceiling
-		p.cutAt = now // the rate is what was learnt: no cut for the first 429s
-	}
-	s.written = st
-}
-
-// save writes p's state (p.mu held) when it changed: at once after a 429, otherwise at
-// most once a second.
-func (s *pacingStore) save(p *pacer, now time.Time, urgent bool) {
-	if s == nil {
-		return
-	}
-	st := pacingState{Saved: now, NotBefore: p.notBefore, Rate: p.rate, Ceiling: p.ceiling}
-	if st.NotBefore.Equal(s.written.NotBefore) && st.Rate == s.written.Rate && st.Ceiling == s.written.Ceiling {
-		return
-	}
-	if !urgent && now.Sub(s.lastWrite) < time.Second {
-		return
-	}
-	data, err := json.Marshal(st)
-	if err != nil {
-		return
-	}
-	s.lastWrite, s.written = now, st
-	if os.MkdirAll(filepath.Dir(s.path), 0o700) != nil {
-		return
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(s.path), ".pacing-*")
-	if err != nil {
-		return
-	}
-	_, werr := tmp.Write(data)
-	cerr := tmp.Close()
-	if werr != nil || cerr != nil || os.Rename(tmp.Name(), s.path) != nil {
-		_ = os.Remove(tmp.Name())
-	}
+	return max(high*math.Pow(probeGrowth, (t-p.plateau).Seconds()), minRate)
 }
 
 // wait blocks until this request may start, or ctx ends; then it returns a
-// *RateLimitWaitError.
+// *RateLimitWaitError. It looks again whenever its time comes: a rate raised meanwhile
+// lets it go sooner, a hold begun meanwhile (a 429 to another request) keeps it longer.
 func (p *pacer) wait(ctx context.Context) error {
-	d := p.reserve().Sub(p.now())
-	if d <= 0 {
-		return nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return &RateLimitWaitError{Wait: d, Err: ctx.Err()}
+	for {
+		at, ok := p.take()
+		if ok {
+			return nil
+		}
+		timer := time.NewTimer(at.Sub(p.now()))
+		select {
+		case <-timer.C:
+		case <-ctx.Done():
+			timer.Stop()
+			return &RateLimitWaitError{Wait: max(at.Sub(p.now()), 0), Err: ctx.Err()}
+		}
 	}
 }
 
 // RateLimitWaitError is a request that was still waiting for the API's rate limit (a
-// Retry-After, or the pacing learnt from earlier 429s) when its operation ran out of time.
+// Retry-After, or the pacing learnt from earlier 429s) when its operation ended: it ran out
+// of time (Err is context.DeadlineExceeded) or was interrupted (context.Canceled). Nothing
+// was sent for it.
 type RateLimitWaitError struct {
 	Wait time.Duration // how long it still had to wait when it gave up
 	Err  error         // the context's error
 }
 
 func (e *RateLimitWaitError) Error() string {
-	return fmt.Sprintf("still waiting for the Marketplace API's rate limit (%s to go) when the operation ran out of time: %v",
-		e.Wait.Round(time.Second), e.Err)
+	ended := "the operation ran out of time"
+	if errors.Is(e.Err, context.Canceled) {
+		ended = "the operation was interrupted"
+	}
+	return fmt.Sprintf("still waiting for the Marketplace API's rate limit (%s to go) when %s: %v",
+		e.Wait.Round(time.Second), ended, e.Err)
 }
 
 func (e *RateLimitWaitError) Unwrap() error { return e.Err }
 
-// reserve takes the next slot a request may start at.
-func (p *pacer) reserve() time.Time {
+// take lets a request start now, or says when to look again.
+func (p *pacer) take() (time.Time, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	slot := p.now()
-	if p.notBefore.After(slot) {
-		slot = p.notBefore
+	now := p.now()
+	at := p.notBefore
+	if spacing := p.spacing(now); spacing > 0 && !p.last.IsZero() {
+		at = later(at, p.last.Add(spacing))
 	}
-	spacing := p.budget
-	if p.rate > 0 {
-		spacing = max(spacing, time.Duration(float64(time.Second)/p.rate))
+	if at.After(now) {
+		return at, false
 	}
-	if spacing > 0 {
-		if p.next.After(slot) {
-			slot = p.next
-		}
-		p.next = slot.Add(spacing)
-	}
-	p.sent = append(p.sent, slot)
+	p.last = now
+	p.sent = append(p.sent, now)
 	if len(p.sent) > 256 {
 		p.sent = p.sent[len(p.sent)-256:]
 	}
-	return slot
+	return now, true
 }
 
-// observe learns from an answer's status and headers.
-func (p *pacer) observe(status int, header http.Header) {
+// spacing is the least time between two starts now (p.mu held).
+func (p *pacer) spacing(now time.Time) time.Duration {
+	spacing := p.budget
+	if rate := p.pace(now); rate > 0 {
+		spacing = max(spacing, time.Duration(float64(time.Second)/rate))
+	}
+	return spacing
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+// observe learns from the answer to a request sent at sent.
+func (p *pacer) observe(status int, header http.Header, sent time.Time) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	now := p.now()
 	wait, hasRetryAfter := retryAfter(header.Get("Retry-After"), now)
 	if hasRetryAfter && (status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable) {
 		if until := now.Add(wait); until.After(p.notBefore) {
+			// The first request after the hold starts at a random point of one spacing, so
+			// that clients held by the same limit do not come back in step.
+			if p.jitter != nil {
+				until = until.Add(time.Duration(p.jitter() * float64(p.spacing(now))))
+			}
 			p.notBefore = until
 		}
 	}
 	p.observeBudget(header, now)
-	if status == http.StatusTooManyRequests {
-		p.cut(now)
+	switch {
+	case status == http.StatusTooManyRequests:
+		// The requests already sent when the rate was cut meet the same excess: one cut.
+		if p.mode == notPacing || sent.After(p.cutAt) {
+			p.cut(now)
+		}
 		p.store.save(p, now, true)
 		return
+	case status < 500:
+		p.accepted(now)
 	}
-	if status >= 500 || p.rate == 0 {
-		p.store.save(p, now, false)
-		return
-	}
-	defer p.store.save(p, now, false)
-	if p.probing {
-		// The first estimate of a process may be far below the limit (a walk that was still
-		// starting sent few requests): until the next 429, raise it by probeFactor every
-		// probeInterval of accepted answers.
+	p.store.save(p, now, false)
+}
+
+// accepted raises the slow start's rate, and stops pacing far above any rate refused.
+func (p *pacer) accepted(now time.Time) {
+	switch p.mode {
+	case slowStart:
 		if now.Sub(p.raisedAt) >= probeInterval && !p.notBefore.After(now) {
 			p.rate *= probeFactor
 			p.raisedAt = now
 		}
-		return
-	}
-	if p.rate < 0.9*p.ceiling {
-		p.rate *= 1.02
-	} else {
-		p.rate *= 1.0005
-	}
-	if p.rate > stopPacingFactor*p.ceiling {
-		p.rate = 0
+	case climbing:
+		if p.climb(now) > stopPacingFactor*p.peak {
+			p.mode = notPacing
+		}
 	}
 }
 
-// cut lowers the rate after a 429: once for the whole burst of 429s that the requests
-// already in flight meet.
+// cut lowers the rate after a 429.
 func (p *pacer) cut(now time.Time) {
-	if p.rate > 0 && now.Sub(p.cutAt) < time.Duration(4*float64(time.Second)/p.rate) {
-		return
-	}
-	current := p.rate
-	switch {
-	case current == 0:
+	switch p.mode {
+	case notPacing:
 		// Not pacing yet: start from the rate requests were sent at over the last second,
-		// and probe upwards from there (observe): that is a floor of the limit, not the limit.
+		// and raise it from there (accepted): a floor of the limit, not the limit.
 		n := 0
 		for _, t := range p.sent {
 			if now.Sub(t) <= time.Second && !t.After(now) {
 				n++
 			}
 		}
-		current = float64(max(n, 1))
-		p.probing, p.raisedAt = true, now
-	case p.probing:
-		// The probe went past the limit: the rate refused now is above it.
-		p.probing = false
-		p.ceiling = current
-		p.rate = max(current*probeBack, minRate)
-		p.cutAt = now
+		p.mode, p.rate, p.raisedAt = slowStart, max(cutFactor*float64(max(n, 1)), minRate), now
+		p.peak, p.cutAt = float64(max(n, 1)), now
 		return
+	case slowStart:
+		p.peak, p.plateau = p.rate, minPlateau
+	case climbing:
+		refused := p.climb(now)
+		if math.Abs(refused-p.peak) <= samePeak*p.peak {
+			p.plateau = min(2*p.plateau, maxPlateau) // the limit is where it was: probe less often
+		} else {
+			p.plateau = minPlateau // the limit moved: find it again soon
+		}
+		p.peak = max(refused, minRate)
 	}
-	p.ceiling = current
-	p.rate = max(current*0.75, minRate)
-	p.cutAt = now
+	// The climb starts when requests may start again.
+	p.mode, p.cutAt = climbing, later(now, p.notBefore)
 }
 
 // observeBudget spreads the requests over the window the API announces.
@@ -319,63 +293,4 @@ func parseReset(value string, now time.Time) (time.Time, bool) {
 		return now.Add(time.Duration(secs) * time.Second), true // seconds from now
 	}
 	return time.Time{}, false
-}
-
-// pacedTransport runs every attempt of the client through its pacer, and then gives the
-// attempt its timeout: waiting for the rate limit is not part of a request's time (only
-// the caller's context, the resource's timeouts, bounds it).
-type pacedTransport struct {
-	base    http.RoundTripper
-	pacer   *pacer
-	timeout time.Duration // one attempt, from when it is sent until its answer is read
-}
-
-func (t *pacedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if err := t.pacer.wait(req.Context()); err != nil {
-		return nil, err
-	}
-	ctx, cancel := context.WithTimeoutCause(req.Context(), t.timeout, &AttemptTimeoutError{Timeout: t.timeout})
-	resp, err := t.base.RoundTrip(req.WithContext(ctx))
-	if err != nil {
-		if cause := context.Cause(ctx); req.Context().Err() == nil && cause != nil {
-			err = cause
-		}
-		cancel()
-		return nil, err
-	}
-	t.pacer.observe(resp.StatusCode, resp.Header)
-	resp.Body = &cancelOnClose{ReadCloser: resp.Body, ctx: ctx, parent: req.Context(), cancel: cancel}
-	return resp, nil
-}
-
-// AttemptTimeoutError is one request that got no whole answer within request_timeout.
-type AttemptTimeoutError struct{ Timeout time.Duration }
-
-func (e *AttemptTimeoutError) Error() string {
-	return fmt.Sprintf("no answer within request_timeout (%s)", e.Timeout)
-}
-
-// cancelOnClose ends an attempt's context once its answer is read and closed; a read cut
-// short by the attempt's timeout says so.
-type cancelOnClose struct {
-	io.ReadCloser
-	ctx    context.Context //nolint:containedctx // the attempt's own, ended by Close
-	parent context.Context //nolint:containedctx // the request's
-	cancel context.CancelFunc
-}
-
-func (b *cancelOnClose) Read(p []byte) (int, error) {
-	n, err := b.ReadCloser.Read(p)
-	if err != nil && !errors.Is(err, io.EOF) && b.parent.Err() == nil {
-		if cause := context.Cause(b.ctx); cause != nil {
-			err = cause
-		}
-	}
-	return n, err
-}
-
-func (b *cancelOnClose) Close() error {
-	err := b.ReadCloser.Close()
-	b.cancel()
-	return err
 }

@@ -2,6 +2,7 @@ package marketplace
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"testing"
 	"time"
@@ -15,12 +16,21 @@ func headers(kv map[string]string) http.Header {
 	return h
 }
 
-// slots reserves n requests and returns when each would start, from now.
-func slots(p *pacer, n int) []time.Duration {
-	start := p.now()
+// testPacer is a pacer on a clock the test moves, without jitter.
+func testPacer(now *time.Time) *pacer { return &pacer{now: func() time.Time { return *now }} }
+
+// starts lets n requests start one after another, each as soon as the pacer allows, and
+// returns when each started, from now; it moves the clock.
+func starts(p *pacer, now *time.Time, n int) []time.Duration {
+	begin := *now
 	var out []time.Duration
-	for i := 0; i < n; i++ {
-		out = append(out, p.reserve().Sub(start))
+	for len(out) < n {
+		at, ok := p.take()
+		if !ok {
+			*now = at
+			continue
+		}
+		out = append(out, now.Sub(begin))
 	}
 	return out
 }
@@ -28,150 +38,185 @@ func slots(p *pacer, n int) []time.Duration {
 func TestPacerHoldsEveryRequestUntilRetryAfter(t *testing.T) {
 	t.Parallel()
 	now := time.Unix(1000, 0)
-	p := &pacer{now: func() time.Time { return now }}
-	p.observe(http.StatusTooManyRequests, headers(map[string]string{"Retry-After": "2"}))
-	for i, at := range slots(p, 3) {
+	p := testPacer(&now)
+	p.observe(http.StatusTooManyRequests, headers(map[string]string{"Retry-After": "2"}), now)
+	for i, at := range starts(p, &now, 3) {
 		if at < 2*time.Second {
 			t.Errorf("request %d starts %v after the 429, before its Retry-After of 2s", i, at)
 		}
 	}
-	// The wait itself is cut short by the caller's context.
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	q := &pacer{now: time.Now}
-	q.observe(http.StatusTooManyRequests, headers(map[string]string{"Retry-After": "60"}))
-	if err := q.wait(ctx); err == nil {
-		t.Error("a wait outlived its context")
+	// The wait itself is cut short by the caller's context, and says how it ended.
+	for _, c := range []struct {
+		ctx  func() (context.Context, context.CancelFunc)
+		want error
+	}{
+		{func() (context.Context, context.CancelFunc) { return context.WithCancel(context.Background()) }, context.Canceled},
+		{func() (context.Context, context.CancelFunc) {
+			return context.WithTimeout(context.Background(), time.Millisecond)
+		}, context.DeadlineExceeded},
+	} {
+		ctx, cancel := c.ctx()
+		if errors.Is(c.want, context.Canceled) {
+			cancel()
+		}
+		q := newPacer()
+		q.observe(http.StatusTooManyRequests, headers(map[string]string{"Retry-After": "60"}), time.Now())
+		err := q.wait(ctx)
+		cancel()
+		var rl *RateLimitWaitError
+		if !errors.As(err, &rl) || !errors.Is(err, c.want) || rl.Wait < 50*time.Second {
+			t.Errorf("a wait whose context ended (%v): %v, want a RateLimitWaitError of about 60s wrapping it", c.want, err)
+		}
+	}
+}
+
+// A request waiting for its turn looks again when its time comes: a hold that began
+// meanwhile keeps it.
+func TestPacerRequestsWaitingSeeAHoldThatBeganMeanwhile(t *testing.T) {
+	t.Parallel()
+	now := time.Unix(1000, 0)
+	p := testPacer(&now)
+	p.mode, p.rate = slowStart, 2 // one every 500 ms
+	if _, ok := p.take(); !ok {
+		t.Fatal("the first request waits")
+	}
+	at, ok := p.take()
+	if ok || at.Sub(now) != 500*time.Millisecond {
+		t.Fatalf("the second request: %v, %v; want to wait 500ms", at.Sub(now), ok)
+	}
+	now = now.Add(100 * time.Millisecond)
+	p.observe(http.StatusTooManyRequests, headers(map[string]string{"Retry-After": "3"}), now.Add(-50*time.Millisecond))
+	now = at
+	if later, ok := p.take(); ok || later.Before(time.Unix(1003, 0)) {
+		t.Errorf("at its turn, after a 429 with Retry-After 3: %v, %v; want to wait past the hold", later, ok)
 	}
 }
 
 func TestPacerSpreadsRequestsOverTheAnnouncedBudget(t *testing.T) {
 	t.Parallel()
 	now := time.Unix(1000, 0)
-	p := &pacer{now: func() time.Time { return now }}
+	p := testPacer(&now)
 	reset := now.Add(10 * time.Second).UTC().Format("2006-01-02T15:04:05Z07:00")
-	p.observe(http.StatusOK, headers(map[string]string{"X-RateLimit-Remaining": "4", "X-RateLimit-Reset": reset}))
-	got := slots(p, 3)
+	p.observe(http.StatusOK, headers(map[string]string{"X-RateLimit-Remaining": "4", "X-RateLimit-Reset": reset}), now)
+	got := starts(p, &now, 3)
 	if got[1]-got[0] != 2*time.Second || got[2]-got[1] != 2*time.Second {
-		t.Errorf("slots %v: want 2s apart (10s left, 4 requests left)", got)
+		t.Errorf("starts %v: want 2s apart (10s left, 4 requests left)", got)
 	}
 }
 
-func TestPacerAdaptsItsRateToThe429s(t *testing.T) {
+// The first 429 starts pacing at three quarters of the rate requests were sent at, doubled
+// every second until the next 429; then the rate follows the peak refused: cut, back to
+// nine tenths of it within a second, a plateau, then probing above it, faster and faster.
+func TestPacerFindsTheLimitAndProbesAboveIt(t *testing.T) {
 	t.Parallel()
 	now := time.Unix(1000, 0)
-	p := &pacer{now: func() time.Time { return now }}
-	// Ten requests sent in the last second, then the API refuses: pace at three quarters.
+	p := testPacer(&now)
 	for i := 0; i < 10; i++ {
-		p.reserve()
-		p.observe(http.StatusOK, headers(nil))
+		p.take()
+		p.observe(http.StatusOK, headers(nil), now)
 	}
-	p.observe(http.StatusTooManyRequests, headers(nil))
-	if p.rate != 7.5 {
-		t.Fatalf("rate after the first 429: %v, want 7.5", p.rate)
-	}
-	// The other requests of the same burst meet 429 too: one cut for all.
-	p.observe(http.StatusTooManyRequests, headers(nil))
-	if p.rate != 7.5 {
-		t.Errorf("rate after a second 429 of the same burst: %v, want 7.5", p.rate)
-	}
-	// That first estimate is a floor of the limit: accepted answers raise it by half each
-	// second, until a 429, which sets it to 0.85 of the rate refused.
-	for i := 0; i < 10; i++ {
-		p.observe(http.StatusOK, headers(nil))
-	}
-	if p.rate != 7.5 {
-		t.Errorf("rate after 10 accepted within the second: %v, want 7.5", p.rate)
+	p.observe(http.StatusTooManyRequests, headers(nil), now)
+	if p.mode != slowStart || p.rate != 7.5 {
+		t.Fatalf("after the first 429: mode %v rate %v, want slow start at 7.5", p.mode, p.rate)
 	}
 	now = now.Add(time.Second)
-	p.observe(http.StatusOK, headers(nil))
-	if p.rate != 11.25 {
-		t.Fatalf("rate a second later: %v, want 11.25", p.rate)
+	p.observe(http.StatusOK, headers(nil), now)
+	if p.rate != 15 {
+		t.Fatalf("a second later: %v, want 15", p.rate)
 	}
+	// The requests of the same burst meet 429 too: one cut for all.
 	now = now.Add(100 * time.Millisecond)
-	p.observe(http.StatusTooManyRequests, headers(nil))
-	if p.rate != 0.85*11.25 || p.ceiling != 11.25 || p.probing {
-		t.Fatalf("after the probe's 429: rate %v ceiling %v probing %v, want %v, 11.25, false", p.rate, p.ceiling, p.probing, 0.85*11.25)
+	sent := now.Add(-10 * time.Millisecond)
+	p.observe(http.StatusTooManyRequests, headers(nil), sent)
+	p.observe(http.StatusTooManyRequests, headers(nil), sent)
+	if p.mode != climbing || p.peak != 15 || p.pace(now) != 0.75*15 {
+		t.Fatalf("after the slow start's 429: mode %v peak %v pace %v, want climbing, 15, %v", p.mode, p.peak, p.pace(now), 0.75*15)
 	}
-	// Then accepted requests raise it slowly (the limit is close).
-	p.rate = 9
-	for i := 0; i < 10; i++ {
-		p.observe(http.StatusOK, headers(nil))
+	cut := now
+	for _, c := range []struct {
+		after    time.Duration
+		lo, hi   float64
+		describe string
+	}{
+		{500 * time.Millisecond, 12, 12.5, "half way back to nine tenths of the peak"},
+		{time.Second, 13.5, 13.5, "at nine tenths of the peak"},
+		{minPlateau - time.Millisecond, 13.5, 13.5, "on the plateau"},
+		{minPlateau + time.Second, 17.5, 17.6, "probing: 30% above nine tenths"},
+		{minPlateau + 3*time.Second, 29.6, 29.7, "probing faster: a peak learnt while another client was busy is left behind in seconds"},
+	} {
+		if got := p.pace(cut.Add(c.after)); got < c.lo || got > c.hi {
+			t.Errorf("%v after the cut: %v, want %v-%v (%s)", c.after, got, c.lo, c.hi, c.describe)
+		}
 	}
-	if p.rate < 10 || p.rate > 10.2 {
-		t.Errorf("rate after 10 accepted: %v, want about 10 (nine tenths of 11.25, then slower)", p.rate)
+	// A probe refused near the same peak confirms it: the next plateau is twice as long.
+	now = cut.Add(minPlateau + 300*time.Millisecond)
+	p.observe(http.StatusTooManyRequests, headers(nil), now)
+	if p.plateau != 2*minPlateau || p.peak < 14 || p.peak > 15 {
+		t.Errorf("after a probe refused near the peak: plateau %v peak %v, want %v and about 14", p.plateau, p.peak, 2*minPlateau)
 	}
-	for i := 0; i < 100; i++ {
-		p.observe(http.StatusOK, headers(nil))
-	}
-	if p.rate > 10.7 {
-		t.Errorf("rate after 100 more accepted: %v, want a slow climb below the refused 11.25", p.rate)
-	}
-	// A later 429 cuts again.
-	now = now.Add(10 * time.Second)
-	p.observe(http.StatusTooManyRequests, headers(nil))
-	if p.rate > 8.1 {
-		t.Errorf("rate after a later 429: %v, want it cut", p.rate)
+	// A limit that moved (another client came or went) resets it.
+	now = now.Add(20 * time.Second)
+	p.observe(http.StatusTooManyRequests, headers(nil), now)
+	if p.plateau != minPlateau {
+		t.Errorf("after a 429 far above the peak: plateau %v, want %v", p.plateau, minPlateau)
 	}
 	// Far above any refused rate, pacing stops.
-	p.ceiling, p.rate = 1, 3.999
-	p.observe(http.StatusOK, headers(nil))
-	p.observe(http.StatusOK, headers(nil))
-	if p.rate != 0 {
-		t.Errorf("rate %v, want pacing stopped", p.rate)
+	now = now.Add(time.Minute)
+	p.observe(http.StatusOK, headers(nil), now)
+	if p.mode != notPacing {
+		t.Errorf("a minute without 429: mode %v, want pacing stopped", p.mode)
 	}
 }
 
 // What a pacer learnt is where the next process for the same API and account starts: the
-// Retry-After still running and the rate. Another account, or an old record, starts afresh.
+// Retry-After still running, and just under the peak, probing above it after a plateau.
+// Another account, or an old record, starts afresh.
 func TestPacerStateIsKeptForTheNextProcess(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	now := time.Unix(5000, 0)
 	clock := func() time.Time { return now }
 	first := &pacer{now: clock, store: newPacingStore(dir, "https://api.example.com", "a@example.com")}
-	for i := 0; i < 8; i++ {
-		first.reserve()
-	}
-	first.observe(http.StatusTooManyRequests, headers(map[string]string{"Retry-After": "3"}))
-	if first.rate == 0 {
-		t.Fatal("the 429 did not start pacing")
+	first.mode, first.rate, first.raisedAt = slowStart, 8, now
+	first.observe(http.StatusTooManyRequests, headers(map[string]string{"Retry-After": "3"}), now)
+	if first.mode != climbing || first.peak != 8 {
+		t.Fatalf("the 429: mode %v peak %v", first.mode, first.peak)
 	}
 
 	next := &pacer{now: clock, store: newPacingStore(dir, "https://api.example.com", "a@example.com")}
 	next.store.load(next)
-	if next.rate != first.rate || next.ceiling != first.ceiling || !next.notBefore.Equal(now.Add(3*time.Second)) {
-		t.Errorf("next process: rate %v ceiling %v notBefore %v, want %v %v %v", next.rate, next.ceiling, next.notBefore, first.rate, first.ceiling, now.Add(3*time.Second))
+	if next.peak != 8 || next.pace(now) != settle*8 || !next.notBefore.Equal(now.Add(3*time.Second)) {
+		t.Errorf("next process: peak %v pace %v notBefore %v, want 8, %v, %v", next.peak, next.pace(now), next.notBefore, settle*8, now.Add(3*time.Second))
 	}
-	if at := slots(next, 1)[0]; at < 3*time.Second {
+	if p := next.pace(now.Add(minPlateau + time.Second)); p <= 8 {
+		t.Errorf("the next process does not probe above the peak it loaded: %v a plateau later", p)
+	}
+	loaded := now
+	if at := starts(next, &now, 1)[0]; at < 3*time.Second {
 		t.Errorf("the next process sends %v after the 429, inside its Retry-After", at)
 	}
+	now = loaded
 
 	other := &pacer{now: clock, store: newPacingStore(dir, "https://api.example.com", "b@example.com")}
 	other.store.load(other)
-	if other.rate != 0 || !other.notBefore.IsZero() {
-		t.Errorf("another account starts from the first one's state: %v %v", other.rate, other.notBefore)
+	if other.mode != notPacing || !other.notBefore.IsZero() {
+		t.Errorf("another account starts from the first one's state: %v %v", other.mode, other.notBefore)
 	}
 	now = now.Add(storeLifetime + time.Second)
 	late := &pacer{now: clock, store: newPacingStore(dir, "https://api.example.com", "a@example.com")}
 	late.store.load(late)
-	if late.rate != 0 {
-		t.Errorf("a record older than %v is used: rate %v", storeLifetime, late.rate)
+	if late.mode != notPacing {
+		t.Errorf("a record older than %v is used: mode %v", storeLifetime, late.mode)
 	}
-	// A rate that crept past the rate refused last (a long walk's accepted answers raise
-	// it) is kept too: the next process does not learn the limit anew from 429s.
-	now = now.Add(storeLifetime + time.Second)
-	long := &pacer{now: clock, store: newPacingStore(dir, "https://api.example.com", "a@example.com"), rate: 8.5, ceiling: 10}
-	for i := 0; i < 300; i++ {
-		now = now.Add(100 * time.Millisecond)
-		long.observe(http.StatusOK, http.Header{})
-	}
-	now = now.Add(time.Second)
-	long.observe(http.StatusOK, http.Header{})
+	// A pace that climbed past the peak (probing found more room) is what the next
+	// process starts under.
+	long := &pacer{now: clock, store: newPacingStore(dir, "https://api.example.com", "a@example.com"), mode: climbing, peak: 10, plateau: minPlateau, cutAt: now}
+	now = now.Add(minPlateau + 2*time.Second)
+	long.observe(http.StatusOK, http.Header{}, now)
 	after := &pacer{now: clock, store: newPacingStore(dir, "https://api.example.com", "a@example.com")}
 	after.store.load(after)
-	if long.rate <= long.ceiling || after.rate != long.rate || after.ceiling != long.ceiling {
-		t.Errorf("a rate past the one refused last (%v > %v) is not kept: the next process starts at %v, %v", long.rate, long.ceiling, after.rate, after.ceiling)
+	if paced := long.pace(now); paced <= 10 || after.peak != paced {
+		t.Errorf("a pace past the peak (%v > 10) is not kept: the next process's peak is %v", paced, after.peak)
 	}
 	// No folder: nothing kept, nothing fails.
 	none := newPacingStore("", "https://api.example.com", "a@example.com")

@@ -131,41 +131,20 @@ func (m *Mock) handleListing(w http.ResponseWriter, r *http.Request, route Route
 		return
 	}
 	if route == RouteVendorSpace {
-		for devID, s := range m.spaces {
-			if s.vendorID == id {
-				writeJSON(w, http.StatusOK, map[string]any{"developerId": devID, "vendorId": id})
-				return
-			}
-		}
-		writeError(w, http.StatusNotFound, "VENDOR_NOT_FOUND", fmt.Sprintf("vendor %s has no developer space", id))
+		m.vendorSpaceLocked(w, id)
 		return
 	}
-	s, ok := m.spaces[id]
-	if !ok {
+	s, found := m.spaces[id]
+	if !found {
 		writeError(w, http.StatusNotFound, "DEVELOPER_SPACE_NOT_FOUND", fmt.Sprintf("developer space %s not found", id))
 		return
 	}
 	q := r.URL.Query()
-	limit := defaultPageSize
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			writeError(w, http.StatusBadRequest, "INVALID_LIMIT", fmt.Sprintf("limit must be a positive number, not %.40q", v))
-			return
-		}
-		limit = min(n, maxPageSize)
+	limit, start, ok := pageParams(w, q)
+	if !ok {
+		return
 	}
 	includePrivate := q.Get("includePrivate") == "true"
-	start := 0
-	if c := q.Get("cursor"); c != "" {
-		raw, err := base64.RawURLEncoding.DecodeString(c)
-		n, err2 := strconv.Atoi(strings.TrimPrefix(string(raw), "offset:"))
-		if err != nil || err2 != nil || n < 0 {
-			writeError(w, http.StatusBadRequest, "INVALID_CURSOR", "the cursor is not one this server gave")
-			return
-		}
-		start = n
-	}
 	apps := make([]App, 0, len(s.apps))
 	for _, a := range s.apps {
 		if !a.Private || includePrivate {
@@ -202,4 +181,38 @@ func (m *Mock) handleListing(w http.ResponseWriter, r *http.Request, route Route
 		links["next"] = page(end)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"items": items, "links": links})
+}
+
+// vendorSpaceLocked answers the developer space of a vendor (m.mu held).
+func (m *Mock) vendorSpaceLocked(w http.ResponseWriter, vendorID string) {
+	for devID, s := range m.spaces {
+		if s.vendorID == vendorID {
+			writeJSON(w, http.StatusOK, map[string]any{"developerId": devID, "vendorId": vendorID})
+			return
+		}
+	}
+	writeError(w, http.StatusNotFound, "VENDOR_NOT_FOUND", fmt.Sprintf("vendor %s has no developer space", vendorID))
+}
+
+// pageParams reads limit and cursor; false when it answered the refusal.
+func pageParams(w http.ResponseWriter, q url.Values) (limit, start int, ok bool) {
+	limit = defaultPageSize
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			writeError(w, http.StatusBadRequest, "INVALID_LIMIT", fmt.Sprintf("limit must be a positive number, not %.40q", v))
+			return 0, 0, false
+		}
+		limit = min(n, maxPageSize)
+	}
+	if c := q.Get("cursor"); c != "" {
+		raw, err := base64.RawURLEncoding.DecodeString(c)
+		n, err2 := strconv.Atoi(strings.TrimPrefix(string(raw), "offset:"))
+		if err != nil || err2 != nil || n < 0 {
+			writeError(w, http.StatusBadRequest, "INVALID_CURSOR", "the cursor is not one this server gave")
+			return 0, 0, false
+		}
+		start = n
+	}
+	return limit, start, true
 }

@@ -4,7 +4,6 @@
 package mockmarketplace
 
 import (
-	"bytes"
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
@@ -12,7 +11,6 @@ import (
 	"io"
 	"maps"
 	"math"
-	"math/rand/v2"
 	"net/http"
 	"strconv"
 	"strings"
@@ -62,48 +60,6 @@ type Request struct {
 	Route     Route
 	ProductID string
 	Status    int
-}
-
-// Fault changes how the mock answers requests of one route.
-type Fault struct {
-	// Product limits the fault to one product; empty means every product.
-	Product string
-	// Delay is waited before anything else happens. A request whose client goes away
-	// meanwhile (its request timeout, say) is dropped without its effect: nothing a test
-	// step started lands after the step.
-	Delay time.Duration
-	// Hold keeps the request until the channel is closed, whether or not its client is
-	// still waiting, and then carries it out: a request the API received, that the client
-	// gave up on, and that lands later, when the test says (as a real server may do). The
-	// test waits for it to land with WaitIdle.
-	Hold <-chan struct{}
-	// Late keeps the request that long, whether or not its client is still waiting, and
-	// then carries it out: Hold on a timer, for the emulator.
-	Late time.Duration
-	// Status, with Header and Body, is answered instead of the route's real answer
-	// (the route's effect does not happen). A Body that is empty gets a JSON error.
-	Status int
-	Header http.Header
-	Body   string
-	// DropConnection closes the connection without an answer.
-	DropConnection bool
-	// MalformedBody answers 200 with a body that is not JSON.
-	MalformedBody bool
-	// AfterEffect applies the route's real effect first, then the fault: an answer lost
-	// after the server did the work.
-	AfterEffect bool
-	// Times is how many requests the fault hits; 0 means every request until cleared.
-	Times int
-	// Probability, when above zero, makes the fault hit only that share of matching
-	// requests, drawn at random (0.1: one in ten).
-	Probability float64
-}
-
-// RateLimit makes the mock answer 429 with Retry-After once more than Burst requests
-// arrive faster than PerSecond, as an API gateway would.
-type RateLimit struct {
-	PerSecond float64
-	Burst     int
 }
 
 // Mock is the fake Marketplace. It is safe for concurrent use.
@@ -306,70 +262,6 @@ func (m *Mock) ResetRequests() {
 	m.pairings, m.paired, m.unpaired = nil, 0, 0
 }
 
-// InjectFault adds a fault to route; faults of one route apply in the order added.
-func (m *Mock) InjectFault(route Route, f Fault) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	fc := f
-	m.faults[route] = append(m.faults[route], &fc)
-}
-
-// SetRateLimit limits the request rate over all routes; a zero RateLimit removes it.
-func (m *Mock) SetRateLimit(l RateLimit) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.limit = l
-	m.tokens = float64(l.Burst)
-	m.lastRefill = time.Now()
-}
-
-// admit takes a token from the bucket, or returns how long until one is available.
-func (m *Mock) admit() (bool, time.Duration) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.limit.PerSecond <= 0 {
-		return true, 0
-	}
-	now := time.Now()
-	m.tokens = min(float64(m.limit.Burst), m.tokens+now.Sub(m.lastRefill).Seconds()*m.limit.PerSecond)
-	m.lastRefill = now
-	if m.tokens >= 1 {
-		m.tokens--
-		return true, 0
-	}
-	return false, time.Duration((1 - m.tokens) / m.limit.PerSecond * float64(time.Second))
-}
-
-// ClearFaults removes every fault.
-func (m *Mock) ClearFaults() {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.faults = map[Route][]*Fault{}
-}
-
-// takeFault returns the fault that applies to this request, using up one of its Times.
-func (m *Mock) takeFault(route Route, productID string) *Fault {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	for i, f := range m.faults[route] {
-		if f.Product != "" && f.Product != productID {
-			continue
-		}
-		if f.Probability > 0 && rand.Float64() >= f.Probability { //nolint:gosec // fault injection needs no cryptographic randomness
-			continue
-		}
-		taken := *f
-		if f.Times > 0 {
-			f.Times--
-			if f.Times == 0 {
-				m.faults[route] = append(m.faults[route][:i:i], m.faults[route][i+1:]...)
-			}
-		}
-		return &taken
-	}
-	return nil
-}
-
 func (m *Mock) record(r *http.Request, route Route, productID string, status int) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -394,116 +286,80 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rec := &statusRecorder{ResponseWriter: w}
 	defer func() { m.record(r, route, productID, rec.status) }()
 	if !ok {
-		if allow := allowedMethods(r.URL.Path); allow != "" {
-			rec.Header().Set("Allow", allow)
-			writeError(rec, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", fmt.Sprintf("%s is not allowed here; allowed: %s", r.Method, allow))
-			return
-		}
-		// A path the API does not have (a base_url with a wrong path, say): the gateway's own
-		// answer, not the API's JSON error about a product or a version.
-		rec.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		rec.WriteHeader(http.StatusNotFound)
-		_, _ = io.WriteString(rec, "404 page not found\n")
+		notARoute(rec, r)
 		return
 	}
-	if status, code, msg := m.authorize(r, route); status != 0 {
-		writeError(rec, status, code, msg)
+	if !m.gate(rec, r, route) {
 		return
 	}
-	if ok, wait := m.admit(); !ok {
-		rec.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
-		writeError(rec, http.StatusTooManyRequests, "RATE_LIMITED", "too many requests")
-		return
-	}
-	if route == RouteGetLive || route == RouteGetDraft {
-		if s := r.URL.Query().Get("state"); s != "" && s != "live" && s != "draft" {
-			writeError(rec, http.StatusBadRequest, "INVALID_STATE", fmt.Sprintf("state must be live or draft, not %q", s))
-			return
-		}
-	}
-
 	if !m.pairRead(r.Context(), route, productID) {
 		rec.status = 499 // held for its pair, and its client gave up: nothing happens
 		return
 	}
 	fault := m.takeFault(route, productID)
-	if fault != nil && fault.Late > 0 {
-		timer := time.NewTimer(fault.Late)
-		select {
-		case <-timer.C:
-		case <-m.closed:
-			timer.Stop()
-			rec.status = 499
-			return
-		}
-	}
-	if fault != nil && fault.Hold != nil {
-		select {
-		case <-fault.Hold:
-		case <-m.closed:
-			rec.status = 499
-			return
-		}
-	}
-	if fault != nil && fault.Delay > 0 {
-		timer := time.NewTimer(fault.Delay)
-		select {
-		case <-timer.C:
-		case <-r.Context().Done():
-			timer.Stop()
-		}
-		if r.Context().Err() != nil {
-			rec.status = 499 // the client went away, as nginx logs it: nothing happens
-			return
-		}
-	}
-	if fault != nil && !fault.AfterEffect && fault.interrupts() {
-		m.applyFault(rec, fault)
+	if !m.waitForFault(rec, r, fault) {
 		return
 	}
-	if fault != nil && fault.AfterEffect {
+	m.answer(rec, r, route, productID, body, bodyErr, fault)
+}
+
+// notARoute answers a request for a path or method the API does not have.
+func notARoute(rec *statusRecorder, r *http.Request) {
+	if allow := allowedMethods(r.URL.Path); allow != "" {
+		rec.Header().Set("Allow", allow)
+		writeError(rec, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", fmt.Sprintf("%s is not allowed here; allowed: %s", r.Method, allow))
+		return
+	}
+	// A path the API does not have (a base_url with a wrong path, say): the gateway's own
+	// answer, not the API's JSON error about a product or a version.
+	rec.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	rec.WriteHeader(http.StatusNotFound)
+	_, _ = io.WriteString(rec, "404 page not found\n")
+}
+
+// gate answers what the API refuses before looking at a product: credentials, the rate
+// limit, a bad state parameter. It reports whether the request goes on.
+func (m *Mock) gate(rec *statusRecorder, r *http.Request, route Route) bool {
+	if status, code, msg := m.authorize(r, route); status != 0 {
+		writeError(rec, status, code, msg)
+		return false
+	}
+	if ok, wait := m.admit(); !ok {
+		rec.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+		writeError(rec, http.StatusTooManyRequests, "RATE_LIMITED", "too many requests")
+		return false
+	}
+	if route == RouteGetLive || route == RouteGetDraft {
+		if s := r.URL.Query().Get("state"); s != "" && s != "live" && s != "draft" {
+			writeError(rec, http.StatusBadRequest, "INVALID_STATE", fmt.Sprintf("state must be live or draft, not %q", s))
+			return false
+		}
+	}
+	return true
+}
+
+// answer carries out the request, or the fault that replaces its answer.
+func (m *Mock) answer(rec *statusRecorder, r *http.Request, route Route, productID string, body []byte, bodyErr error, fault *Fault) {
+	switch {
+	case fault != nil && !fault.AfterEffect && fault.interrupts():
+		m.applyFault(rec, fault)
+	case fault != nil && fault.AfterEffect:
 		m.handle(discardWriter{}, r, route, productID, body, bodyErr)
-		if m.opts.OnChange != nil {
-			m.opts.OnChange()
-		}
+		m.changed()
 		m.applyFault(rec, fault)
-		return
-	}
-	if route == RouteListApps || route == RouteVendorSpace || route == RouteProductListing {
+	case route == RouteListApps || route == RouteVendorSpace || route == RouteProductListing:
 		m.handleListing(rec, r, route, productID)
-		return
-	}
-	m.handle(rec, r, route, productID, body, bodyErr)
-	if m.opts.OnChange != nil && route != RouteGetLive && route != RouteGetDraft && rec.status < 300 {
-		m.opts.OnChange()
+	default:
+		m.handle(rec, r, route, productID, body, bodyErr)
+		if route != RouteGetLive && route != RouteGetDraft && rec.status < 300 {
+			m.changed()
+		}
 	}
 }
 
-func (f *Fault) interrupts() bool { return f.Status != 0 || f.DropConnection || f.MalformedBody }
-
-func (m *Mock) applyFault(w *statusRecorder, f *Fault) {
-	switch {
-	case f.DropConnection:
-		w.status = -1
-		if hj, ok := w.ResponseWriter.(http.Hijacker); ok {
-			if conn, _, err := hj.Hijack(); err == nil {
-				_ = conn.Close()
-				return
-			}
-		}
-		panic(http.ErrAbortHandler)
-	case f.MalformedBody:
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusOK)
-		_, _ = io.WriteString(w, `{"commonCloud": {"security": `)
-	case f.Status != 0:
-		maps.Copy(w.Header(), f.Header)
-		if f.Body == "" {
-			writeError(w, f.Status, "INJECTED_FAULT", fmt.Sprintf("injected %d", f.Status))
-			return
-		}
-		w.WriteHeader(f.Status)
-		_, _ = io.WriteString(w, f.Body)
+func (m *Mock) changed() {
+	if m.opts.OnChange != nil {
+		m.opts.OnChange()
 	}
 }
 
@@ -576,142 +432,6 @@ func (m *Mock) credentialsMatch(email, token string) bool {
 	e := subtle.ConstantTimeCompare([]byte(email), []byte(m.opts.Email))
 	t := subtle.ConstantTimeCompare([]byte(token), []byte(m.opts.APIToken))
 	return e&t == 1
-}
-
-func (m *Mock) handle(w http.ResponseWriter, r *http.Request, route Route, id string, data []byte, err error) {
-	var body map[string]any
-	if route == RoutePut {
-		if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(strings.ToLower(strings.TrimSpace(ct)), "application/json") {
-			writeError(w, http.StatusUnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE",
-				fmt.Sprintf("the body must be JSON (Content-Type: application/json), not %.80q", ct))
-			return
-		}
-		if err != nil {
-			writeError(w, http.StatusBadRequest, "BAD_REQUEST", "could not read the body")
-			return
-		}
-		if len(data) > MaxBodyBytes {
-			writeError(w, http.StatusRequestEntityTooLarge, "BODY_TOO_LARGE",
-				fmt.Sprintf("the body is larger than the %d bytes (1 MiB) this server accepts", MaxBodyBytes))
-			return
-		}
-		if body, err = validatePutBody(data); err != nil {
-			writeError(w, http.StatusBadRequest, "INVALID_BODY", err.Error())
-			return
-		}
-	}
-
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	p, ok := m.products[id]
-	if !ok {
-		m.notFound.write(w, id)
-		return
-	}
-	// A write that cannot be persisted is undone and answered 500.
-	priorLive, priorDraft := p.live, p.draft
-	persisted := func() bool {
-		if m.opts.Persist == nil {
-			return true
-		}
-		if err := m.opts.Persist(m.snapshotLocked()); err != nil {
-			p.live, p.draft = priorLive, priorDraft
-			writeError(w, http.StatusInternalServerError, "NOT_SAVED", "the change could not be saved, and was not made: "+err.Error())
-			return false
-		}
-		return true
-	}
-	switch route {
-	case RouteGetLive, RouteGetDraft:
-		doc, which := p.live, "live"
-		if route == RouteGetDraft {
-			doc, which = p.draft, "draft"
-		}
-		if doc == nil {
-			writeError(w, http.StatusNotFound, "NOT_FOUND", fmt.Sprintf("product %s has no %s version", id, which))
-			return
-		}
-		writeJSON(w, http.StatusOK, doc)
-	case RoutePut:
-		cc, ok := body["commonCloud"].(map[string]any)
-		if !ok { // checked when the body was read; kept safe all the same
-			writeError(w, http.StatusBadRequest, "INVALID_BODY", "commonCloud must be an object")
-			return
-		}
-		email, _, _ := r.BasicAuth()
-		cc["properties"] = map[string]any{
-			"updatedBy":  email,
-			"updatedAt":  json.Number(fmt.Sprint(m.opts.Now().UnixMilli())),
-			"formStatus": "DRAFT",
-		}
-		p.draft = body
-		if !persisted() {
-			return
-		}
-		w.WriteHeader(http.StatusNoContent)
-	case RouteDelete:
-		if p.draft == nil {
-			writeError(w, http.StatusNotFound, "NOT_FOUND", fmt.Sprintf("product %s has no draft version", id))
-			return
-		}
-		p.draft = nil
-		if !persisted() {
-			return
-		}
-		w.WriteHeader(http.StatusNoContent)
-	case RoutePublish:
-		if p.draft == nil {
-			writeError(w, http.StatusConflict, "NO_DRAFT", fmt.Sprintf("product %s has no draft version to publish", id))
-			return
-		}
-		published := copyDocument(p.draft)
-		if cc, ok := published["commonCloud"].(map[string]any); ok {
-			if props, ok := cc["properties"].(map[string]any); ok {
-				props["formStatus"] = "SUBMITTED"
-			}
-		}
-		p.live, p.draft = published, nil
-		if !persisted() {
-			return
-		}
-		w.WriteHeader(http.StatusNoContent)
-	}
-}
-
-// validatePutBody checks a PUT body as the API would: a JSON object holding a
-// commonCloud object whose known fields have the documented types. properties is
-// server-maintained, so whatever the client sent there is dropped.
-func validatePutBody(data []byte) (map[string]any, error) {
-	body, err := decodeObject(data)
-	if err != nil {
-		return nil, err
-	}
-	cc, ok := body["commonCloud"].(map[string]any)
-	if !ok {
-		return nil, fmt.Errorf("commonCloud: required, and must be an object")
-	}
-	delete(cc, "properties")
-	if err := typeCheck("commonCloud", commonCloudSchema, cc); err != nil {
-		return nil, err
-	}
-	return body, nil
-}
-
-func decodeObject(data []byte) (map[string]any, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, fmt.Errorf("the body is not valid JSON: %w", err)
-	}
-	if dec.More() {
-		return nil, fmt.Errorf("the body holds more than one JSON value")
-	}
-	obj, ok := v.(map[string]any)
-	if !ok {
-		return nil, fmt.Errorf("the body must be a JSON object")
-	}
-	return obj, nil
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

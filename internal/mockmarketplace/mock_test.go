@@ -390,6 +390,15 @@ func TestProbabilisticFaultsAndRateLimit(t *testing.T) {
 	if fmt.Sprint(statuses) != "[200 200 200 429 429]" || retryAfter != "1" {
 		t.Errorf("rate limited statuses %v, Retry-After %q", statuses, retryAfter)
 	}
+	// A strict bucket: one request per interval (100 s here), none sooner; Burst 0 is the same.
+	for _, l := range []RateLimit{Strict(0.01), {PerSecond: 0.01}} {
+		s.SetRateLimit(l)
+		first, _, _ := send(t, s, call{"GET", base, "", ""})
+		second, header, _ := send(t, s, call{"GET", base, "", ""})
+		if first != 200 || second != 429 || header.Get("Retry-After") != "100" {
+			t.Errorf("strict bucket %+v: %d then %d (Retry-After %q), want 200 then 429 (100)", l, first, second, header.Get("Retry-After"))
+		}
+	}
 	s.SetRateLimit(RateLimit{})
 	if status, _, _ := send(t, s, call{"GET", base, "", ""}); status != 200 {
 		t.Errorf("after removing the limit: %d", status)

@@ -112,46 +112,62 @@ func typeCheck(path string, f field, v any) error {
 		return nil
 	}
 	switch f.kind {
-	case kindString:
-		if _, ok := v.(string); !ok {
-			return fmt.Errorf("%s: expected a string, got %s", path, jsonType(v))
-		}
-	case kindBool:
-		if _, ok := v.(bool); !ok {
-			return fmt.Errorf("%s: expected a boolean, got %s", path, jsonType(v))
-		}
-	case kindNumber:
-		if _, ok := v.(json.Number); !ok {
-			return fmt.Errorf("%s: expected a number, got %s", path, jsonType(v))
+	case kindString, kindBool, kindNumber:
+		if !scalarOfKind(f.kind, v) {
+			return fmt.Errorf("%s: expected %s, got %s", path, kindName[f.kind], jsonType(v))
 		}
 	case kindStrings:
-		items, ok := v.([]any)
-		if !ok {
-			return fmt.Errorf("%s: expected an array of strings, got %s", path, jsonType(v))
-		}
-		for i, item := range items {
-			if _, ok := item.(string); !ok {
-				return fmt.Errorf("%s[%d]: expected a string, got %s", path, i, jsonType(item))
-			}
-		}
+		return checkStrings(path, v)
 	case kindObject:
-		m, ok := v.(map[string]any)
-		if !ok {
-			return fmt.Errorf("%s: expected an object, got %s", path, jsonType(v))
+		return checkObject(path, f, v)
+	}
+	return nil
+}
+
+var kindName = map[kind]string{kindString: "a string", kindBool: "a boolean", kindNumber: "a number"}
+
+func scalarOfKind(k kind, v any) bool {
+	switch v.(type) {
+	case string:
+		return k == kindString
+	case bool:
+		return k == kindBool
+	case json.Number:
+		return k == kindNumber
+	}
+	return false
+}
+
+func checkStrings(path string, v any) error {
+	items, ok := v.([]any)
+	if !ok {
+		return fmt.Errorf("%s: expected an array of strings, got %s", path, jsonType(v))
+	}
+	for i, item := range items {
+		if _, ok := item.(string); !ok {
+			return fmt.Errorf("%s[%d]: expected a string, got %s", path, i, jsonType(item))
 		}
-		keys := make([]string, 0, len(m))
-		for k := range m {
-			keys = append(keys, k)
+	}
+	return nil
+}
+
+func checkObject(path string, f field, v any) error {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return fmt.Errorf("%s: expected an object, got %s", path, jsonType(v))
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys) // the first error reported is the same on every run
+	for _, k := range keys {
+		child, known := f.children[k]
+		if !known {
+			continue
 		}
-		sort.Strings(keys) // the first error reported is the same on every run
-		for _, k := range keys {
-			child, known := f.children[k]
-			if !known {
-				continue
-			}
-			if err := typeCheck(path+"."+k, child, m[k]); err != nil {
-				return err
-			}
+		if err := typeCheck(path+"."+k, child, m[k]); err != nil {
+			return err
 		}
 	}
 	return nil

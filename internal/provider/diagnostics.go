@@ -19,6 +19,13 @@ func addAPIError(diags *diag.Diagnostics, action string, err error) {
 				"provider block, or the %s and %s environment variables.", action, EnvEmail, EnvAPIToken))
 		return
 	}
+	if errors.Is(err, context.Canceled) {
+		// Terraform cancels the operations' context on an interrupt (Ctrl-C): nobody ran out
+		// of time, and no setting would have helped.
+		diags.AddError("Interrupted before the Marketplace answered",
+			fmt.Sprintf("Error %s: interrupted before the Marketplace answered; re-run the apply. %s\n\n%s", action, interruptedRequest(err), err))
+		return
+	}
 	detail := fmt.Sprintf("Error %s: %s", action, err)
 	var rateLimit *marketplace.RateLimitWaitError
 	var attemptTimeout *marketplace.AttemptTimeoutError
@@ -46,32 +53,56 @@ func addAPIError(diags *diag.Diagnostics, action string, err error) {
 			"that the credentials stay with the API.", EnvBaseURL, apiErr.URL, marketplace.DefaultBaseURL)
 	}
 	if errors.As(err, &apiErr) {
-		switch apiErr.StatusCode {
-		case 401:
-			detail += fmt.Sprintf("\n\nThe Marketplace did not accept the credentials: check email and api_token "+
-				"(or %s and %s), and that the API token has not been revoked.", EnvEmail, EnvAPIToken)
-		case 403:
-			detail += "\n\nThe account lacks permission on this app: it must be a member of the app's vendor " +
-				"with permission to manage the app's listing. Forge and OAuth2 credentials cannot use this API."
-		case 404:
-			if apiErr.NotFromAPI {
-				detail += fmt.Sprintf("\n\nThe answer does not come from the Marketplace API (it is not the API's JSON error): check base_url "+
-					"(or %s). The request went to %s.", EnvBaseURL, apiErr.URL)
-				break
-			}
-			if marketplace.IsProductNotFound(err) {
-				detail += fmt.Sprintf("\n\nThe Marketplace says that the product does not exist (%s), or is not visible to this "+
-					"account: check product_id, that the account belongs to the app's vendor, and base_url (the request "+
-					"went to %s). If the resource is in state and the app no longer exists, forget it with a removed block "+
-					"(or terraform state rm).",
-					apiErr.Code, apiErr.URL)
-				break
-			}
-			if apiErr.Method != "GET" {
-				detail += fmt.Sprintf("\n\nThe product does not exist, or is not visible to this account: check product_id and "+
-					"that the account belongs to the app's vendor, and base_url (the request went to %s).", apiErr.URL)
-			}
-		}
+		detail += statusAdvice(apiErr, err)
 	}
 	diags.AddError("Marketplace API error", detail)
+}
+
+// interruptedRequest says what an interrupted request had done, as far as the client knows.
+func interruptedRequest(err error) string {
+	var reqErr *marketplace.RequestError
+	if !errors.As(err, &reqErr) {
+		return ""
+	}
+	request := reqErr.Method + " " + reqErr.Path
+	switch {
+	case reqErr.Unprocessed:
+		return "The " + request + " was not carried out: it was waiting for the Marketplace API's rate limit."
+	case reqErr.Method == "GET":
+		return "It was a read (" + request + "): nothing was written by it."
+	}
+	return "The " + request + " had been sent: the Marketplace may or may not have carried it out. The next plan " +
+		"reads what the Marketplace holds and shows what is left to do."
+}
+
+// statusAdvice is what to check for an answer's status.
+func statusAdvice(apiErr *marketplace.APIError, err error) string {
+	advice := ""
+	switch apiErr.StatusCode {
+	case 401:
+		advice = fmt.Sprintf("\n\nThe Marketplace did not accept the credentials: check email and api_token "+
+			"(or %s and %s), and that the API token has not been revoked.", EnvEmail, EnvAPIToken)
+	case 403:
+		advice = "\n\nThe account lacks permission on this app: it must be a member of the app's vendor " +
+			"with permission to manage the app's listing. Forge and OAuth2 credentials cannot use this API."
+	case 404:
+		if apiErr.NotFromAPI {
+			advice = fmt.Sprintf("\n\nThe answer does not come from the Marketplace API (it is not the API's JSON error): check base_url "+
+				"(or %s). The request went to %s.", EnvBaseURL, apiErr.URL)
+			break
+		}
+		if marketplace.IsProductNotFound(err) {
+			advice = fmt.Sprintf("\n\nThe Marketplace says that the product does not exist (%s), or is not visible to this "+
+				"account: check product_id, that the account belongs to the app's vendor, and base_url (the request "+
+				"went to %s). If the resource is in state and the app no longer exists, forget it with a removed block "+
+				"(or terraform state rm).",
+				apiErr.Code, apiErr.URL)
+			break
+		}
+		if apiErr.Method != "GET" {
+			advice = fmt.Sprintf("\n\nThe product does not exist, or is not visible to this account: check product_id and "+
+				"that the account belongs to the app's vendor, and base_url (the request went to %s).", apiErr.URL)
+		}
+	}
+	return advice
 }
