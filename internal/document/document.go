@@ -390,24 +390,6 @@ func (n docNode) EmptyStringsAsIn(read, prior attr.Value) attr.Value {
 	return read
 }
 
-// KeepEmptyStrings adds to body each empty string that base holds where body has nothing:
-// for the typed form, which writes nothing for a null string, "" and absent being the same
-// (EmptyStringsAsIn), a write keeps the Marketplace's "" as it is.
-func KeepEmptyStrings(body, base map[string]any) {
-	for k, v := range base {
-		switch v := v.(type) {
-		case string:
-			if _, set := body[k]; !set && v == "" {
-				body[k] = ""
-			}
-		case map[string]any:
-			if sub, ok := body[k].(map[string]any); ok {
-				KeepEmptyStrings(sub, v)
-			}
-		}
-	}
-}
-
 // ToAPI converts common_cloud into the commonCloud object to send. Null
 // attributes are left out: nothing the user did not configure is sent.
 func ToAPI(doc types.Object) (map[string]any, diag.Diagnostics) {
