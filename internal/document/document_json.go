@@ -1,10 +1,7 @@
 package document
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"reflect"
 	"sort"
 	"strconv"
@@ -13,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
 // The JSON form (common_cloud_json) is checked by the same document tree and the same
@@ -21,95 +17,6 @@ import (
 // object checks (objectCheck), run on the JSON values with JSON names in the messages.
 // Errors are reported at common_cloud_json, their detail starting with the JSON path:
 // "common_cloud_json: privacy.dataProcessingAgreement.dpaUrl: ...".
-
-// maxJSONDepth is how deeply common_cloud_json may nest objects and arrays: the document
-// nests four levels; anything near this limit is a mistake or an attack.
-const maxJSONDepth = 32
-
-// scanJSON finds what encoding/json accepts silently: a key given twice in one object (the
-// last would win, and a reader of the configuration may see the first), and nesting
-// deeper than maxJSONDepth. Syntax errors are left to the decoder.
-func scanJSON(s string) error {
-	type level struct {
-		object    bool
-		keys      map[string]bool
-		expectKey bool
-		key       string
-	}
-	var stack []*level
-	where := func() string {
-		var parts []string
-		for _, l := range stack {
-			if l.object && l.key != "" {
-				parts = append(parts, l.key)
-			}
-		}
-		if len(parts) == 0 {
-			return "the top level"
-		}
-		return strings.Join(parts, ".")
-	}
-	dec := json.NewDecoder(strings.NewReader(s))
-	dec.UseNumber()
-	valueDone := func() {
-		if len(stack) > 0 && stack[len(stack)-1].object {
-			stack[len(stack)-1].expectKey = true
-		}
-	}
-	for {
-		tok, err := dec.Token()
-		if err != nil {
-			// The end, or a syntax error, which the decoder that follows reports.
-			return ignoreSyntaxError(err)
-		}
-		top := (*level)(nil)
-		if len(stack) > 0 {
-			top = stack[len(stack)-1]
-		}
-		switch t := tok.(type) {
-		case json.Delim:
-			switch t {
-			case '{', '[':
-				if len(stack) >= maxJSONDepth {
-					return fmt.Errorf("it nests deeper than %d levels (at %s): the document nests four", maxJSONDepth, where())
-				}
-				if top != nil && top.object {
-					top.expectKey = false
-				}
-				stack = append(stack, &level{object: t == '{', keys: map[string]bool{}, expectKey: t == '{'})
-			default:
-				stack = stack[:len(stack)-1]
-				valueDone()
-			}
-		case string:
-			if top != nil && top.object && top.expectKey {
-				if top.keys[t] {
-					top.key = "" // the object holding the key, not its previous key
-					at := where()
-					return fmt.Errorf("the key %s appears twice in %s: JSON readers disagree on which one counts; keep one",
-						QuoteCut(t), at)
-				}
-				top.keys[t] = true
-				top.key = t
-				top.expectKey = false
-				continue
-			}
-			valueDone()
-		default:
-			valueDone()
-		}
-	}
-}
-
-// ignoreSyntaxError is nil for io.EOF and syntax errors: scanJSON reports only what the
-// decoder accepts.
-func ignoreSyntaxError(err error) error {
-	var syntax *json.SyntaxError
-	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &syntax) {
-		return nil
-	}
-	return fmt.Errorf("it is not valid JSON: %w", err)
-}
 
 // CheckPlanned runs the document's checks on what a plan writes, of either form
 // (the typed form converted to the API's JSON): a value the configuration introduces or
@@ -251,18 +158,34 @@ func jsonAt(names []string) string {
 // object checks), and its children only when the object passed, as the framework does not
 // validate the attributes of an object its own validators refused.
 func (n docNode) checkJSON(c *jsonCheck, names []string, obj map[string]any) {
+	known, anySet := n.checkKeys(c, names, obj)
+	if !anySet {
+		c.judge(names, names, "Empty object", "this object sets nothing: omit it instead.")
+		if !c.held(names) {
+			return
+		}
+	}
+	if n.refusedByObjectChecks(c, names, obj) {
+		return
+	}
+	for _, k := range known {
+		child, _ := n.childByJSON(k)
+		child.checkJSONValue(c, below(names, k), obj[k])
+	}
+}
+
+// checkKeys warns about each key of obj that n does not know, and returns the known keys
+// that are set (null is absent), sorted, and whether obj sets anything.
+func (n docNode) checkKeys(c *jsonCheck, names []string, obj map[string]any) (known []string, anySet bool) {
 	keys := make([]string, 0, len(obj))
 	for k := range obj {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	anySet := false
-	var known []string
 	for _, k := range keys {
 		v := obj[k]
-		at := append(append([]string(nil), names...), k)
 		if _, ok := n.childByJSON(k); ok {
-			if v != nil { // null is absent
+			if v != nil {
 				anySet = true
 				known = append(known, k)
 			}
@@ -271,114 +194,131 @@ func (n docNode) checkJSON(c *jsonCheck, names []string, obj map[string]any) {
 		if k == "properties" && len(names) == 0 {
 			continue // reported by JSONValidator
 		}
-		detail := fmt.Sprintf("common_cloud_json: %s is not a key this provider knows; it is sent as it is "+
-			"(the JSON form carries fields the provider does not model).", jsonAt(at))
-		// The summary names the key (and the likely one): Terraform folds warnings that share
-		// a summary into one, and a typo's suggestion must not be folded away.
-		summary := "Unknown key in common_cloud_json: " + jsonAt(at)
-		if guess := n.closestKey(k); guess != "" {
-			detail += fmt.Sprintf(" Did you mean %s?", guess)
-			summary += " (did you mean " + guess + "?)"
-		}
-		c.diags.AddAttributeWarning(c.pathOf(names), summary, detail)
+		n.warnUnknownKey(c, names, k)
 		anySet = anySet || v != nil
 	}
-	if !anySet {
-		c.judge(names, names, "Empty object", "this object sets nothing: omit it instead.")
-		if !c.held(names) {
+	return known, anySet
+}
+
+func (n docNode) warnUnknownKey(c *jsonCheck, names []string, key string) {
+	at := jsonAt(below(names, key))
+	detail := fmt.Sprintf("common_cloud_json: %s is not a key this provider knows; it is sent as it is "+
+		"(the JSON form carries fields the provider does not model).", at)
+	// The summary names the key (and the likely one): Terraform folds warnings that share
+	// a summary into one, and a typo's suggestion must not be folded away.
+	summary := "Unknown key in common_cloud_json: " + at
+	if guess := n.closestKey(key); guess != "" {
+		detail += fmt.Sprintf(" Did you mean %s?", guess)
+		summary += " (did you mean " + guess + "?)"
+	}
+	c.diags.AddAttributeWarning(c.pathOf(names), summary, detail)
+}
+
+// refusedByObjectChecks runs n's object checks on obj and reports whether one refused it.
+func (n docNode) refusedByObjectChecks(c *jsonCheck, names []string, obj map[string]any) bool {
+	if len(n.objectValidators) == 0 {
+		return false
+	}
+	attrs := n.attributesFromJSON(obj)
+	refused := false
+	for _, v := range n.objectValidators {
+		check, ok := v.(objectCheck)
+		if !ok {
+			continue // every object check of the tree is an objectCheck (document_test.go checks)
+		}
+		refused = n.runObjectCheck(c, names, attrs, check) || refused
+	}
+	return refused
+}
+
+// runObjectCheck reports what one object check finds (warnings where the Marketplace holds
+// what it is about) and whether it refused the object: an error about what is not held.
+func (n docNode) runObjectCheck(c *jsonCheck, names []string, attrs map[string]attr.Value, check objectCheck) bool {
+	var found diag.Diagnostics
+	if c.typed {
+		check.check(c.pathOf(names), attrs, sameName, &found)
+	} else {
+		check.check(pathOfNames(names), attrs, n.jsonName, &found)
+	}
+	held := n.heldFor(c, names, check)
+	for _, d := range found {
+		at, detail := c.at, "common_cloud_json: "+d.Detail()
+		if withPath, ok := d.(diag.DiagnosticWithPath); ok && c.typed {
+			at, detail = withPath.Path(), d.Detail()
+		}
+		if held {
+			c.diags.AddAttributeWarning(at, d.Summary()+" (kept: the Marketplace holds it)", detail+heldNote(c.productID))
+		} else {
+			c.diags.AddAttributeError(at, d.Summary(), detail)
+		}
+	}
+	return found.HasError() && !held
+}
+
+// heldFor reports whether the Marketplace holds what check is about: the object as a
+// whole, or, for a rule about some of its fields, those fields.
+func (n docNode) heldFor(c *jsonCheck, names []string, check objectCheck) bool {
+	if len(check.fields) == 0 {
+		return c.held(names)
+	}
+	for _, f := range check.fields {
+		if !c.held(below(names, n.jsonName(f))) {
+			return false
+		}
+	}
+	return true
+}
+
+// checkJSONValue checks a known key's value: its kind, then what that kind's checks ask.
+func (n docNode) checkJSONValue(c *jsonCheck, names []string, v any) {
+	switch value := v.(type) {
+	case string:
+		if n.kind == kindString {
+			n.checkJSONString(c, names, value)
+			return
+		}
+	case bool:
+		if n.kind == kindBool {
+			return
+		}
+	case []any:
+		if n.kind == kindStringSet {
+			n.checkJSONSet(c, names, value)
+			return
+		}
+	case map[string]any:
+		if n.kind == kindObject {
+			n.checkJSON(c, names, value)
 			return
 		}
 	}
-	if len(n.objectValidators) > 0 {
-		attrs := n.attributesFromJSON(obj)
-		refused := false
-		for _, v := range n.objectValidators {
-			check, ok := v.(objectCheck)
-			if !ok {
-				continue // every object check of the tree is an objectCheck (document_test.go checks)
-			}
-			var found diag.Diagnostics
-			if c.typed {
-				check.check(c.pathOf(names), attrs, sameName, &found)
-			} else {
-				check.check(pathOfNames(names), attrs, n.jsonName, &found)
-			}
-			held := c.held(names) // a rule about the object as a whole
-			if len(check.fields) > 0 {
-				held = true // a rule about some of its fields: those are what must be held
-				for _, f := range check.fields {
-					held = held && c.held(append(append([]string(nil), names...), n.jsonName(f)))
-				}
-			}
-			for _, d := range found {
-				at, detail := c.at, "common_cloud_json: "+d.Detail()
-				if withPath, ok := d.(diag.DiagnosticWithPath); ok && c.typed {
-					at, detail = withPath.Path(), d.Detail()
-				}
-				if held {
-					c.diags.AddAttributeWarning(at, d.Summary()+" (kept: the Marketplace holds it)", detail+heldNote(c.productID))
-				} else {
-					c.diags.AddAttributeError(at, d.Summary(), detail)
-				}
-			}
-			refused = refused || (found.HasError() && !held)
-		}
-		if refused {
-			return
-		}
+	c.error(names, "Wrong type in common_cloud_json",
+		fmt.Sprintf("this is %s, but %s holds %s.", describeJSON(v), n.json, n.kindName()))
+}
+
+// checkJSONSet checks an array of a set: not empty, no null, and each string as the
+// node's string checks ask.
+func (n docNode) checkJSONSet(c *jsonCheck, names []string, items []any) {
+	if len(items) == 0 {
+		c.judge(names, names, "Empty set", "this list is empty: omit it instead.")
 	}
-	for _, k := range known {
-		child, _ := n.childByJSON(k)
-		child.checkJSONValue(c, append(append([]string(nil), names...), k), obj[k])
+	for i, item := range items {
+		at := below(names, fmt.Sprint(i))
+		switch s := item.(type) {
+		case nil:
+			c.error(at, "Null set element", "a list may not hold null: remove it.")
+		case string:
+			n.checkJSONString(c, at, s)
+		default:
+			c.error(at, "Wrong type in common_cloud_json",
+				fmt.Sprintf("this is %s, but %s holds strings.", describeJSON(item), n.json))
+		}
 	}
 }
 
-func (n docNode) checkJSONValue(c *jsonCheck, names []string, v any) {
-	mismatch := func() {
-		c.error(names, "Wrong type in common_cloud_json",
-			fmt.Sprintf("this is %s, but %s holds %s.", describeJSON(v), n.json, n.kindName()))
-	}
-	switch n.kind {
-	case kindString:
-		s, ok := v.(string)
-		if !ok {
-			mismatch()
-			return
-		}
-		n.checkJSONString(c, names, s)
-	case kindBool:
-		if _, ok := v.(bool); !ok {
-			mismatch()
-		}
-	case kindStringSet:
-		items, ok := v.([]any)
-		if !ok {
-			mismatch()
-			return
-		}
-		if len(items) == 0 {
-			c.judge(names, names, "Empty set", "this list is empty: omit it instead.")
-		}
-		for i, item := range items {
-			at := append(append([]string(nil), names...), fmt.Sprint(i))
-			switch s := item.(type) {
-			case nil:
-				c.error(at, "Null set element", "a list may not hold null: remove it.")
-			case string:
-				n.checkJSONString(c, at, s)
-			default:
-				c.error(at, "Wrong type in common_cloud_json",
-					fmt.Sprintf("this is %s, but %s holds strings.", describeJSON(item), n.json))
-			}
-		}
-	case kindObject:
-		m, ok := v.(map[string]any)
-		if !ok {
-			mismatch()
-			return
-		}
-		n.checkJSON(c, names, m)
-	}
+// below is the path of key below names, in a slice of its own.
+func below(names []string, key string) []string {
+	return append(append(make([]string, 0, len(names)+1), names...), key)
 }
 
 // checkJSONString runs the string checks the typed form runs on this field: not empty,
@@ -463,63 +403,4 @@ func editDistance(a, b string) int {
 		prev = cur
 	}
 	return prev[len(rb)]
-}
-
-// attributesFromJSON is an object's JSON value as the attributes its object checks read,
-// exactly as written (an empty string stays empty), keyed by attribute name.
-func (n docNode) attributesFromJSON(obj map[string]any) map[string]attr.Value {
-	out := make(map[string]attr.Value, len(n.children))
-	for _, c := range n.children {
-		out[c.tfName()] = c.ExactValueFromJSON(obj[c.json])
-	}
-	return out
-}
-
-// ExactValueFromJSON converts a JSON value as written, for checks (and tests): values of
-// the wrong kind become null (their error is reported elsewhere).
-func (n docNode) ExactValueFromJSON(v any) attr.Value {
-	switch n.kind {
-	case kindString:
-		if s, ok := v.(string); ok {
-			return types.StringValue(s)
-		}
-		return types.StringNull()
-	case kindBool:
-		if b, ok := v.(bool); ok {
-			return types.BoolValue(b)
-		}
-		return types.BoolNull()
-	case kindStringSet:
-		items, ok := v.([]any)
-		if !ok {
-			return types.SetNull(types.StringType)
-		}
-		seen := map[string]bool{}
-		elems := make([]attr.Value, 0, len(items))
-		for _, item := range items {
-			switch s := item.(type) {
-			case string:
-				if !seen[s] {
-					seen[s] = true
-					elems = append(elems, types.StringValue(s))
-				}
-			case nil:
-				elems = append(elems, types.StringNull())
-			}
-		}
-		set, diags := types.SetValue(types.StringType, elems)
-		if diags.HasError() {
-			return types.SetNull(types.StringType)
-		}
-		return set
-	}
-	m, ok := v.(map[string]any)
-	if !ok {
-		return types.ObjectNull(n.ChildTypes())
-	}
-	obj, diags := types.ObjectValue(n.ChildTypes(), n.attributesFromJSON(m))
-	if diags.HasError() {
-		return types.ObjectNull(n.ChildTypes())
-	}
-	return obj
 }

@@ -296,9 +296,7 @@ func addBasisChanged(diags *diag.Diagnostics, productID string, change *review.C
 }
 
 // bodyOver is what the write of plan over state (nil for a create) puts when the app's
-// current document holds base: the configured document, merged into the fields it keeps
-// (those the configuration does not manage, as base holds them; the keys a JSON
-// configuration dropped are removed, three-way). nil when the document is not known.
+// current document holds base (document.WriteBody); nil when the document is not known.
 func (m *privacySecurityResourceModel) bodyOver(state *privacySecurityResourceModel) writeOver {
 	return func(base map[string]any) map[string]any {
 		if !m.documentKnown() {
@@ -308,20 +306,11 @@ func (m *privacySecurityResourceModel) bodyOver(state *privacySecurityResourceMo
 		if d.HasError() {
 			return nil
 		}
-		owner := m
+		var prior document.Shape
 		if state != nil {
-			owner = state
+			prior = state.shape()
 		}
-		kept, _ := document.SplitUnmanaged(base, owner.shape())
-		if state != nil {
-			kept = document.DropRemovedKeys(kept, state.shape(), m.shape())
-		}
-		kept, _ = document.SplitUnmanaged(kept, m.shape()) // what the configuration now manages is left to it
-		body := document.MergeInto(kept, configured)
-		if !m.isJSON() {
-			document.KeepEmptyStrings(body, base)
-		}
-		return body
+		return document.WriteBody(configured, m.shape(), prior, base)
 	}
 }
 
