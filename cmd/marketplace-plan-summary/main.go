@@ -54,7 +54,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		defer func() { _ = f.Close() }()
 		in = f
 	}
-	plan, err := decodePlan(in)
+	p, err := decodePlan(in)
 	if err != nil {
 		fmt.Fprintln(stderr, "marketplace-plan-summary:", err)
 		return 1
@@ -73,7 +73,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return 1
 		}
 	}
-	if _, err := io.WriteString(stdout, render(plan, diags, *diagnosticsFile != "")); err != nil {
+	if _, err := io.WriteString(stdout, render(p, diags, *diagnosticsFile != "")); err != nil {
 		fmt.Fprintln(stderr, "marketplace-plan-summary:", err)
 		return 1
 	}
