@@ -3,6 +3,7 @@ package main
 import (
 	"sort"
 	"strings"
+	"unicode"
 
 	tfjson "github.com/hashicorp/terraform-json"
 
@@ -173,14 +174,10 @@ func (a *app) readPublish() {
 	switch {
 	case bool(a.marks.Publish):
 		a.publishes = later
-	case a.after.Publish != nil && *a.after.Publish &&
-		(a.verb != verbUpdate || len(a.changes) > 0 || a.stateDescribes() != "live"):
+	case isTrue(a.after.Publish) && (a.verb != verbUpdate || len(a.changes) > 0 || a.stateDescribes() != "live"):
 		a.publishes = yes
 	}
-	if a.before != nil && a.before.Publish != nil && *a.before.Publish &&
-		!bool(a.marks.Publish) && (a.after.Publish == nil || !*a.after.Publish) {
-		a.stopsPublish = true
-	}
+	a.stopsPublish = a.before != nil && isTrue(a.before.Publish) && a.publishes == no && !isTrue(a.after.Publish)
 	if a.verb == verbUpdate && len(a.changes) == 0 && a.publishes == yes {
 		a.verb = verbPublish
 	}
@@ -308,7 +305,7 @@ func readRelease(ai *tfjson.ActionInvocation) *release {
 	_ = convert(ai.ConfigUnknown, &marks)
 	r := &release{address: ai.Address, productID: str(cfg.ProductID), productKnown: !bool(marks.ProductID)}
 	if t := ai.LifecycleActionTrigger; t != nil {
-		r.trigger, r.event = t.TriggeringResourceAddress, t.ActionTriggerEvent
+		r.trigger, r.event = t.TriggeringResourceAddress, eventName(t.ActionTriggerEvent)
 	}
 	r.pinKnown = !bool(marks.DraftDigest)
 	r.pin = str(cfg.DraftDigest)
@@ -316,8 +313,8 @@ func readRelease(ai *tfjson.ActionInvocation) *release {
 	return r
 }
 
-// publishesAtAll reports whether the apply publishes the app, or may.
-func (a *app) publishesAtAll() bool { return a.publishes != no || len(a.releases) > 0 }
+// goesLive reports whether the apply publishes the app: the resource, or an action.
+func (a *app) goesLive() bool { return a.publishes == yes || len(a.releases) > 0 }
 
 // writes reports whether the apply writes the app's draft.
 func (a *app) writes() bool {
@@ -330,10 +327,15 @@ func (a *app) writes() bool {
 	return false
 }
 
-// lowerFirst is s with its first letter small, for a sentence that goes on.
-func lowerFirst(s string) string {
-	if s == "" {
-		return s
+// eventName is an action_trigger event as the configuration names it: the plan's JSON
+// says AfterUpdate for after_update.
+func eventName(e string) string {
+	var b strings.Builder
+	for i, r := range e {
+		if unicode.IsUpper(r) && i > 0 {
+			b.WriteByte('_')
+		}
+		b.WriteRune(unicode.ToLower(r))
 	}
-	return strings.ToLower(s[:1]) + s[1:]
+	return b.String()
 }

@@ -41,7 +41,30 @@ func summarise(t *testing.T, planText string, diagnostics ...string) string {
 	if code := run(args, strings.NewReader(planText), &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
+	noNestedParentheses(t, stdout.String())
 	return stdout.String()
+}
+
+// noNestedParentheses fails when the summary's own words nest parentheses; the provider's
+// warnings, quoted as they are, are not its words.
+func noNestedParentheses(t *testing.T, out string) {
+	t.Helper()
+	for _, line := range strings.Split(out, "\n") {
+		if strings.HasPrefix(line, "- **") {
+			continue
+		}
+		depth := 0
+		for _, r := range line {
+			switch r {
+			case '(':
+				if depth++; depth > 1 {
+					t.Errorf("nested parentheses in %q", line)
+				}
+			case ')':
+				depth--
+			}
+		}
+	}
 }
 
 func wantLines(t *testing.T, out string, want ...string) {

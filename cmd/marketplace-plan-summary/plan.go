@@ -121,6 +121,8 @@ func convert(v, out any) error {
 	return json.Unmarshal(data, out)
 }
 
+func isTrue(b *bool) bool { return b != nil && *b }
+
 func str(s *string) string {
 	if s == nil {
 		return ""

@@ -19,6 +19,7 @@ type published struct {
 	version     *review.Version // who, when, digest; nil when the plan does not tell
 	doc         any             // its document; nil when the plan does not hold it
 	liveAlready bool            // the live version holds it already: nothing to publish
+	other       *review.Version // the draft the plan names, when the action is pinned to another
 }
 
 // publishedDraft is the draft the apply publishes: the one it writes, else the pending
@@ -52,14 +53,16 @@ func (a *app) pendingDraft() *review.Version {
 // releaseDraft is the draft release r publishes: as publishedDraft, checked against its pin.
 func (a *app) releaseDraft(r *release) published {
 	p := a.publishedDraft()
-	if !r.pinned || !r.pinKnown || p.version == nil || p.version.Digest == r.pin {
+	if !r.pinned || !r.pinKnown || (p.version != nil && p.version.Digest == r.pin) {
 		return p
 	}
+	pin := &review.Version{Exists: true, Digest: r.pin}
 	if !p.thisApply && a.stateDescribes() == "live" && a.before != nil && str(a.before.DraftDigest) == r.pin {
-		return published{liveAlready: true, version: &review.Version{Exists: true, Digest: r.pin}}
+		return published{liveAlready: true, version: pin}
 	}
-	// Pinned to another draft than the plan names: that draft, which the plan does not hold.
-	return published{version: &review.Version{Exists: true, Digest: r.pin}}
+	// Pinned to another draft than the plan names, or the plan names none: that draft, which
+	// the plan does not hold.
+	return published{version: pin, other: p.version}
 }
 
 // describeVersion names a version for a reviewer: "by alice@example.com on 1 Dec 2026 10:00
@@ -88,9 +91,9 @@ func (p published) name() string {
 	case p.version != nil && p.doc != nil:
 		return "the pending draft " + describeVersion(p.version)
 	case p.version != nil:
-		return "the draft " + p.version.Digest + ", which the plan does not hold"
+		return "the draft " + p.version.Digest
 	}
-	return "whatever draft the app holds then, which the plan does not hold"
+	return "whatever draft the app holds then"
 }
 
 // pinNote says whether release r publishes exactly the draft reviewed.
@@ -102,7 +105,10 @@ func (a *app) pinNote(r *release, p published) string {
 			"to publish exactly the draft reviewed, or nothing."
 	case !r.pinKnown:
 		return "Pinned to the draft this apply writes: the action publishes nothing if the app holds another draft then."
-	case p.version == nil || p.version.Digest != r.pin:
+	case p.other != nil:
+		return fmt.Sprintf("**Pinned to another draft** than the one this plan names, %s: the action publishes nothing "+
+			"unless the app holds %s then.", describeVersion(p.other), r.pin)
+	case p.doc == nil:
 		return "Pinned to " + r.pin + ": the action publishes nothing if the app holds another draft then."
 	}
 	return "Pinned to " + r.pin + ": the action publishes exactly this draft, and nothing if the app holds another one then."

@@ -101,7 +101,7 @@ func (s *summary) writeCounts(b *strings.Builder) {
 		for _, a := range s.changing {
 			counts[a.verb]++
 			switch {
-			case a.publishes == yes || len(a.releases) > 0:
+			case a.goesLive():
 				live++
 			case a.publishes == later:
 				maybe++

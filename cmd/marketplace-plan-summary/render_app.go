@@ -172,7 +172,7 @@ func (a *app) existing(n *notes) {
 		n.add("What it writes over is read at apply.")
 	case draft.AtStake():
 		n.add("Draft %s overwritten.", describeVersion(draft))
-	case live.AtStake() && a.publishes == yes:
+	case live.AtStake() && a.goesLive():
 		n.add("Live version %s replaced.", describeVersion(live))
 	case live.AtStake():
 		n.add("No pending draft; the live version %s stays live until a draft is published.", describeVersion(live))
