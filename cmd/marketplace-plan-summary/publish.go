@@ -132,6 +132,8 @@ func (a *app) listingNote(p published, haveDiagnostics bool) (string, []change) 
 	switch {
 	case p.liveAlready:
 		return "The live version already holds this draft: the action publishes nothing.", nil
+	case none && a.verb == verbCreate:
+		return "", nil // said with what the create writes over
 	case none:
 		return "The app has no live version yet: this draft becomes its first public listing.", nil
 	case held && p.doc != nil:

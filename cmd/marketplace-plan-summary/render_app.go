@@ -71,6 +71,9 @@ func writeList(b *strings.Builder, heading string, list []change) {
 // writeListing writes what publishing p changes on the public listing.
 func writeListing(b *strings.Builder, a *app, p published, haveDiagnostics bool) {
 	text, list := a.listingNote(p, haveDiagnostics)
+	if text == "" {
+		return
+	}
 	if list == nil {
 		fmt.Fprintf(b, "\n%s\n", text)
 		return
