@@ -184,8 +184,10 @@ func (a *app) readPublish() {
 }
 
 // readReview decodes the basis the apply checks: the planned one (after), else the state's.
+// A resource the plan does not change keeps the basis of the plan that last changed it:
+// not what this plan read.
 func (a *app) readReview() {
-	side, known := a.after, a.after != nil && !bool(a.marks.Basis)
+	side, known := a.after, a.after != nil && !bool(a.marks.Basis) && a.verb != verbNoop
 	if a.after == nil || a.verb == verbReplace {
 		side, known = a.before, a.before != nil
 	}

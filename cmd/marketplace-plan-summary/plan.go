@@ -92,7 +92,7 @@ type unknowns struct {
 // marks, for a value known in part, reads false).
 type mark bool
 
-func (m *mark) UnmarshalJSON(b []byte) error {
+func (m *mark) UnmarshalJSON(b []byte) error { //nolint:unparam // json.Unmarshaler's signature
 	*m = mark(bytes.Equal(bytes.TrimSpace(b), []byte("true")))
 	return nil
 }

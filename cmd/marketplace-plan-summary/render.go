@@ -117,19 +117,19 @@ func (s *summary) writeCounts(b *strings.Builder) {
 				parts = append(parts, fmt.Sprintf("%d %s", n, title))
 			}
 		}
-		fmt.Fprintf(b, "%s %s: %s.\n", plural(len(s.changing), "app"), agree(len(s.changing), "changes", "change"), strings.Join(parts, ", "))
+		fmt.Fprintf(b, "%s %s: %s.\n", countApps(len(s.changing)), agree(len(s.changing), "changes", "change"), strings.Join(parts, ", "))
 		if live > 0 {
-			fmt.Fprintf(b, "\n**On the public listing:** %s %s live with this apply.\n", plural(live, "app"), agree(live, "goes", "go"))
+			fmt.Fprintf(b, "\n**On the public listing:** %s %s live with this apply.\n", countApps(live), agree(live, "goes", "go"))
 		}
 		if maybe > 0 {
-			fmt.Fprintf(b, "\nWhether %s %s live is known only after the apply.\n", plural(maybe, "app"), agree(maybe, "goes", "go"))
+			fmt.Fprintf(b, "\nWhether %s %s live is known only after the apply.\n", countApps(maybe), agree(maybe, "goes", "go"))
 		}
 	}
 	if s.unchanged > 0 {
 		if len(s.changing) > 0 {
 			b.WriteString("\n")
 		}
-		fmt.Fprintf(b, "%s unchanged.\n", plural(s.unchanged, "app"))
+		fmt.Fprintf(b, "%s unchanged.\n", countApps(s.unchanged))
 	}
 }
 
@@ -148,11 +148,12 @@ func (s *summary) writeFooter(b *strings.Builder) {
 	}
 }
 
-func plural(n int, noun string) string {
+// countApps is "1 app", "2 apps".
+func countApps(n int) string {
 	if n == 1 {
-		return fmt.Sprintf("1 %s", noun)
+		return "1 app"
 	}
-	return fmt.Sprintf("%d %ss", n, noun)
+	return fmt.Sprintf("%d apps", n)
 }
 
 func agree(n int, one, many string) string {

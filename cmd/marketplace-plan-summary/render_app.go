@@ -130,10 +130,8 @@ func noteUpdate(a *app, n *notes) {
 // or whatever the actions below publish.
 func notePublish(a *app, n *notes) {
 	switch {
-	case a.after == nil:
-		n.add("Terraform changes nothing of the resource; an action publishes the app.")
 	case a.publishes != yes:
-		n.add("Nothing is written.")
+		n.add("Terraform changes nothing of the resource; an action publishes the app.")
 	case a.pendingDraft() != nil:
 		n.add("Nothing is written: the apply publishes %s, and it goes live.", a.publishedDraft().name())
 	default:
