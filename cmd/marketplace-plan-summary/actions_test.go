@@ -90,6 +90,13 @@ func TestTriggerPublishesTheDraftTheApplyWrites(t *testing.T) {
 			"Pinned to "+digestWritten+": the action publishes exactly this draft, and nothing if the app holds another one then.\n")
 	dontWant(t, out, "not published", "Not pinned", "The plan does not hold", "stays live")
 
+	// The action's warning, which Terraform gives the address "RESOURCE, called from ACTION", is the app's.
+	out = summarise(t, trigger(`"`+digestWritten+`"`), `{"type":"diagnostic","diagnostic":{"severity":"warning",`+
+		`"summary":"Publishing the draft this apply writes: `+alphaID+`","detail":"Product `+alphaID+`: pinned.",`+
+		`"address":"marketplace_privacy_security.alpha, called from action.marketplace_privacy_security_publish.app"}}`)
+	wantLines(t, out, "Warnings of the plan:\n\n- **Publishing the draft this apply writes: "+alphaID+"**: Product "+alphaID+": pinned.\n")
+	dontWant(t, out, "other warnings")
+
 	// Not pinned: said as a risk.
 	out = summarise(t, trigger("null"))
 	wantLines(t, out, "**Not pinned:** the action's `draft_digest` is null, so it publishes whatever draft the app holds when it runs")

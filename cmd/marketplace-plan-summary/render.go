@@ -44,10 +44,11 @@ func render(p *plan, diags []diagnostic, haveDiagnostics bool) string {
 }
 
 // place gives each diagnostic to its app: by address (the resource's, or an action's that
-// publishes it), else, for one without an address (the CLI gives none to a destroy's), to
-// the one app whose product ID it names. Errors are shown whatever they are about; other
-// warnings (the CLI's own, other providers') are left to the raw plan, which differs
-// between CLIs and versions.
+// publishes it; an action's warning in a trigger plan names both, "RESOURCE, called from
+// ACTION"), else to the one app whose product ID it names (the CLI gives a destroy's no
+// address, and a for_each action's the address of all its instances). Errors are shown
+// whatever they are about; other warnings (the CLI's own, other providers') are left to
+// the raw plan, which differs between CLIs and versions.
 func (s *summary) place(diags []diagnostic) {
 	byAddress := map[string]*app{}
 	for _, a := range s.all {
@@ -57,8 +58,13 @@ func (s *summary) place(diags []diagnostic) {
 		}
 	}
 	for _, d := range diags {
-		a := byAddress[d.Address]
-		if a == nil && (d.Address == "" || strings.HasPrefix(d.Address, "action.")) {
+		var a *app
+		for _, address := range strings.Split(d.Address, ", called from ") {
+			if a == nil {
+				a = byAddress[address]
+			}
+		}
+		if a == nil {
 			a = namedApp(s.all, d)
 		}
 		switch {
