@@ -189,3 +189,17 @@ func TestReleaseOfAnUnmanagedApp(t *testing.T) {
 	wantLines(t, out, "### `action.marketplace_privacy_security_publish.other`: published\n\nProduct `"+betaID+"`.",
 		"the draft sha256:bbbbbbbbbbbb goes live.", "The plan does not hold the live version")
 }
+
+// A create whose after_create publishes: the new document goes live, the first listing.
+func TestTriggerAfterCreate(t *testing.T) {
+	after := with(t, typedState(betaID, typedDoc(`["EU"]`, `"CONSENT"`, "null"), "false", `"draft"`, basis("null", "null")),
+		"draft_digest", `"`+digestWritten+`"`, "properties", "null")
+	out := summarise(t, planWithActions([]string{rc("beta", `["create"]`, "null", after, `{"id": true, "properties": true}`)},
+		[]string{invocation("action.marketplace_privacy_security_publish.beta", betaID, `"`+digestWritten+`"`, "marketplace_privacy_security.beta", "AfterCreate")}, nil))
+	wantLines(t, out, "### `marketplace_privacy_security.beta`: created, then published by an action\n\n",
+		"New privacy and security information, saved as a draft, which an action then publishes: it goes live. "+
+			"The Marketplace holds no draft and no live version of it yet.",
+		"The document:\n\n- Data residency regions: EU\n",
+		"triggered by `after_create` of `marketplace_privacy_security.beta`: the draft this apply writes ("+digestWritten+") goes live.")
+	dontWant(t, out, "The plan does not hold", "first public listing")
+}
