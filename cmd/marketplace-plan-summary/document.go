@@ -6,10 +6,13 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/marketplace-trust/terraform-provider-marketplace/internal/document"
 )
 
 // Each side of a change is converted to the API's JSON shape (the value of commonCloud),
-// whichever form holds it, and the two are compared field by field.
+// whichever form holds it, and the two are compared field by field. Field names, their
+// order and their labels are the document's own (internal/document).
 
 // unknown stands for a value that is known only after the apply.
 type unknown struct{}
@@ -19,32 +22,44 @@ const (
 	formJSON  = "common_cloud_json"
 )
 
+var (
+	fieldByPath = map[string]*document.Field{}
+	fieldOrder  = map[string]int{}
+	jsonPathOf  = map[string]string{} // attribute path -> JSON path
+)
+
+func init() {
+	fields := document.Fields()
+	for i := range fields {
+		f := &fields[i]
+		fieldByPath[f.Path], fieldOrder[f.Path], jsonPathOf[f.Attr] = f, i, f.Path
+	}
+}
+
 // documentOf is the document one side of a change holds, in the API's shape, and its
 // form; nil when the side holds none.
-func documentOf(side map[string]any, unknowns map[string]any) (doc any, form string, err error) {
-	if isUnknown(unknowns[formJSON]) {
+func documentOf(v values, u unknowns) (doc any, form string, err error) {
+	switch {
+	case bool(u.CommonCloudJSON):
 		return unknown{}, formJSON, nil
-	}
-	if text, ok := side[formJSON].(string); ok {
-		var v any
-		if err := json.Unmarshal([]byte(text), &v); err != nil {
+	case v.CommonCloudJSON != nil:
+		var out any
+		if err := json.Unmarshal([]byte(*v.CommonCloudJSON), &out); err != nil {
 			return nil, formJSON, fmt.Errorf("common_cloud_json is not JSON: %w", err)
 		}
-		return v, formJSON, nil
-	}
-	if isUnknown(unknowns[formTyped]) {
+		return out, formJSON, nil
+	case isUnknown(u.CommonCloud):
 		return unknown{}, formTyped, nil
-	}
-	if m, ok := side[formTyped].(map[string]any); ok {
-		marks, _ := unknowns[formTyped].(map[string]any)
-		return typedToAPI("", m, marks), formTyped, nil
+	case v.CommonCloud != nil:
+		marks, _ := u.CommonCloud.(map[string]any)
+		return typedToAPI("", "", v.CommonCloud, marks), formTyped, nil
 	}
 	return nil, "", nil
 }
 
 // isUnknown reads a mark of after_unknown: true, or a list (a set) with an unknown element.
-func isUnknown(mark any) bool {
-	switch m := mark.(type) {
+func isUnknown(m any) bool {
+	switch m := m.(type) {
 	case bool:
 		return m
 	case []any:
@@ -57,22 +72,17 @@ func isUnknown(mark any) bool {
 	return false
 }
 
-// typedToAPI converts common_cloud (snake_case attribute names, null for what is not set)
-// to the API's JSON: null attributes left out, as the provider sends it.
-func typedToAPI(parent string, obj map[string]any, marks map[string]any) map[string]any {
+// typedToAPI converts common_cloud (attribute names, null for what is not set) to the API's
+// JSON: null attributes left out, as the provider sends it.
+func typedToAPI(attrParent, jsonParent string, obj, marks map[string]any) map[string]any {
 	out := make(map[string]any, len(obj))
-	names := make(map[string]bool, len(obj)+len(marks))
-	for k := range obj {
-		names[k] = true
-	}
-	for k := range marks {
-		names[k] = true
-	}
-	for k := range names {
-		name := jsonNameOf[parent][k]
-		if name == "" {
-			name = camelCase(k)
+	for _, k := range unionKeys(obj, marks) {
+		attr := joinPath(attrParent, k)
+		p, ok := jsonPathOf[attr]
+		if !ok { // not in this provider version's tree: named as it comes
+			p = joinPath(jsonParent, k)
 		}
+		_, name := splitPath(p)
 		if isUnknown(marks[k]) {
 			out[name] = unknown{}
 			continue
@@ -81,12 +91,53 @@ func typedToAPI(parent string, obj map[string]any, marks map[string]any) map[str
 		case nil:
 		case map[string]any:
 			sub, _ := marks[k].(map[string]any)
-			out[name] = typedToAPI(joinPath(parent, name), v, sub)
+			out[name] = typedToAPI(attr, p, v, sub)
 		default:
 			out[name] = v
 		}
 	}
 	return out
+}
+
+func unionKeys(a, b map[string]any) []string {
+	seen := make(map[string]bool, len(a)+len(b))
+	var out []string
+	for _, m := range []map[string]any{a, b} {
+		for k := range m {
+			if !seen[k] {
+				seen[k] = true
+				out = append(out, k)
+			}
+		}
+	}
+	return out
+}
+
+// splitPath splits "a.b.c" into "a.b" and "c".
+func splitPath(p string) (parent, name string) {
+	if i := strings.LastIndexByte(p, '.'); i >= 0 {
+		return p[:i], p[i+1:]
+	}
+	return "", p
+}
+
+func joinPath(parent, name string) string {
+	if parent == "" {
+		return name
+	}
+	return parent + "." + name
+}
+
+// labelOf is the form's label of a path; a field the document does not model (one the JSON
+// form carries) is named by its JSON path.
+func labelOf(p string) string {
+	if p == "" {
+		return "The document"
+	}
+	if f := fieldByPath[p]; f != nil {
+		return f.Label
+	}
+	return "`" + p + "`"
 }
 
 // change is one line of what changes: a field's label and, in words, how.
@@ -126,25 +177,26 @@ func leaves(doc any) map[string]any {
 	return out
 }
 
-// sortPaths orders paths as the form does; a field the table does not know comes at the
-// end of the nearest group it does know (at the very end when none).
-func sortPaths(paths []string) {
-	rank := func(p string) float64 {
-		if i, ok := fieldOrder[p]; ok {
-			return float64(i)
-		}
-		for q := p; q != ""; {
-			q, _ = splitPath(q)
-			if _, ok := fieldOrder[q]; ok {
-				last := fieldOrder[q]
-				for i := last + 1; i < len(fields) && strings.HasPrefix(fields[i].path, q+"."); i++ {
-					last = i
-				}
-				return float64(last) + 0.5
-			}
-		}
-		return float64(len(fields))
+// rank places a path in the form's order; a field the document does not model comes after
+// the fields of the nearest group it does (at the very end when none).
+func rank(p string) float64 {
+	if i, ok := fieldOrder[p]; ok {
+		return float64(i)
 	}
+	for q := p; q != ""; {
+		q, _ = splitPath(q)
+		if i, ok := fieldOrder[q]; ok {
+			last := i
+			for j := i + 1; j < len(document.Fields()) && strings.HasPrefix(document.Fields()[j].Path, q+"."); j++ {
+				last = j
+			}
+			return float64(last) + 0.5
+		}
+	}
+	return float64(len(fieldOrder))
+}
+
+func sortPaths(paths []string) {
 	sort.SliceStable(paths, func(i, j int) bool {
 		ri, rj := rank(paths[i]), rank(paths[j])
 		if ri != rj {
@@ -154,51 +206,49 @@ func sortPaths(paths []string) {
 	})
 }
 
-// diffDocuments says what changes from before to after. keepBeforeOnly: fields the table
-// does not know that only before holds are kept by the apply (the typed form cannot
-// express them), so they are not reported as removed.
+// diffDocuments says what changes from before to after. keepBeforeOnly: fields the
+// document does not model that only before holds are kept by the apply (the typed form
+// cannot express them), so they are not reported as removed.
 func diffDocuments(before, after any, keepBeforeOnly bool) []change {
 	if _, ok := after.(unknown); ok {
 		return []change{{"", "(known after apply)"}}
 	}
 	b, a := leaves(before), leaves(after)
-	var unknownPrefixes []string
-	for p, v := range a {
-		if _, ok := v.(unknown); ok {
-			unknownPrefixes = append(unknownPrefixes, p)
-		}
-	}
-	covered := func(p string) bool { // under an object known only after the apply
-		for _, u := range unknownPrefixes {
-			if strings.HasPrefix(p, u+".") {
-				return true
-			}
-		}
-		return false
-	}
-	var paths []string
-	seen := map[string]bool{}
-	for _, m := range []map[string]any{b, a} {
-		for p := range m {
-			if !seen[p] && !covered(p) {
-				seen[p] = true
-				paths = append(paths, p)
-			}
-		}
-	}
-	sortPaths(paths)
 	var out []change
-	for _, p := range paths {
+	for _, p := range changedPaths(b, a) {
 		bv, inBefore := b[p]
-		av, inAfter := a[p]
+		_, inAfter := a[p]
 		if keepBeforeOnly && inBefore && !inAfter && fieldByPath[p] == nil {
 			continue
 		}
-		if text := describeChange(p, bv, av); text != "" {
+		if text := describeChange(p, bv, a[p]); text != "" {
 			out = append(out, change{p, text})
 		}
 	}
 	return out
+}
+
+// changedPaths is every leaf path of either side, in the form's order, but those under an
+// object known only after the apply.
+func changedPaths(b, a map[string]any) []string {
+	var unknownPrefixes []string
+	for p, v := range a {
+		if _, ok := v.(unknown); ok {
+			unknownPrefixes = append(unknownPrefixes, p+".")
+		}
+	}
+	var paths []string
+	for _, p := range unionKeys(b, a) {
+		covered := false
+		for _, u := range unknownPrefixes {
+			covered = covered || strings.HasPrefix(p, u)
+		}
+		if !covered {
+			paths = append(paths, p)
+		}
+	}
+	sortPaths(paths)
+	return paths
 }
 
 // describeDocument lists what a new document holds, field by field.
@@ -229,19 +279,8 @@ func describeChange(p string, before, after any) string {
 	}
 	bs, bSet := before.([]any)
 	as, aSet := after.([]any)
-	if bSet || aSet {
-		if (before != nil && !bSet) || (after != nil && !aSet) {
-			return formatValue(p, before) + " → " + formatValue(p, after)
-		}
-		added, removed := setDifference(as, bs), setDifference(bs, as)
-		var parts []string
-		if len(added) > 0 {
-			parts = append(parts, formatList(p, added)+" added")
-		}
-		if len(removed) > 0 {
-			parts = append(parts, formatList(p, removed)+" removed")
-		}
-		return strings.Join(parts, "; ")
+	if (bSet || aSet) && (before == nil || bSet) && (after == nil || aSet) {
+		return describeSetChange(p, bs, as)
 	}
 	switch {
 	case sameJSON(before, after):
@@ -254,15 +293,27 @@ func describeChange(p string, before, after any) string {
 	return formatValue(p, before) + " → " + formatValue(p, after)
 }
 
+func describeSetChange(p string, before, after []any) string {
+	added, removed := setDifference(after, before), setDifference(before, after)
+	var parts []string
+	if len(added) > 0 {
+		parts = append(parts, formatList(p, added)+" added")
+	}
+	if len(removed) > 0 {
+		parts = append(parts, formatList(p, removed)+" removed")
+	}
+	return strings.Join(parts, "; ")
+}
+
 // setDifference is the elements of a not in b, in a's order, each once.
 func setDifference(a, b []any) []any {
 	in := map[string]bool{}
 	for _, e := range b {
-		in[canonical(e)] = true
+		in[document.CanonicalJSON(e)] = true
 	}
 	var out []any
 	for _, e := range a {
-		if k := canonical(e); !in[k] {
+		if k := document.CanonicalJSON(e); !in[k] {
 			in[k] = true
 			out = append(out, e)
 		}
@@ -270,15 +321,7 @@ func setDifference(a, b []any) []any {
 	return out
 }
 
-func canonical(v any) string {
-	data, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Sprint(v)
-	}
-	return string(data)
-}
-
-func sameJSON(a, b any) bool { return canonical(a) == canonical(b) }
+func sameJSON(a, b any) bool { return document.CanonicalJSON(a) == document.CanonicalJSON(b) }
 
 var codePattern = regexp.MustCompile(`^[A-Z0-9]+(_[A-Z0-9]+)*$`)
 
@@ -304,20 +347,26 @@ func formatValue(p string, v any) string {
 		}
 		return "no"
 	case string:
-		switch kindOf(p) {
-		case kindCode, kindCodeSet:
-			return humanise(v)
-		case kindSet:
-			return escape(v)
-		}
-		return quote(v)
+		return formatString(p, v)
 	case []any:
 		if len(v) == 0 {
 			return "none"
 		}
 		return formatList(p, v)
 	}
-	return "`" + strings.ReplaceAll(canonical(v), "`", "'") + "`"
+	return "`" + strings.ReplaceAll(document.CanonicalJSON(v), "`", "'") + "`"
+}
+
+func formatString(p, s string) string {
+	if f := fieldByPath[p]; f != nil {
+		switch f.Kind {
+		case document.FieldCode, document.FieldCodeSet:
+			return humanise(s)
+		case document.FieldSet:
+			return escape(s)
+		}
+	}
+	return quote(s)
 }
 
 // formatList shows the elements of a set, sorted so that the output does not depend on

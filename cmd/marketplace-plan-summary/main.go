@@ -1,14 +1,19 @@
 // Command marketplace-plan-summary renders a Terraform or OpenTofu plan of
 // marketplace_privacy_security apps as Markdown for people who review privacy and
 // security answers but do not read plans: per app, what changes in the words of the
-// Marketplace form, whether the apply publishes, and the pending drafts it overwrites or
-// discards.
+// Marketplace form, the pending drafts it overwrites or discards, and what goes live: the
+// resource's own publish and each invocation of the publish action (a trigger's or an
+// -invoke's), which draft, whether it is pinned, and what changes on the public listing.
 //
 // Usage:
 //
-//	terraform plan -out=tfplan -json > plan.jsonl   # the warnings (optional)
+//	terraform plan -out=tfplan -json > plan.jsonl   # the provider's warnings
 //	terraform show -json tfplan > plan.json
 //	marketplace-plan-summary [-diagnostics plan.jsonl] [plan.json]
+//
+// Pass -diagnostics: some of what a reviewer must see is only in the provider's warnings
+// (fields a publish removes from the live version, the listing's changes when the plan does
+// not hold the live version).
 //
 // Without a file argument (or with "-") the plan's JSON is read from standard input.
 package main
@@ -54,7 +59,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		defer func() { _ = f.Close() }()
 		in = f
 	}
-	plan, err := decodePlan(in)
+	p, err := decodePlan(in)
 	if err != nil {
 		fmt.Fprintln(stderr, "marketplace-plan-summary:", err)
 		return 1
@@ -73,7 +78,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return 1
 		}
 	}
-	if _, err := io.WriteString(stdout, render(plan, diags, *diagnosticsFile != "")); err != nil {
+	if _, err := io.WriteString(stdout, render(p, diags, *diagnosticsFile != "")); err != nil {
 		fmt.Fprintln(stderr, "marketplace-plan-summary:", err)
 		return 1
 	}

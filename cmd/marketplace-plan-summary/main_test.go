@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,7 +15,7 @@ const (
 )
 
 // plan wraps resource changes in the plan JSON of terraform show -json.
-func plan(changes ...string) string {
+func planOf(changes ...string) string {
 	return `{"format_version": "1.2", "terraform_version": "1.16.4", "resource_changes": [` + strings.Join(changes, ",") + `]}`
 }
 
@@ -40,7 +41,30 @@ func summarise(t *testing.T, planText string, diagnostics ...string) string {
 	if code := run(args, strings.NewReader(planText), &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
+	noNestedParentheses(t, stdout.String())
 	return stdout.String()
+}
+
+// noNestedParentheses fails when the summary's own words nest parentheses; the provider's
+// warnings, quoted as they are, are not its words.
+func noNestedParentheses(t *testing.T, out string) {
+	t.Helper()
+	for _, line := range strings.Split(out, "\n") {
+		if strings.HasPrefix(line, "- **") {
+			continue
+		}
+		depth := 0
+		for _, r := range line {
+			switch r {
+			case '(':
+				if depth++; depth > 1 {
+					t.Errorf("nested parentheses in %q", line)
+				}
+			case ')':
+				depth--
+			}
+		}
+	}
 }
 
 func wantLines(t *testing.T, out string, want ...string) {
@@ -88,23 +112,35 @@ func typedDoc(regions, basis, contact string) string {
 	    "is_disk_encryption_supported": null, "has_compliant_certifications": null, "compliant_certifications": null}}`
 }
 
-const pendingBasis = `"draft: 2026-12-01T10:00:00Z by alice@example.com, sha256:1a2b3c4d5e6f; live: none"`
+// basis is the basis attribute as the plan JSON holds it: review.Encode's JSON, quoted.
+func basis(draft, live string) string {
+	text, _ := json.Marshal(`{"draft":` + draft + `,"live":` + live + `}`)
+	return string(text)
+}
+
+// version is one version of a basis.
+func version(digest, at, by string) string {
+	return `{"digest":"` + digest + `","updated_at":"` + at + `","updated_by":"` + by + `"}`
+}
+
+var pendingBasis = basis(version("sha256:1a2b3c4d5e6f", "2026-12-01T10:00:00Z", "alice@example.com"), "null")
 
 func TestUpdateOfTheTypedForm(t *testing.T) {
 	before := typedState(alphaID, typedDoc(`["US"]`, `"CONSENT"`, `"security@example.com"`), "false", `"draft"`, "null")
 	after := typedState(alphaID, typedDoc(`["EU", "US"]`, `"CONTRACT"`, `"https://example.com/security"`), "false", `"draft"`, pendingBasis)
-	out := summarise(t, plan(rc("alpha", `["update"]`, before, after, `{"properties": true}`)))
+	out := summarise(t, planOf(rc("alpha", `["update"]`, before, after, `{"properties": true}`)))
 	want := "## Marketplace privacy and security: what this plan changes\n\n" +
 		"1 app changes: 1 updated.\n\n" +
 		"### `marketplace_privacy_security.alpha`: updated\n\n" +
-		"Product `" + alphaID + "`. The document changes, saved as a draft (not published). " +
+		"Product `" + alphaID + "`. The document changes, saved as a draft, not published. " +
 		"Draft by alice@example.com on 1 Dec 2026 10:00 UTC (sha256:1a2b3c4d5e6f) overwritten. " +
 		"The apply writes only if the Marketplace still holds what the plan saw.\n\n" +
 		"Changes:\n\n" +
 		"- Data residency regions: EU added\n" +
 		"- GDPR processing basis: consent → contract\n" +
 		"- Security contact: \u201csecurity@example.com\u201d → \u201chttps://example.com/security\u201d\n\n" +
-		"_The plan's warnings (pending drafts, fields kept) are not part of `show -json`; pass `-diagnostics` with the output of `plan -json` to include them._\n"
+		"_The plan's warnings are not part of `show -json`: pending drafts, fields kept, fields a publish removes from the live version, " +
+		"what a publish changes on the listing when the plan does not hold the live version. Pass `-diagnostics` with the output of `plan -json` to include them._\n"
 	if out != want {
 		t.Errorf("got:\n%s\nwant:\n%s", out, want)
 	}
@@ -112,8 +148,8 @@ func TestUpdateOfTheTypedForm(t *testing.T) {
 
 func TestUpdateOfTheJSONForm(t *testing.T) {
 	before := jsonState(alphaID, `"{\"logDetails\":{\"logRetention\":\"THIRTY_DAYS\",\"loggingEnabled\":true},\"security\":{\"compliantCertifications\":[\"SOC2\",\"ISO27001\"],\"hasRestAPIExtension\":true}}"`, "false", `"draft"`, "null")
-	after := jsonState(alphaID, `"{\"security\":{\"compliantCertifications\":[\"ISO27001\",\"PCI_DSS\"],\"hasRestAPIExtension\":false},\"logDetails\":{\"loggingEnabled\":false,\"logRetention\":\"90_DAYS\"}}"`, "false", `"draft"`, `"draft: none; live: 2026-11-02T08:30:00Z by bob@example.com, sha256:00aa11bb22cc"`)
-	out := summarise(t, plan(rc("alpha", `["update"]`, before, after, `{"properties": true}`)))
+	after := jsonState(alphaID, `"{\"security\":{\"compliantCertifications\":[\"ISO27001\",\"PCI_DSS\"],\"hasRestAPIExtension\":false},\"logDetails\":{\"loggingEnabled\":false,\"logRetention\":\"90_DAYS\"}}"`, "false", `"draft"`, basis("null", version("sha256:00aa11bb22cc", "2026-11-02T08:30:00Z", "bob@example.com")))
+	out := summarise(t, planOf(rc("alpha", `["update"]`, before, after, `{"properties": true}`)))
 	wantLines(t, out,
 		"- Keeps logs: yes → no\n- Log retention: thirty days → 90 days\n",
 		"- Compliance certifications: PCI\\_DSS added; SOC2 removed\n",
@@ -121,7 +157,7 @@ func TestUpdateOfTheJSONForm(t *testing.T) {
 		"No pending draft; the live version by bob@example.com on 2 Nov 2026 08:30 UTC (sha256:00aa11bb22cc) stays live until a draft is published.")
 	// Keys reordered, sets reordered: no change.
 	same := jsonState(alphaID, `"{\"security\":{\"hasRestAPIExtension\":true,\"compliantCertifications\":[\"ISO27001\",\"SOC2\"]},\"logDetails\":{\"loggingEnabled\":true,\"logRetention\":\"THIRTY_DAYS\"}}"`, "false", `"draft"`, "null")
-	out = summarise(t, plan(rc("alpha", `["update"]`, before, same, `{}`)))
+	out = summarise(t, planOf(rc("alpha", `["update"]`, before, same, `{}`)))
 	wantLines(t, out, "No field of the document changes.")
 	dontWant(t, out, "Changes:", "The document changes")
 }
@@ -131,25 +167,25 @@ func TestUpdateOfTheJSONForm(t *testing.T) {
 func TestFormSwitchFromJSONToTyped(t *testing.T) {
 	before := jsonState(alphaID, `"{\"dataResidency\":{\"dataResidencyRegions\":[\"US\"],\"dataResidencyCompliance\":true},\"privacy\":{\"gdpr\":{\"gdprCompliant\":true,\"dataProcessingBasis\":\"CONSENT\",\"userRights\":[\"ACCESS\",\"RIGHT_TO_ERASURE\"]}},\"security\":{\"securityContact\":\"security@example.com\",\"caiq\":{\"isCAIQCompleted\":true,\"CAIQLiteLink\":\"https://example.com/caiq\"},\"hasRestAPIExtension\":true}}"`, "false", `"draft"`, "null")
 	after := typedState(alphaID, typedDoc(`["US", "EU"]`, `"CONSENT"`, `"security@example.com"`), "false", `"draft"`, pendingBasis)
-	out := summarise(t, plan(rc("alpha", `["update"]`, before, after, `{"properties": true}`)))
+	out := summarise(t, planOf(rc("alpha", `["update"]`, before, after, `{"properties": true}`)))
 	wantLines(t, out, "Form: `common_cloud_json` → `common_cloud`.", "Fields `common_cloud` does not model are kept",
 		"Changes:\n\n- Data residency regions: EU added\n\n")
 	dontWant(t, out, "hasRestAPIExtension", "CAIQ", "GDPR")
 
 	// And back: from typed to JSON, a key the JSON form adds shows.
 	back := jsonState(alphaID, `"{\"dataResidency\":{\"dataResidencyRegions\":[\"US\",\"EU\"],\"dataResidencyCompliance\":true},\"privacy\":{\"gdpr\":{\"gdprCompliant\":true,\"dataProcessingBasis\":\"CONSENT\",\"userRights\":[\"ACCESS\",\"RIGHT_TO_ERASURE\"]}},\"security\":{\"securityContact\":\"security@example.com\",\"caiq\":{\"isCAIQCompleted\":true,\"CAIQLiteLink\":\"https://example.com/caiq\"},\"supportsConfigurableEgress\":true}}"`, "false", `"draft"`, pendingBasis)
-	out = summarise(t, plan(rc("alpha", `["update"]`, after, back, `{"properties": true}`)))
+	out = summarise(t, planOf(rc("alpha", `["update"]`, after, back, `{"properties": true}`)))
 	wantLines(t, out, "Form: `common_cloud` → `common_cloud_json`.", "Changes:\n\n- `security.supportsConfigurableEgress`: set to yes\n\n")
 }
 
 func TestCreate(t *testing.T) {
-	after := typedState(betaID, typedDoc(`["US", "EU"]`, `"LEGITIMATE_INTERESTS"`, `"security@example.com"`), "true", `"live"`, `"draft: none; live: none"`)
+	after := typedState(betaID, typedDoc(`["US", "EU"]`, `"LEGITIMATE_INTERESTS"`, `"security@example.com"`), "true", `"live"`, basis("null", "null"))
 	after = strings.Replace(after, `"properties": {"updated_by": "ci@example.com", "updated_at": "2026-11-30T09:00:00Z",
 	  "form_status": "DRAFT", "jira_links": null}`, `"properties": null`, 1)
-	out := summarise(t, plan(rc("beta", `["create"]`, "null", after, `{"id": true, "properties": true}`)))
+	out := summarise(t, planOf(rc("beta", `["create"]`, "null", after, `{"id": true, "properties": true}`)))
 	wantLines(t, out,
 		"### `marketplace_privacy_security.beta`: created\n\n",
-		"Product `"+betaID+"`. New privacy and security information, saved and published (it goes live). "+
+		"Product `"+betaID+"`. New privacy and security information, saved and published: it goes live. "+
 			"The Marketplace holds no draft and no live version of it yet.",
 		"The document:\n\n"+
 			"- Data residency regions: EU, US\n"+
@@ -165,26 +201,27 @@ func TestCreate(t *testing.T) {
 // A destroy discards the pending draft the state describes (here with the basis' digest,
 // the basis naming the same draft); the live version stays.
 func TestDestroyWithAPendingDraft(t *testing.T) {
-	before := typedState(alphaID, typedDoc(`["US"]`, `"CONSENT"`, "null"), "false", `"draft"`, `"draft: 2026-12-02T14:05:00Z by alice@example.com, sha256:1a2b3c4d5e6f; live: none"`)
+	before := typedState(alphaID, typedDoc(`["US"]`, `"CONSENT"`, "null"), "false", `"draft"`, basis(version("sha256:1a2b3c4d5e6f", "2026-12-02T14:05:00Z", "alice@example.com"), "null"))
 	before = strings.Replace(before, `"updated_by": "ci@example.com", "updated_at": "2026-11-30T09:00:00Z"`,
 		`"updated_by": "alice@example.com", "updated_at": "2026-12-02T14:05:00Z"`, 1)
-	out := summarise(t, plan(rc("alpha", `["delete"]`, before, "null", "{}")))
+	out := summarise(t, planOf(rc("alpha", `["delete"]`, before, "null", "{}")))
 	wantLines(t, out, "1 app changes: 1 destroyed.",
 		"### `marketplace_privacy_security.alpha`: destroyed\n\nProduct `"+alphaID+"`. "+
 			"Draft by alice@example.com on 2 Dec 2026 14:05 UTC (sha256:1a2b3c4d5e6f) discarded. "+
-			"The live version, if published, stays published (the Marketplace API cannot withdraw it).\n")
+			"The live version, if published, stays published: the Marketplace API cannot withdraw it.\n")
 	dontWant(t, out, "Changes:", "The document:")
 
 	// A basis of an earlier plan that names another draft is not the one discarded: the
 	// state's own draft is.
-	stale := strings.Replace(before, "2026-12-02T14:05:00Z by alice", "2026-11-01T00:00:00Z by carol", 1)
-	out = summarise(t, plan(rc("alpha", `["delete"]`, stale, "null", "{}")))
+	stale := strings.Replace(before, basis(version("sha256:1a2b3c4d5e6f", "2026-12-02T14:05:00Z", "alice@example.com"), "null"),
+		basis(version("sha256:1a2b3c4d5e6f", "2026-11-01T00:00:00Z", "carol@example.com"), "null"), 1)
+	out = summarise(t, planOf(rc("alpha", `["delete"]`, stale, "null", "{}")))
 	wantLines(t, out, "Draft by alice@example.com on 2 Dec 2026 14:05 UTC discarded.")
 	dontWant(t, out, "carol")
 
 	// A published app's state does not describe the draft.
 	live := strings.Replace(before, `"version_state": "draft"`, `"version_state": "live"`, 1)
-	out = summarise(t, plan(rc("alpha", `["delete"]`, live, "null", "{}")))
+	out = summarise(t, planOf(rc("alpha", `["delete"]`, live, "null", "{}")))
 	wantLines(t, out, "Any pending draft is discarded.")
 }
 
@@ -193,40 +230,85 @@ func TestReplaceWithAnotherProduct(t *testing.T) {
 	before = strings.Replace(before, `"updated_by": "ci@example.com", "updated_at": "2026-11-30T09:00:00Z"`,
 		`"updated_by": "alice@example.com", "updated_at": "2026-12-02T14:05:00Z"`, 1)
 	after := typedState(betaID, typedDoc(`["US"]`, `"CONSENT"`, "null"), "false", `"draft"`, "null")
-	out := summarise(t, plan(rc("alpha", `["delete", "create"]`, before, after, `{"id": true, "basis": true, "properties": true, "version_state": true}`)))
+	out := summarise(t, planOf(rc("alpha", `["delete", "create"]`, before, after, `{"id": true, "basis": true, "properties": true, "version_state": true}`)))
 	wantLines(t, out, "1 app changes: 1 replaced.", "### `marketplace_privacy_security.alpha`: replaced",
 		"Product `"+alphaID+"` → `"+betaID+"`. The resource moves to another app, which gets the document, "+
-			"saved as a draft (not published). On the old app: Draft by alice@example.com on 2 Dec 2026 14:05 UTC discarded.",
+			"saved as a draft, not published. On the old app: Draft by alice@example.com on 2 Dec 2026 14:05 UTC discarded.",
 		"The document:\n\n- Data residency regions: US\n")
 
 	// The same product, replaced on request: the draft is written again.
 	again := strings.Replace(after, betaID, alphaID, 2)
 	repl := strings.Replace(rc("alpha", `["delete", "create"]`, before, again, `{"basis": true}`),
 		`"change":`, `"action_reason": "replace_by_request", "change":`, 1)
-	out = summarise(t, plan(repl))
-	wantLines(t, out, "Replaced (replace by request): the draft is discarded, then the document is written again")
+	out = summarise(t, planOf(repl))
+	wantLines(t, out, "Replaced, replace by request: the draft is discarded, then the document is written again")
 	dontWant(t, out, "Changes:")
 }
 
-// publish false -> true with the document as it is: the pending draft goes live.
+// with is a state or planned value with attributes set: name, raw JSON value, in pairs.
+func with(t *testing.T, value string, pairs ...string) string {
+	t.Helper()
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(value), &m); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i+1 < len(pairs); i += 2 {
+		m[pairs[i]] = json.RawMessage(pairs[i+1])
+	}
+	out, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(out)
+}
+
+const (
+	aliceDraft = `{"updated_by": "alice@example.com", "updated_at": "2026-12-01T10:00:00Z", "form_status": "DRAFT", "jira_links": null}`
+	bobLive    = "sha256:00aa11bb22cc"
+)
+
+var liveBasis = basis(version("sha256:1a2b3c4d5e6f", "2026-12-01T10:00:00Z", "alice@example.com"),
+	version(bobLive, "2026-11-02T08:30:00Z", "bob@example.com"))
+
+// A pending draft that differs from live, the configuration equal to it, publish = true:
+// the apply writes nothing and publishes the draft. The summary says which draft goes
+// live, and that the plan does not hold the live version it replaces (the provider's
+// warning, with -diagnostics, says what changes on the listing).
 func TestPublishOnly(t *testing.T) {
 	doc := typedDoc(`["US"]`, `"CONSENT"`, "null")
-	before := typedState(alphaID, doc, "false", `"draft"`, "null")
-	after := typedState(alphaID, doc, "true", `"live"`, pendingBasis)
-	out := summarise(t, plan(rc("alpha", `["update"]`, before, after, `{"properties": true}`)))
-	wantLines(t, out, "1 app changes: 1 published.", "### `marketplace_privacy_security.alpha`: published\n\n",
-		"The document does not change: the draft by alice@example.com on 1 Dec 2026 10:00 UTC (sha256:1a2b3c4d5e6f) is published and goes live.")
-	dontWant(t, out, "Changes:")
+	before := with(t, typedState(alphaID, doc, "true", `"draft"`, "null"),
+		"draft_digest", `"sha256:1a2b3c4d5e6f"`, "properties", aliceDraft)
+	after := with(t, before, "version_state", `"live"`, "basis", liveBasis)
+	change := planOf(rc("alpha", `["update"]`, before, after, `{}`))
+	out := summarise(t, change)
+	wantLines(t, out, "1 app changes: 1 published.", "**On the public listing:** 1 app goes live with this apply.",
+		"### `marketplace_privacy_security.alpha`: published\n\n",
+		"Nothing is written: the apply publishes the pending draft by alice@example.com on 1 Dec 2026 10:00 UTC (sha256:1a2b3c4d5e6f), and it goes live.",
+		"The plan does not hold the live version by bob@example.com on 2 Nov 2026 08:30 UTC (sha256:00aa11bb22cc), "+
+			"so what changes on the public listing is not in it: the provider's warnings in the output of `plan -json` say it; pass it with `-diagnostics`.")
+	dontWant(t, out, "Changes:", "does not change", "No change")
+
+	// With the plan's warnings: the provider's, which names the listing's changes, is the app's.
+	warning := `{"type":"diagnostic","diagnostic":{"severity":"warning","summary":"Publishing the draft of ` + alphaID +
+		`","detail":"Product ` + alphaID + `: this apply writes nothing and publishes the pending draft. On the public listing, 1 field(s) change: privacy.gdpr.dataProcessingBasis (\"CONTRACT\" -> \"CONSENT\").","address":"marketplace_privacy_security.alpha"}}`
+	out = summarise(t, change, warning)
+	wantLines(t, out, "so what changes on the public listing is not in it: see the plan's warnings below.",
+		"Warnings of the plan:\n\n- **Publishing the draft of "+alphaID+"**: Product "+alphaID+": this apply writes nothing")
+
+	// The first publication: the plan read no live version.
+	first := with(t, after, "basis", basis(version("sha256:1a2b3c4d5e6f", "2026-12-01T10:00:00Z", "alice@example.com"), "null"))
+	out = summarise(t, planOf(rc("alpha", `["update"]`, before, first, `{}`)))
+	wantLines(t, out, "The app has no live version yet: this draft becomes its first public listing.")
 
 	// Turning publish off changes nothing on the Marketplace, and says so.
-	off := summarise(t, plan(rc("alpha", `["update"]`, after, strings.Replace(after, `"publish": true`, `"publish": false`, 1), `{}`)))
+	off := summarise(t, planOf(rc("alpha", `["update"]`, after, strings.Replace(after, `"publish":true`, `"publish":false`, 1), `{}`)))
 	wantLines(t, off, "`publish` is turned off", "the live version stays as it is")
 }
 
 func TestNoOpAppsAreOneLine(t *testing.T) {
 	state := typedState(alphaID, typedDoc(`["US"]`, `"CONSENT"`, "null"), "false", `"draft"`, "null")
 	other := strings.Replace(state, alphaID, betaID, 2)
-	out := summarise(t, plan(rc("alpha", `["no-op"]`, state, state, "{}"), rc("beta", `["no-op"]`, other, other, "{}"),
+	out := summarise(t, planOf(rc("alpha", `["no-op"]`, state, state, "{}"), rc("beta", `["no-op"]`, other, other, "{}"),
 		`{"address": "null_resource.x", "mode": "managed", "type": "null_resource", "change": {"actions": ["create"], "before": null, "after": {}}}`))
 	want := "## Marketplace privacy and security: what this plan changes\n\n2 apps unchanged.\n"
 	if out != want {
@@ -237,7 +319,7 @@ func TestNoOpAppsAreOneLine(t *testing.T) {
 // A removed block with destroy = false: nothing happens on the Marketplace.
 func TestForget(t *testing.T) {
 	state := typedState(alphaID, typedDoc(`["US"]`, `"CONSENT"`, "null"), "false", `"draft"`, "null")
-	out := summarise(t, plan(rc("alpha", `["forget"]`, state, "null", "{}")))
+	out := summarise(t, planOf(rc("alpha", `["forget"]`, state, "null", "{}")))
 	wantLines(t, out, "1 app changes: 1 no longer managed.", "### `marketplace_privacy_security.alpha`: no longer managed",
 		"Terraform stops managing the app; nothing changes on the Marketplace")
 	dontWant(t, out, "discarded")
@@ -246,20 +328,20 @@ func TestForget(t *testing.T) {
 func TestUnknownValues(t *testing.T) {
 	before := typedState(alphaID, typedDoc(`["US"]`, `"CONSENT"`, `"security@example.com"`), "false", `"draft"`, "null")
 	after := typedState(alphaID, typedDoc(`["US"]`, `"CONSENT"`, "null"), "false", `"draft"`, "null")
-	out := summarise(t, plan(rc("alpha", `["update"]`, before, after,
+	out := summarise(t, planOf(rc("alpha", `["update"]`, before, after,
 		`{"basis": true, "properties": true, "common_cloud": {"security": {"security_contact": true}, "data_retention": true}}`)))
 	wantLines(t, out, "- Security contact: \u201csecurity@example.com\u201d → (known after apply)\n",
 		"- Data retention: (known after apply)\n", "What it writes over is read at apply.")
 
 	// The whole JSON document unknown (it depends on another resource), and publish too.
 	jsonAfter := jsonState(alphaID, "null", "null", "null", "null")
-	out = summarise(t, plan(rc("alpha", `["update"]`, before, jsonAfter,
+	out = summarise(t, planOf(rc("alpha", `["update"]`, before, jsonAfter,
 		`{"common_cloud_json": true, "publish": true, "version_state": true, "basis": true, "properties": true}`)))
 	wantLines(t, out, "- The document: (known after apply)\n", "whether it is published is known after apply")
 
 	// A create whose product ID is unknown.
 	created := strings.Replace(after, `"product_id": "`+alphaID+`"`, `"product_id": null`, 1)
-	out = summarise(t, plan(rc("alpha", `["create"]`, "null", created, `{"product_id": true, "basis": true}`)))
+	out = summarise(t, planOf(rc("alpha", `["create"]`, "null", created, `{"product_id": true, "basis": true}`)))
 	wantLines(t, out, "Product `(known after apply)`.")
 }
 
@@ -268,7 +350,7 @@ func TestUnknownValues(t *testing.T) {
 func TestDiagnosticsAreAttachedToTheirApp(t *testing.T) {
 	before := typedState(alphaID, typedDoc(`["US"]`, `"CONSENT"`, "null"), "false", `"draft"`, "null")
 	after := typedState(alphaID, typedDoc(`["US", "EU"]`, `"CONSENT"`, "null"), "false", `"draft"`, pendingBasis)
-	out := summarise(t, plan(rc("alpha", `["update"]`, before, after, `{"properties": true}`)),
+	out := summarise(t, planOf(rc("alpha", `["update"]`, before, after, `{"properties": true}`)),
 		`{"@level":"info","@message":"Terraform 1.16.4","type":"version"}`,
 		`{"@level":"warn","@message":"Warning: Overwriting a pending draft","type":"diagnostic","diagnostic":{"severity":"warning","summary":"Overwriting a pending draft","detail":"Product `+alphaID+` has an unpublished draft (last changed by alice@example.com at 2026-12-01T10:00:00Z).\n\nNothing has been written yet.","address":"marketplace_privacy_security.alpha"}}`,
 		`{"@level":"warn","@message":"Warning: Overwriting a pending draft","type":"diagnostic","diagnostic":{"severity":"warning","summary":"Overwriting a pending draft","detail":"Product `+alphaID+` has an unpublished draft (last changed by alice@example.com at 2026-12-01T10:00:00Z).\n\nNothing has been written yet.","address":"marketplace_privacy_security.alpha"}}`,
@@ -293,7 +375,7 @@ func TestBadInput(t *testing.T) {
 		"not JSON":      "terraform plan output",
 		"not a plan":    `{"resource_changes": []}`,
 		"newer format":  `{"format_version": "2.0"}`,
-		"bad json form": plan(rc("alpha", `["create"]`, "null", jsonState(alphaID, `"{"`, "false", "null", "null"), "{}")),
+		"bad json form": planOf(rc("alpha", `["create"]`, "null", jsonState(alphaID, `"{"`, "false", "null", "null"), "{}")),
 	} {
 		t.Run(name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
@@ -321,21 +403,5 @@ func TestHumanise(t *testing.T) {
 		if got := humanise(in); got != want {
 			t.Errorf("humanise(%q) = %q, want %q", in, got, want)
 		}
-	}
-}
-
-func TestParseBasis(t *testing.T) {
-	b := parseBasis("draft: 2026-12-01T10:00:00Z by alice@example.com, sha256:1a2b3c4d5e6f; live: none")
-	if d := b["draft"]; d == nil || !d.exists || d.by != "alice@example.com" || d.digest != "sha256:1a2b3c4d5e6f" || d.at.Day() != 1 {
-		t.Errorf("draft: %+v", d)
-	}
-	if l := b["live"]; l == nil || l.exists {
-		t.Errorf("live: %+v", l)
-	}
-	if d := parseBasis("draft: sha256:aa")["draft"]; d == nil || d.digest != "sha256:aa" || d.by != "" {
-		t.Errorf("digest only: %+v", d)
-	}
-	if d := parseBasis("draft: by bob, sha256:aa")["draft"]; d == nil || d.by != "bob" || !d.at.IsZero() {
-		t.Errorf("no time: %+v", d)
 	}
 }

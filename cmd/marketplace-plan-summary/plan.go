@@ -2,50 +2,161 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 	"time"
+
+	tfjson "github.com/hashicorp/terraform-json"
 )
 
-// The JSON of `terraform show -json PLANFILE` (and `tofu show -json`), the parts read here.
-type planJSON struct {
-	FormatVersion   string           `json:"format_version"`
-	ResourceChanges []resourceChange `json:"resource_changes"`
-	Errored         bool             `json:"errored"`
+// The JSON of `terraform show -json PLANFILE` (and `tofu show -json`) is read through
+// terraform-json's typed model; the values of this provider's resource and action, which it
+// keeps as any, through the small typed model below.
+
+const (
+	resourceType = "marketplace_privacy_security"
+	actionType   = "marketplace_privacy_security_publish"
+)
+
+// plan is the parts of a plan the summary reads.
+type plan struct {
+	*tfjson.Plan
+	// What terraform-json does not read: whether the plan stopped on an error, and why a
+	// resource is replaced (replace_by_request, ...), by address.
+	Errored bool
+	reasons map[string]string
 }
 
-type resourceChange struct {
-	Address      string `json:"address"`
-	Mode         string `json:"mode"`
-	Type         string `json:"type"`
-	ActionReason string `json:"action_reason"`
-	Change       struct {
-		Actions      []string        `json:"actions"`
-		Before       map[string]any  `json:"before"`
-		After        map[string]any  `json:"after"`
-		AfterUnknown map[string]any  `json:"after_unknown"`
-		Importing    json.RawMessage `json:"importing"`
-	} `json:"change"`
-}
-
-const resourceType = "marketplace_privacy_security"
-
-func decodePlan(r io.Reader) (*planJSON, error) {
-	var p planJSON
-	dec := json.NewDecoder(r)
-	if err := dec.Decode(&p); err != nil {
+func decodePlan(r io.Reader) (*plan, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("reading the plan's JSON: %w", err)
+	}
+	var head struct {
+		FormatVersion   *string `json:"format_version"`
+		Errored         bool    `json:"errored"`
+		ResourceChanges []struct {
+			Address      string `json:"address"`
+			ActionReason string `json:"action_reason"`
+		} `json:"resource_changes"`
+	}
+	if err := json.Unmarshal(data, &head); err != nil {
 		return nil, fmt.Errorf("reading the plan's JSON (the output of terraform show -json PLANFILE): %w", err)
 	}
-	if p.FormatVersion == "" {
+	if head.FormatVersion == nil {
 		return nil, fmt.Errorf("this JSON has no format_version: it is not the output of terraform show -json PLANFILE")
 	}
-	if major, _, _ := strings.Cut(p.FormatVersion, "."); major != "1" {
-		return nil, fmt.Errorf("plan JSON format %s is not supported (1.x is)", p.FormatVersion)
+	p := &plan{Plan: &tfjson.Plan{}, Errored: head.Errored, reasons: map[string]string{}}
+	for _, rc := range head.ResourceChanges {
+		if rc.ActionReason != "" {
+			p.reasons[rc.Address] = rc.ActionReason
+		}
 	}
-	return &p, nil
+	if err := json.Unmarshal(data, p.Plan); err != nil {
+		return nil, fmt.Errorf("plan JSON format %s is not supported (1.x is): %w", *head.FormatVersion, err)
+	}
+	return p, nil
+}
+
+// values is what the summary reads of a value of the resource (a state, or a plan's side).
+type values struct {
+	ProductID       *string        `json:"product_id"`
+	Publish         *bool          `json:"publish"`
+	CommonCloud     map[string]any `json:"common_cloud"`
+	CommonCloudJSON *string        `json:"common_cloud_json"`
+	VersionState    *string        `json:"version_state"`
+	Basis           *string        `json:"basis"`
+	DraftDigest     *string        `json:"draft_digest"`
+	Properties      *struct {
+		UpdatedBy string `json:"updated_by"`
+		UpdatedAt string `json:"updated_at"`
+	} `json:"properties"`
+}
+
+// unknowns is after_unknown for the same attributes: true where a value is known only after
+// the apply; common_cloud's is true, or the marks of its fields.
+type unknowns struct {
+	ProductID       mark `json:"product_id"`
+	Publish         mark `json:"publish"`
+	CommonCloud     any  `json:"common_cloud"`
+	CommonCloudJSON mark `json:"common_cloud_json"`
+	VersionState    mark `json:"version_state"`
+	Basis           mark `json:"basis"`
+	DraftDigest     mark `json:"draft_digest"`
+}
+
+// mark is one mark of after_unknown: true when the whole value is unknown (an object of
+// marks, for a value known in part, reads false).
+type mark bool
+
+func (m *mark) UnmarshalJSON(b []byte) error { //nolint:unparam // json.Unmarshaler's signature
+	*m = mark(bytes.Equal(bytes.TrimSpace(b), []byte("true")))
+	return nil
+}
+
+// actionConfig is what the summary reads of the publish action's configuration.
+type actionConfig struct {
+	ProductID   *string `json:"product_id"`
+	DraftDigest *string `json:"draft_digest"`
+}
+
+type actionUnknowns struct {
+	ProductID   mark `json:"product_id"`
+	DraftDigest mark `json:"draft_digest"`
+}
+
+// convert reads v (a value terraform-json decoded as any) into out; a value that is not
+// there (nil) leaves out as it is.
+func convert(v, out any) error {
+	if v == nil {
+		return nil
+	}
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(data, out)
+}
+
+func isTrue(b *bool) bool { return b != nil && *b }
+
+func str(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// millis reads the API's updated_at as the state holds it (RFC 3339); 0 when it cannot.
+func millis(rfc3339 string) int64 {
+	t, err := time.Parse(time.RFC3339, rfc3339)
+	if err != nil {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+// stateResources lists the resources of the prior state, in every module.
+func (p *plan) stateResources() []*tfjson.StateResource {
+	if p.PriorState == nil || p.PriorState.Values == nil {
+		return nil
+	}
+	var out []*tfjson.StateResource
+	var walk func(m *tfjson.StateModule)
+	walk = func(m *tfjson.StateModule) {
+		if m == nil {
+			return
+		}
+		out = append(out, m.Resources...)
+		for _, c := range m.ChildModules {
+			walk(c)
+		}
+	}
+	walk(p.PriorState.Values.RootModule)
+	return out
 }
 
 // diagnostic is one entry of the machine-readable UI output (terraform plan -json).
@@ -85,223 +196,4 @@ func decodeDiagnostics(r io.Reader) ([]diagnostic, error) {
 		}
 	}
 	return out, sc.Err()
-}
-
-// verb is what the apply does with an app.
-type verb int
-
-const (
-	verbNoop verb = iota
-	verbCreate
-	verbUpdate
-	verbPublish // only a publish: the document does not change
-	verbReplace
-	verbDestroy
-	verbForget
-)
-
-var verbTitles = map[verb]string{
-	verbCreate:  "created",
-	verbUpdate:  "updated",
-	verbPublish: "published",
-	verbReplace: "replaced",
-	verbDestroy: "destroyed",
-	verbForget:  "no longer managed",
-}
-
-// app is what the plan does to one app, worked out from its resource change.
-type app struct {
-	address       string
-	productID     string
-	oldProductID  string // a replacement's destroyed half, when the product ID changes
-	verb          verb
-	importing     bool
-	formBefore    string
-	formAfter     string
-	changes       []change
-	created       []change // a create's document, field by field
-	publishes     string   // "yes", "no" or "unknown"
-	stopsPublish  bool
-	basis         string // the planned basis (after), else the state's (before)
-	basisKnown    bool
-	priorDraft    *version // the draft the state describes (version_state = draft)
-	reason        string
-	warnings      []diagnostic
-	documentError error
-}
-
-// version is a version of the document as a plan or a state names it.
-type version struct {
-	exists bool
-	at     time.Time
-	by     string
-	digest string
-}
-
-func analyse(rc resourceChange) *app {
-	ch := rc.Change
-	a := &app{address: rc.Address, reason: rc.ActionReason}
-	a.importing = len(ch.Importing) > 0 && string(ch.Importing) != "null"
-	before, after := ch.Before, ch.After
-	marks := ch.AfterUnknown
-	a.productID = stringAttr(after, marks, "product_id")
-	if after == nil {
-		a.productID = stringAttr(before, nil, "product_id")
-	}
-	switch strings.Join(ch.Actions, ",") {
-	case "create":
-		a.verb = verbCreate
-	case "update":
-		a.verb = verbUpdate
-	case "delete":
-		a.verb = verbDestroy
-	case "delete,create", "create,delete":
-		a.verb = verbReplace
-		if old := stringAttr(before, nil, "product_id"); old != a.productID {
-			a.oldProductID = old
-		}
-	case "forget":
-		a.verb = verbForget
-	default:
-		a.verb = verbNoop
-	}
-
-	var bdoc, adoc any
-	var err error
-	if before != nil {
-		if bdoc, a.formBefore, err = documentOf(before, nil); err != nil {
-			a.documentError = err
-		}
-	}
-	if after != nil {
-		if adoc, a.formAfter, err = documentOf(after, marks); err != nil {
-			a.documentError = err
-		}
-	}
-	switch a.verb {
-	case verbCreate:
-		a.created = describeDocument(adoc)
-	case verbReplace:
-		if a.oldProductID != "" {
-			a.created = describeDocument(adoc)
-		} else {
-			a.changes = diffDocuments(bdoc, adoc, a.formAfter == formTyped)
-		}
-	case verbUpdate:
-		a.changes = diffDocuments(bdoc, adoc, a.formAfter == formTyped)
-	}
-
-	// Publishing: the planned version_state is live, and the apply writes or the state
-	// holds a draft (the provider's own rule).
-	if after != nil {
-		publish, known := boolAttr(after, marks, "publish")
-		switch {
-		case !known:
-			a.publishes = "unknown"
-		case publish && (a.verb != verbUpdate || len(a.changes) > 0 || stringAttr(before, nil, "version_state") != "live"):
-			a.publishes = "yes"
-		default:
-			a.publishes = "no"
-		}
-		if wasPublishing, _ := boolAttr(before, nil, "publish"); before != nil && wasPublishing && known && !publish {
-			a.stopsPublish = true
-		}
-	}
-	if a.verb == verbUpdate && len(a.changes) == 0 && a.publishes == "yes" {
-		a.verb = verbPublish
-	}
-
-	a.basis, a.basisKnown = stringAttr(after, marks, "basis"), after != nil && !isUnknown(marks["basis"])
-	if after == nil || a.verb == verbReplace {
-		a.basis, a.basisKnown = stringAttr(before, nil, "basis"), before != nil
-	}
-	if before != nil && stringAttr(before, nil, "version_state") == "draft" {
-		if props, ok := before["properties"].(map[string]any); ok {
-			v := &version{exists: true}
-			v.by, _ = props["updated_by"].(string)
-			if at, ok := props["updated_at"].(string); ok {
-				v.at, _ = time.Parse(time.RFC3339, at)
-			}
-			a.priorDraft = v
-		}
-	}
-	return a
-}
-
-// stringAttr reads a string attribute; "(known after apply)" when unknown.
-func stringAttr(side, marks map[string]any, name string) string {
-	if isUnknown(marks[name]) {
-		return "(known after apply)"
-	}
-	s, _ := side[name].(string)
-	return s
-}
-
-func boolAttr(side, marks map[string]any, name string) (value, known bool) {
-	if isUnknown(marks[name]) {
-		return false, false
-	}
-	b, _ := side[name].(bool)
-	return b, true
-}
-
-// parseBasis reads the basis attribute's text, e.g.
-// "draft: 2026-12-01T10:00:00Z by alice@example.com, sha256:1a2b3c4d5e6f; live: none".
-func parseBasis(text string) map[string]*version {
-	out := map[string]*version{}
-	for _, part := range strings.Split(text, "; ") {
-		name, rest, ok := strings.Cut(part, ": ")
-		if !ok {
-			continue
-		}
-		v := &version{}
-		out[name] = v
-		if rest == "none" {
-			continue
-		}
-		v.exists = true
-		head := rest
-		if i := strings.LastIndex(rest, ", "); i >= 0 {
-			head, v.digest = rest[:i], rest[i+2:]
-		} else if strings.HasPrefix(rest, "sha256:") {
-			head, v.digest = "", rest
-		}
-		if stamp, by, _ := strings.Cut(head, " "); stamp != "" {
-			if t, err := time.Parse(time.RFC3339, stamp); err == nil {
-				v.at = t
-				head = by
-			}
-		}
-		v.by = strings.TrimPrefix(head, "by ")
-	}
-	return out
-}
-
-// describe names a version for a reviewer: "by alice@example.com on 1 Dec 2026 10:00 UTC
-// (sha256:1a2b3c4d5e6f)".
-func (v *version) describe() string {
-	var parts []string
-	if v.by != "" {
-		parts = append(parts, "by "+escape(v.by))
-	}
-	if !v.at.IsZero() {
-		parts = append(parts, "on "+v.at.UTC().Format("2 Jan 2006 15:04 MST"))
-	}
-	if v.digest != "" {
-		parts = append(parts, "("+v.digest+")")
-	}
-	return strings.Join(parts, " ")
-}
-
-// apps works out every app of the plan, by address.
-func apps(p *planJSON) []*app {
-	var out []*app
-	for _, rc := range p.ResourceChanges {
-		if rc.Type != resourceType || (rc.Mode != "" && rc.Mode != "managed") {
-			continue
-		}
-		out = append(out, analyse(rc))
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].address < out[j].address })
-	return out
 }
