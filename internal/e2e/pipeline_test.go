@@ -135,7 +135,7 @@ resource "marketplace_privacy_security" "app" {
 
 	// A destroy's plan says what it discards and that the live version stays.
 	out = flat(w.mustRun("plan", "-destroy", "-input=false", "-no-color"))
-	for _, want := range []string{"Destroying leaves the live version published", "Its draft (", "is discarded", "stays published"} {
+	for _, want := range []string{"Destroying leaves the live version published", "Its draft sha256:", "is discarded", "stays published"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the destroy plan lacks %q:\n%s", want, out)
 		}

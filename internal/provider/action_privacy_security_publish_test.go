@@ -264,8 +264,8 @@ func triggeredConfig(logRetention string) string {
   common_cloud = {`, 1) + `
 action "marketplace_privacy_security_publish" "example" {
   config {
-    product_id   = marketplace_privacy_security.example.product_id
-    draft_digest = marketplace_privacy_security.example.draft_digest
+    product_id   = caller.product_id
+    draft_digest = caller.draft_digest
   }
 }
 `
@@ -374,10 +374,12 @@ func triggerConfig(publish bool, logRetention, events, extra string) string {
   }
 `+extra+`
   common_cloud = {`, 1) + `
+# A triggered action reads its resource through caller (Terraform warns of a direct
+# reference, which can make a cycle: after_update alone on a create does).
 action "marketplace_privacy_security_publish" "example" {
   config {
-    product_id   = marketplace_privacy_security.example.product_id
-    draft_digest = marketplace_privacy_security.example.draft_digest
+    product_id   = caller.product_id
+    draft_digest = caller.draft_digest
   }
 }
 `
@@ -391,7 +393,7 @@ func TestAccActionTriggerNeverPublishesAnUnreviewedDraft(t *testing.T) {
 		events string
 		live   map[string]any // after the first apply
 	}{
-		{"after_create, after_update", nil},
+		{"after_create, after_update", smallDoc("30_DAYS")},
 		{"after_update", nil},
 	} {
 		t.Run(tc.events, func(t *testing.T) {
@@ -401,9 +403,7 @@ func TestAccActionTriggerNeverPublishesAnUnreviewedDraft(t *testing.T) {
 				TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
 				ProtoV6ProviderFactories: providerFactories(mockEnv(mock)),
 				Steps: []resource.TestStep{
-					// The resource exists before the trigger is added (after_update alone cannot
-					// be planned on a create: Terraform finds a cycle).
-					{Config: smallConfig(false, "30_DAYS")},
+					{Config: triggerConfig(false, "30_DAYS", tc.events, "")},
 					{
 						PreConfig: func() { mock.ResetRequests() },
 						Config:    triggerConfig(false, "90_DAYS", tc.events, ""),

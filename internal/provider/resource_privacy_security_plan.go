@@ -425,7 +425,7 @@ func (r *privacySecurityResource) planDestroy(ctx context.Context, req resource.
 	draft := "It has no draft, so nothing is deleted"
 	switch {
 	case b.Draft.AtStake():
-		draft = "Its draft (" + b.Draft.String() + ") is discarded"
+		draft = "Its draft " + b.Draft.String() + " is discarded"
 	case b.Draft != nil && b.Draft.Exists:
 		draft = "Its draft, which holds the live version as it is, is discarded (nothing is lost)"
 	}

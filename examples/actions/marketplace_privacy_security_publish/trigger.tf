@@ -1,4 +1,8 @@
 # Publish after each apply that writes the draft, still only the draft that apply wrote.
+# A triggered action reads its resource through `caller` (a direct reference makes Terraform
+# warn, and can make a cycle). `caller` exists only when a trigger runs the action: to also
+# release by hand (terraform apply -invoke=...), give that its own action block naming the
+# resource, as action.tf does.
 resource "marketplace_privacy_security" "app" {
   product_id = "12345678-1234-1234-1234-123456789abc"
   common_cloud = {
@@ -7,14 +11,14 @@ resource "marketplace_privacy_security" "app" {
   lifecycle {
     action_trigger {
       events  = [after_create, after_update]
-      actions = [action.marketplace_privacy_security_publish.app]
+      actions = [action.marketplace_privacy_security_publish.after_apply]
     }
   }
 }
 
-action "marketplace_privacy_security_publish" "app" {
+action "marketplace_privacy_security_publish" "after_apply" {
   config {
-    product_id   = marketplace_privacy_security.app.product_id
-    draft_digest = marketplace_privacy_security.app.draft_digest
+    product_id   = caller.product_id
+    draft_digest = caller.draft_digest
   }
 }
