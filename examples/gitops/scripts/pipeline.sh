@@ -532,10 +532,13 @@ drift() {
   }
   "$TF" init -input=false -no-color >"$dir/init.txt" 2>&1 || { cat "$dir/init.txt" >&2; drift_error "terraform init failed."; }
   set +e
-  "$TF" plan -input=false -no-color -lock=false -detailed-exitcode -out="$dir/tfplan" >"$dir/plan.txt" 2>&1
+  "$TF" plan -input=false -no-color -lock=false -detailed-exitcode -json -out="$dir/tfplan" >"$dir/plan.jsonl" 2>"$dir/plan.err"
   code=$?
   set -e
-  cat "$dir/plan.txt" >&2
+  # The log: the plan's messages and its diagnostics (the API's errors, the pending drafts).
+  { jq -r -R 'fromjson? | select(.type == "diagnostic" or .type == "change_summary") | .["@message"] +
+      (if .diagnostic.detail then "\n  " + (.diagnostic.detail | gsub("\n"; "\n  ")) else "" end)' "$dir/plan.jsonl"
+    cat "$dir/plan.err"; } | tee "$dir/plan.txt" >&2
   case $code in
   0)
     echo "The Marketplace holds what Git says for every app (commit \`$sha\`, $(date -u '+%d %b %Y %H:%M UTC'))." >"$dir/drift.md"
@@ -551,7 +554,8 @@ drift() {
   {
     drift_report "$sha" "$dir/plan.json"
     local summary
-    if summary=$(command -v "${SUMMARY_BIN:-marketplace-plan-summary}") && "$summary" "$dir/plan.json" >"$dir/summary.md"; then
+    if summary=$(command -v "${SUMMARY_BIN:-marketplace-plan-summary}") &&
+      "$summary" -diagnostics "$dir/plan.jsonl" "$dir/plan.json" >"$dir/summary.md"; then
       echo
       echo "### Which fields"
       echo
