@@ -368,54 +368,6 @@ func TestAccGitopsPipelineMistakesAndAttacks(t *testing.T) {
 		}
 	}
 
-	// A truncated plan file (a download cut short).
-	p.artifact(pr, merge)
-	data, err := os.ReadFile(saved(merge, "tfplan"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	writeFile(t, merge.dir, "saved-plan/tfplan", string(data[:len(data)/2]))
-	out, code := p.script(nil, merge, commit, "apply")
-	p.refused("apply of a truncated plan", out, code, "saved-plan/tfplan is not a readable plan file (truncated or corrupt")
-	if strings.Contains(out, "jq:") {
-		t.Errorf("apply of a truncated plan shows jq's error:\n%s", out)
-	}
-	// A state file given as the plan.
-	state, err := os.ReadFile(p.backend)
-	if err != nil && !os.IsNotExist(err) {
-		t.Fatal(err)
-	}
-	if len(state) == 0 {
-		state = []byte(`{"version": 4, "terraform_version": "1.5.7", "serial": 1, "lineage": "x", "outputs": {}, "resources": []}`)
-	}
-	writeFile(t, merge.dir, "saved-plan/tfplan", string(state))
-	out, code = p.script(nil, merge, commit, "apply")
-	p.refused("apply of a state file", out, code, "saved-plan/tfplan is a Terraform state file, not a saved plan")
-	unchanged("a refused apply of a broken plan file")
-
-	// A plan made with another build of the provider than the apply installs.
-	p.artifact(pr, merge)
-	otherBuild := filepath.Join(t.TempDir(), "terraform-provider-marketplace")
-	if data, err := os.ReadFile(p.provider); err != nil {
-		t.Fatal(err)
-	} else if err := os.WriteFile(otherBuild, append(data, []byte("another build")...), 0o755); err != nil { //nolint:gosec // an executable
-		t.Fatal(err)
-	}
-	out, code = p.script([]string{"TF_CLI_CONFIG_FILE=" + providerMirror(t, p.cli, otherBuild)}, merge, commit, "apply")
-	p.refused("apply with another provider build", out, code, "The saved plan was made with another build of the provider than this job installs",
-		"install the same provider release")
-	unchanged("a refused apply with another provider build")
-
-	// No token in the apply job: the saved plan is fine, the secret is missing.
-	p.artifact(pr, merge)
-	out, code = p.script([]string{"MARKETPLACE_API_TOKEN="}, merge, commit, "apply")
-	p.refusedSaying("apply without a token", out, code, "MARKETPLACE_API_TOKEN is not set in this job",
-		"add the secrets MARKETPLACE_EMAIL and MARKETPLACE_API_TOKEN", "re-run this apply job; no new plan is needed")
-	if strings.Contains(out, "re-run the plan job") {
-		t.Errorf("apply without a token advises to plan again:\n%s", out)
-	}
-	unchanged("a refused apply without a token")
-
 	// A plan made from files with another base_url: the apply would send the credentials
 	// there. Refused before Terraform gets them: that host sees no request with credentials.
 	var rec authRecorder
@@ -427,11 +379,12 @@ func TestAccGitopsPipelineMistakesAndAttacks(t *testing.T) {
 	}
 	writeFile(t, tampered.dir, "main.tf", strings.Replace(string(main), `provider "marketplace" {}`,
 		fmt.Sprintf("provider \"marketplace\" {\n  base_url = %q\n}", evil), 1))
-	if out, code := p.script(nil, tampered, commit, "plan"); code != 0 {
+	out, code := p.script(nil, tampered, commit, "plan")
+	if code != 0 {
 		t.Fatalf("the tampered plan: exit %d\n%s", code, out)
 	}
-	if reqs := rec.take(); len(reqs) == 0 {
-		t.Fatalf("the tampered plan did not use the other host")
+	if reqs := rec.take(); len(reqs) == 0 || !strings.Contains(out, "1 to add") {
+		t.Fatalf("the tampered plan does not create the app through the other host: %v\n%s", reqs, out)
 	}
 	p.artifact(tampered, merge)
 	out, code = p.script(nil, merge, commit, "apply")
@@ -463,6 +416,56 @@ func TestAccGitopsPipelineMistakesAndAttacks(t *testing.T) {
 	p.refused("apply of a plan with another backend", out, code, "The saved plan would apply to another state than this commit's backend",
 		"the local backend's path")
 	unchanged("a refused apply of a plan with another backend")
+
+	// A truncated plan file (a download cut short).
+	p.artifact(pr, merge)
+	data, err := os.ReadFile(saved(merge, "tfplan"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, merge.dir, "saved-plan/tfplan", string(data[:len(data)/2]))
+	out, code = p.script(nil, merge, commit, "apply")
+	p.refused("apply of a truncated plan", out, code, "saved-plan/tfplan is not a readable plan file (truncated or corrupt")
+	if strings.Contains(out, "jq:") {
+		t.Errorf("apply of a truncated plan shows jq's error:\n%s", out)
+	}
+	// A state file given as the plan.
+	state, err := os.ReadFile(p.backend)
+	if err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+	if len(state) == 0 {
+		state = []byte(`{"version": 4, "terraform_version": "1.5.7", "serial": 1, "lineage": "x", "outputs": {}, "resources": []}`)
+	}
+	writeFile(t, merge.dir, "saved-plan/tfplan", string(state))
+	out, code = p.script(nil, merge, commit, "apply")
+	p.refused("apply of a state file", out, code, "saved-plan/tfplan is a Terraform state file, not a saved plan")
+	unchanged("a refused apply of a broken plan file")
+
+	// A plan made with another build of the provider than the apply installs (a fresh
+	// runner: nothing installed yet).
+	fresh := p.checkout("90_DAYS")
+	p.artifact(pr, fresh)
+	otherBuild := filepath.Join(t.TempDir(), "terraform-provider-marketplace")
+	if data, err := os.ReadFile(p.provider); err != nil {
+		t.Fatal(err)
+	} else if err := os.WriteFile(otherBuild, append(data, []byte("another build")...), 0o755); err != nil { //nolint:gosec // an executable
+		t.Fatal(err)
+	}
+	out, code = p.script([]string{"TF_CLI_CONFIG_FILE=" + providerMirror(t, p.cli, otherBuild)}, fresh, commit, "apply")
+	p.refused("apply with another provider build", out, code, "The saved plan was made with another build of the provider than this job installs",
+		"install the same provider release")
+	unchanged("a refused apply with another provider build")
+
+	// No token in the apply job: the saved plan is fine, the secret is missing.
+	p.artifact(pr, merge)
+	out, code = p.script([]string{"MARKETPLACE_API_TOKEN="}, merge, commit, "apply")
+	p.refusedSaying("apply without a token", out, code, "MARKETPLACE_API_TOKEN is not set in this job",
+		"add the secrets MARKETPLACE_EMAIL and MARKETPLACE_API_TOKEN", "re-run this apply job; no new plan is needed")
+	if strings.Contains(out, "re-run the plan job") {
+		t.Errorf("apply without a token advises to plan again:\n%s", out)
+	}
+	unchanged("a refused apply without a token")
 
 	// The reviewed plan itself still applies.
 	p.artifact(pr, merge)
