@@ -267,11 +267,11 @@ func (a *privacySecurityPublishAction) Invoke(ctx context.Context, req action.In
 		v.refuse(productID, atInvoke, &resp.Diagnostics)
 		return
 	}
-	a.publish(ctx, productID, v, snap.draft, progress, &resp.Diagnostics)
+	a.publish(ctx, productID, v, progress, &resp.Diagnostics)
 }
 
 // publish publishes the draft found (v.found), which the rule allowed.
-func (a *privacySecurityPublishAction) publish(ctx context.Context, productID string, v pinVerdict, draft *marketplace.Version, progress func(string, ...any), diags *diag.Diagnostics) {
+func (a *privacySecurityPublishAction) publish(ctx context.Context, productID string, v pinVerdict, progress func(string, ...any), diags *diag.Diagnostics) {
 	found := v.found
 	progress("publishing %s (draft %s, last changed%s)", productID, found, v.draft.Changed())
 	err := a.client.Publish(ctx, productID)
