@@ -68,7 +68,7 @@ func (mergeFunction) Run(ctx context.Context, req function.RunRequest, resp *fun
 	for _, m := range more {
 		args = append(args, m)
 	}
-	result, err := mergeDocuments(args)
+	result, err := mergeDocuments(ctx, args)
 	if err != nil {
 		resp.Error = err
 		return
@@ -98,7 +98,7 @@ func (c *mergeClash) Error() string { return c.msg }
 // mergeDocuments merges args (values of common_cloud, as HCL hands them over) left to
 // right. The first argument that does not fit the document fails the call, even when an
 // earlier one is not known yet.
-func mergeDocuments(args []attr.Value) (types.Object, *function.FuncError) {
+func mergeDocuments(ctx context.Context, args []attr.Value) (types.Object, *function.FuncError) {
 	root := document.CommonCloud.ObjectType()
 	var merged mergeDoc
 	unknown := false
@@ -121,18 +121,21 @@ func mergeDocuments(args []attr.Value) (types.Object, *function.FuncError) {
 		return types.ObjectNull(root.AttrTypes), nil
 	}
 	obj, diags := typedObject(root, merged)
-	return obj, function.FuncErrorFromDiags(context.Background(), diags)
+	return obj, function.FuncErrorFromDiags(ctx, diags)
 }
 
+// clashMessage is the error of argument i. Without its last full stop: the CLIs end the
+// message with one of their own.
 func clashMessage(i int, c *mergeClash) string {
 	which := "The base (argument 1)"
 	if i > 0 {
 		which = fmt.Sprintf("Override %d (argument %d)", i, i+1)
 	}
+	msg := strings.TrimSuffix(c.msg, ".")
 	if len(c.path) == 0 {
-		return which + " " + c.msg
+		return which + " " + msg
 	}
-	return fmt.Sprintf("%s does not fit common_cloud at %s: %s", which, strings.Join(c.path, "."), c.msg)
+	return fmt.Sprintf("%s does not fit common_cloud at %s: %s", which, strings.Join(c.path, "."), msg)
 }
 
 // mergeObjects is over merged into base, key by key at every depth; neither is changed.

@@ -251,6 +251,9 @@ func TestMergeClashes(t *testing.T) {
 					t.Errorf("message %q does not hold %q", err.Text, w)
 				}
 			}
+			if strings.HasSuffix(err.Text, ".") {
+				t.Errorf("message ends with a full stop, and the CLIs add one: %q", err.Text)
+			}
 			if strings.Contains(err.Text, long) {
 				t.Errorf("message repeats a 200-character value whole: %q", err.Text)
 			}

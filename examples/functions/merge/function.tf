@@ -23,8 +23,8 @@ resource "marketplace_privacy_security" "billing" {
 
   common_cloud = provider::marketplace::merge(local.baseline, {
     security       = { security_contact = "https://example.com/billing/security" } # the rest of security is kept
-    data_residency = { data_residency_regions = ["EU", "US"] }                      # replaces ["EU"]
-    log_details    = { log_retention = null }                                        # removes log_retention
+    data_residency = { data_residency_regions = ["EU", "US"] }                     # replaces ["EU"]
+    log_details    = { log_retention = null }                                      # removes log_retention
   })
 }
 
