@@ -20,9 +20,10 @@ variable "publish" {
 }
 
 locals {
-  # Each app's document: the baseline with its overrides (none: the baseline itself).
+  # Each app's document: the baseline with its overrides (none: the baseline itself). {} and
+  # not null for none: OpenTofu calls no provider function with a bare null argument.
   documents = {
-    for name, app in var.apps : name => provider::marketplace::merge(local.baseline, try(app.overrides, null))
+    for name, app in var.apps : name => provider::marketplace::merge(local.baseline, try(app.overrides, {}))
   }
 }
 

@@ -30,7 +30,7 @@ func (mergeFunction) Metadata(_ context.Context, _ function.MetadataRequest, res
 func (mergeFunction) Definition(_ context.Context, _ function.DefinitionRequest, resp *function.DefinitionResponse) {
 	argument := func(what string) string {
 		return what + " A value of `common_cloud`, written as an object literal, a local or a variable of type `any`; " +
-			"`null` is skipped."
+			"`{}` changes nothing."
 	}
 	resp.Definition = function.Definition{
 		Summary: "Deep merge of common_cloud documents: a company baseline and overrides per app",
