@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -35,6 +36,7 @@ var (
 	_ provider.ProviderWithValidateConfig = &marketplaceProvider{}
 	_ provider.ProviderWithListResources  = &marketplaceProvider{}
 	_ provider.ProviderWithActions        = &marketplaceProvider{}
+	_ provider.ProviderWithFunctions      = &marketplaceProvider{}
 )
 
 type marketplaceProvider struct {
@@ -246,4 +248,8 @@ func (p *marketplaceProvider) Actions(_ context.Context) []func() action.Action 
 
 func (p *marketplaceProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{NewPrivacySecurityDataSource}
+}
+
+func (p *marketplaceProvider) Functions(_ context.Context) []func() function.Function {
+	return []func() function.Function{NewMergeFunction}
 }
