@@ -292,3 +292,42 @@ func TestRateLimitOutlastingTimeoutsSaysSo(t *testing.T) {
 		t.Errorf("blames request_timeout: %s", detail)
 	}
 }
+
+// A plan that publishes a pending draft without writing it (the configuration holds the
+// draft, publish = true) says so, naming the draft and the fields of the listing that change:
+// the attributes show no change of the document, since the state describes that draft.
+func TestPublishOnlyPlanSaysWhatGoesPublic(t *testing.T) {
+	t.Parallel()
+	rs := newRPCServerFor(t, "1.16.4")
+	draft := `{"logDetails": {"loggingEnabled": true, "logRetention": "30_DAYS"}}`
+	rs.mock.SetLive(testProductID, []byte(`{"commonCloud": {"logDetails": {"loggingEnabled": true, "logRetention": "7_DAYS"}}}`))
+	rs.mock.SetDraft(testProductID, []byte(`{"commonCloud": `+draft+`}`))
+	config := map[string]tftypes.Value{"product_id": tfStr(testProductID), "publish": tftypes.NewValue(tftypes.Bool, true),
+		"common_cloud_json": tfStr(draft)}
+	prior := map[string]tftypes.Value{"version_state": tfStr("draft")}
+	for k, v := range config {
+		prior[k] = v
+	}
+	read, err := rs.server.ReadResource(context.Background(), &tfprotov6.ReadResourceRequest{TypeName: "marketplace_privacy_security",
+		CurrentState: rs.dv(rs.stateType, rs.state(prior))})
+	if err != nil || len(read.Diagnostics) > 0 {
+		t.Fatalf("refresh: %v %v", err, read.Diagnostics)
+	}
+	answer, err := rs.server.PlanResourceChange(context.Background(), &tfprotov6.PlanResourceChangeRequest{
+		TypeName: "marketplace_privacy_security", PriorPrivate: read.Private, PriorState: read.NewState,
+		Config: rs.dv(rs.stateType, rs.state(config)), ProposedNewState: read.NewState})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, d := range answer.Diagnostics {
+		got = append(got, d.Summary+": "+d.Detail)
+	}
+	text := strings.Join(got, "\n")
+	for _, want := range []string{"Publishing the draft of " + testProductID, "this apply writes nothing and publishes the pending draft sha256:",
+		`On the public listing, 1 field(s) change: logDetails.logRetention ("7_DAYS" -> "30_DAYS")`} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the plan's diagnostics lack %q:\n%s", want, text)
+		}
+	}
+}
