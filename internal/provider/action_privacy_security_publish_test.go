@@ -477,3 +477,21 @@ func TestAccActionTriggerWithNothingToPublish(t *testing.T) {
 		},
 	})
 }
+
+// A product that does not exist is said for the action, without the resource's advice to
+// forget it with a removed block (an action has no state).
+func TestPublishActionOfAMissingProduct(t *testing.T) {
+	t.Parallel()
+	mock := startMock(t)
+	a := publishAction(t, mock)
+	var resp action.InvokeResponse
+	cfg := actionConfig(t, a, nil)
+	cfg.Raw = tftypes.NewValue(cfg.Raw.Type(), map[string]tftypes.Value{
+		"product_id": tfStr("87654321-4321-4321-4321-cba987654321"), "draft_digest": tftypes.NewValue(tftypes.String, nil)})
+	a.Invoke(context.Background(), action.InvokeRequest{Config: cfg}, &resp)
+	text := diagText(resp.Diagnostics)
+	if !strings.Contains(text, "does not exist (PRODUCT_NOT_FOUND)") || !strings.Contains(text, "check the action's product_id") ||
+		strings.Contains(text, "removed block") || !strings.Contains(text, "Nothing was published") {
+		t.Errorf("diagnostics:\n%s", text)
+	}
+}
