@@ -38,7 +38,7 @@ func TestAccActionPublishInvoke(t *testing.T) {
 	w := f.workspace()
 	w.write("main.tf", actionConfig(t, "30_DAYS"))
 
-	if c.name == "OpenTofu" || !atLeast(c.version, 1, 14) {
+	if !c.hasActions() {
 		// No actions before Terraform 1.14, none in OpenTofu (1.12 included): the action block
 		// is not part of the language there, and the configuration is refused as it is read.
 		out, code := w.run("validate", "-no-color")

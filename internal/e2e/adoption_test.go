@@ -17,9 +17,7 @@ import (
 func TestAccAdoptionOfADocumentAsItStands(t *testing.T) {
 	t.Parallel()
 	c := testCLI(t)
-	if !atLeast(c.version, 1, 5) {
-		t.Skipf("%s %s cannot generate configuration (plan -generate-config-out needs 1.5+)", c.name, c.version)
-	}
+	skipUnless(t, c, c.generatesConfig(), "cannot generate configuration (plan -generate-config-out needs 1.5+)")
 	left := `{"commonCloud": {
 		"security": {"securityContact": "", "hasCompliantCertifications": true},
 		"privacy": {"dataProcessingAgreement": {"dpaAvailable": true}, "gdpr": {"userRights": ["Access", "right to erasure"]}},

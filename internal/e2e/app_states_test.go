@@ -346,9 +346,7 @@ func orEmpty(doc string) string {
 func TestAccAppStatesQuery(t *testing.T) {
 	t.Parallel()
 	c := testCLI(t)
-	if c.name != "Terraform" || !atLeast(c.version, 1, 14) {
-		t.Skipf("%s %s has no list blocks (terraform query needs Terraform 1.14+)", c.name, c.version)
-	}
+	skipUnless(t, c, c.hasListBlocks(), "has no list blocks (terraform query needs Terraform 1.14+)")
 	p := newPortfolio(t, c, 40)
 	query := func(include bool) string {
 		return fmt.Sprintf(`list "marketplace_privacy_security" "all" {

@@ -1,6 +1,10 @@
 // Package e2e drives the real Terraform and OpenTofu CLIs, with the provider binary and the
 // emulator binary built from this repository, through flows that terraform-plugin-testing
 // cannot express (generated configuration).
+//
+// This file holds the set-up every test shares: the CLI under test, the built binaries, the
+// emulator (newFixture, emulatorOptions) with its API as a colleague uses it (put, get,
+// request), workspaces with their CLI configuration, and small text helpers (oneLine).
 package e2e
 
 import (
@@ -367,6 +371,28 @@ func atLeast(version string, major, minor int) bool {
 	var maj, mnr, patch int
 	_, _ = fmt.Sscanf(version, "%d.%d.%d", &maj, &mnr, &patch)
 	return maj > major || (maj == major && mnr >= minor)
+}
+
+// What each CLI of the matrix has, where the tests need it.
+
+// generatesConfig: plan -generate-config-out (1.5 and later).
+func (c cli) generatesConfig() bool { return atLeast(c.version, 1, 5) }
+
+// hasIdentityImport: import blocks by identity (Terraform 1.12 and later, OpenTofu).
+func (c cli) hasIdentityImport() bool { return c.name != "Terraform" || atLeast(c.version, 1, 12) }
+
+// hasActions: action blocks and -invoke (Terraform 1.14 and later; OpenTofu has none).
+func (c cli) hasActions() bool { return c.name == "Terraform" && atLeast(c.version, 1, 14) }
+
+// hasListBlocks: list blocks and terraform query (Terraform 1.14 and later; OpenTofu has none).
+func (c cli) hasListBlocks() bool { return c.name == "Terraform" && atLeast(c.version, 1, 14) }
+
+// skipUnless skips the test on a CLI that lacks what it needs: why follows the CLI's name.
+func skipUnless(t *testing.T, c cli, has bool, why string) {
+	t.Helper()
+	if !has {
+		t.Skipf("%s %s %s", c.name, c.version, why)
+	}
 }
 
 // summaryBinary is the plan summary command built by binaries.

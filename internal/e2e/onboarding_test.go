@@ -15,9 +15,7 @@ const productID = "12345678-1234-1234-1234-123456789abc"
 func TestAccOnboardingGeneratedConfig(t *testing.T) {
 	t.Parallel()
 	c := testCLI(t)
-	if !atLeast(c.version, 1, 5) {
-		t.Skipf("%s %s cannot generate configuration (plan -generate-config-out needs 1.5+)", c.name, c.version)
-	}
+	skipUnless(t, c, c.generatesConfig(), "cannot generate configuration (plan -generate-config-out needs 1.5+)")
 
 	// The emulator starts with the reference's live document, as filled in on the Marketplace.
 	seed, err := os.ReadFile("../document/testdata/seed_get.json")

@@ -101,9 +101,7 @@ func TestAccPlanWarnsOfUnknownJSONKeys(t *testing.T) {
 func TestAccIdentityImportChecksTheProductID(t *testing.T) {
 	t.Parallel()
 	c := testCLI(t)
-	if c.name == "Terraform" && !atLeast(c.version, 1, 12) {
-		t.Skipf("%s %s has no identity import blocks", c.name, c.version)
-	}
+	skipUnless(t, c, c.hasIdentityImport(), "has no identity import blocks")
 	f := newFixture(t, c, emulatorOptions{products: []string{productID}})
 	w := f.workspace()
 	w.write("main.tf", "\n"+providerHeader+`import {

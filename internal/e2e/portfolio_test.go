@@ -18,9 +18,7 @@ import (
 func TestAccPortfolioQueryGeneratesEveryApp(t *testing.T) {
 	t.Parallel()
 	c := testCLI(t)
-	if c.name != "Terraform" || !atLeast(c.version, 1, 14) {
-		t.Skipf("%s %s has no list blocks (terraform query needs Terraform 1.14+)", c.name, c.version)
-	}
+	skipUnless(t, c, c.hasListBlocks(), "has no list blocks (terraform query needs Terraform 1.14+)")
 	const developerSpace, vendor = "0a0b0c0d-1111-4222-8333-444455556666", "1234"
 
 	// 120 apps filled in on the Marketplace: each has a live document; every tenth is private.

@@ -209,9 +209,7 @@ func matchGolden(t *testing.T, c cli, name, summary string) {
 func TestAccSummaryOfActionPlans(t *testing.T) {
 	t.Parallel()
 	c := testCLI(t)
-	if c.name == "OpenTofu" || !atLeast(c.version, 1, 14) {
-		t.Skipf("%s %s has no actions (Terraform 1.14 and later have)", c.name, c.version)
-	}
+	skipUnless(t, c, c.hasActions(), "has no actions (Terraform 1.14 and later have)")
 	const (
 		app  = "ffffffff-0000-4000-8000-000000000006" // live only; the trigger publishes its update
 		wiki = "99999999-0000-4000-8000-000000000007" // alice's pending draft, released
