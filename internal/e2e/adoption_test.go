@@ -17,27 +17,14 @@ import (
 func TestAccAdoptionOfADocumentAsItStands(t *testing.T) {
 	t.Parallel()
 	c := testCLI(t)
-	if !atLeast(c.version, 1, 5) {
-		t.Skipf("%s %s cannot generate configuration (plan -generate-config-out needs 1.5+)", c.name, c.version)
-	}
-	providerBin, emulatorBin := binaries(t)
+	skipUnless(t, c, c.generatesConfig(), "cannot generate configuration (plan -generate-config-out needs 1.5+)")
 	left := `{"commonCloud": {
 		"security": {"securityContact": "", "hasCompliantCertifications": true},
 		"privacy": {"dataProcessingAgreement": {"dpaAvailable": true}, "gdpr": {"userRights": ["Access", "right to erasure"]}},
 		"dataRetention": {},
 		"properties": {"updatedBy": "ui@example.com", "updatedAt": 1700000000000, "formStatus": "APPROVED"}}}`
-	stateFile := seedState(t, map[string]map[string]json.RawMessage{productID: {"live": json.RawMessage(left)}})
-	creds := []string{"MARKETPLACE_EMAIL=vendor@example.com", "MARKETPLACE_API_TOKEN=adoption-token"}
-	url := startEmulator(t, emulatorBin, stateFile, baseEnv(creds...))
-	w := newWorkspace(t, c, providerBin, baseEnv(append(creds, "MARKETPLACE_BASE_URL="+url)...))
-	example, err := os.ReadFile("../../examples/onboarding/main.tf")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(w.dir, "main.tf"), example, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	flat := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+	w := newFixture(t, c, emulatorOptions{seed: map[string]map[string]json.RawMessage{productID: {"live": json.RawMessage(left)}}}).workspace()
+	w.copyIn("../../examples/onboarding/main.tf")
 
 	planOut, _ := w.run("plan", "-input=false", "-no-color", "-generate-config-out=generated.tf")
 	t.Cleanup(func() {
@@ -45,7 +32,7 @@ func TestAccAdoptionOfADocumentAsItStands(t *testing.T) {
 			t.Logf("generated.tf:\n%s", g)
 		}
 	})
-	out := flat(planOut)
+	out := oneLine(planOut)
 	// An empty string and an absent one mean the same on the typed form: the import records
 	// neither as a value (Terraform's generator would write null for "", OpenTofu's ""),
 	// and the generated configuration plans the import alone on every CLI.
@@ -63,12 +50,12 @@ func TestAccAdoptionOfADocumentAsItStands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(flat(string(generated)), "data_retention = { backup_retention = null deletion_process = null retention_period = null }") {
+	if !strings.Contains(oneLine(string(generated)), "data_retention = { backup_retention = null deletion_process = null retention_period = null }") {
 		t.Errorf("the empty object does not round-trip into generated.tf:\n%s", generated)
 	}
 	// Each warning once (Terraform 1.16 shows an import's warnings again at the generated
 	// configuration when the read's diagnostics carry attribute paths).
-	applyOut := flat(w.mustRun("apply", "-input=false", "-auto-approve", "-no-color"))
+	applyOut := oneLine(w.mustRun("apply", "-input=false", "-auto-approve", "-no-color"))
 	for _, want := range []string{"Missing dpa_url (kept", "Empty object (kept", "Missing compliant_certifications (kept"} {
 		if n := strings.Count(out, want) + strings.Count(applyOut, want); n > 2 {
 			t.Errorf("plan and apply say %q %d times, want once each:\nplan: %s\napply: %s", want, n, out, applyOut)
@@ -90,16 +77,12 @@ func TestAccAdoptionOfADocumentAsItStands(t *testing.T) {
 	if bad == text {
 		t.Fatalf("cannot find the user rights in generated.tf:\n%s", text)
 	}
-	if err := os.WriteFile(filepath.Join(w.dir, "generated.tf"), []byte(bad), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if out, code := w.run("plan", "-input=false", "-no-color"); code != 1 || !strings.Contains(flat(out), `"portability" is not a code`) {
+	w.write("generated.tf", bad)
+	if out, code := w.run("plan", "-input=false", "-no-color"); code != 1 || !strings.Contains(oneLine(out), `"portability" is not a code`) {
 		t.Errorf("a new lower-case code: exit %d, want 1 refusing it:\n%s", code, out)
 	}
 	good := strings.Replace(text, `"Access"`, `"ACCESS"`, 1)
-	if err := os.WriteFile(filepath.Join(w.dir, "generated.tf"), []byte(good), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	w.write("generated.tf", good)
 	if out, code := w.run("plan", "-input=false", "-no-color", "-detailed-exitcode"); code != 2 {
 		t.Errorf("mending a code: exit %d, want 2 (a change):\n%s", code, out)
 	}

@@ -2,11 +2,8 @@ package e2e
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -56,22 +53,17 @@ func (s appState) current() string {
 
 // portfolio is an emulator holding one app per state, for one test.
 type portfolio struct {
-	t      *testing.T
-	url    string
+	*fixture
 	ids    map[string]string // state name -> product ID
-	env    []string
 	space  string
-	email  string
-	token  string
 	states []appState
 }
 
 // newPortfolio starts an emulator with one app per state (group numbers the IDs, so that
 // the tests of one run never share an app).
-func newPortfolio(t *testing.T, emulatorBin string, group int) *portfolio {
+func newPortfolio(t *testing.T, c cli, group int) *portfolio {
 	t.Helper()
-	p := &portfolio{t: t, ids: map[string]string{}, email: "vendor@example.com", token: fmt.Sprintf("states-token-%d", group),
-		space: fmt.Sprintf("0a0b0c0d-1111-4222-8333-%012d", group), states: appStates}
+	p := &portfolio{ids: map[string]string{}, space: fmt.Sprintf("0a0b0c0d-1111-4222-8333-%012d", group), states: appStates}
 	seed := map[string]map[string]json.RawMessage{}
 	var public, private []string
 	for i, s := range appStates {
@@ -93,12 +85,9 @@ func newPortfolio(t *testing.T, emulatorBin string, group int) *portfolio {
 			public = append(public, id)
 		}
 	}
-	stateFile := seedState(t, seed)
-	creds := []string{"MARKETPLACE_EMAIL=" + p.email, "MARKETPLACE_API_TOKEN=" + p.token}
-	p.url, _ = startEmulatorWith(t, emulatorBin, stateFile, baseEnv(creds...), []string{
+	p.fixture = newFixture(t, c, emulatorOptions{token: fmt.Sprintf("states-token-%d", group), seed: seed, flags: []string{
 		"-product", strings.Join(public, ","), "-private-product", strings.Join(private, ","), "-developer-space", p.space,
-	})
-	p.env = baseEnv(append(creds, "MARKETPLACE_BASE_URL="+p.url)...)
+	}})
 	return p
 }
 
@@ -112,58 +101,6 @@ func withProperties(t *testing.T, doc string) json.RawMessage {
 	out, _ := json.Marshal(map[string]any{"commonCloud": cc})
 	return out
 }
-
-// get reads a version of an app from the emulator: its commonCloud, or nil when there is none.
-func (p *portfolio) get(id, version string) map[string]any {
-	p.t.Helper()
-	query := ""
-	if version == "draft" {
-		query = "?state=draft"
-	}
-	req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, p.url+"/rest/3/privacy-and-security/products/"+id+query, nil)
-	if err != nil {
-		p.t.Fatal(err)
-	}
-	req.SetBasicAuth(p.email, p.token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		p.t.Fatal(err)
-	}
-	defer func() { _ = resp.Body.Close() }()
-	if resp.StatusCode == http.StatusNotFound {
-		return nil
-	}
-	var body struct {
-		CommonCloud map[string]any `json:"commonCloud"`
-	}
-	data, _ := io.ReadAll(resp.Body)
-	if err := json.Unmarshal(data, &body); err != nil {
-		p.t.Fatalf("GET %s %s: %s", id, version, data)
-	}
-	delete(body.CommonCloud, "properties")
-	return body.CommonCloud
-}
-
-// logRetention is the logRetention of a document, "" when it has none.
-func logRetention(doc map[string]any) string {
-	ld, _ := doc["logDetails"].(map[string]any)
-	s, _ := ld["logRetention"].(string)
-	return s
-}
-
-func writeFile(t *testing.T, dir, name, text string) {
-	t.Helper()
-	if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600); err != nil {
-		t.Fatal(err)
-	}
-}
-
-const providerHeader = `terraform {
-  required_providers {
-    marketplace = { source = "marketplace-trust/marketplace" }
-  }
-}
-`
 
 // resourceName is the resource address's name of a state's app.
 func resourceName(s appState) string {
@@ -201,15 +138,14 @@ var planSummary = regexp.MustCompile(`Plan: (\d+) to import, (\d+) to add, (\d+)
 func TestAccAppStatesLifecycle(t *testing.T) {
 	t.Parallel()
 	c := testCLI(t)
-	providerBin, emulatorBin := binaries(t)
 	for i, jsonForm := range []bool{false, true} {
 		t.Run(map[bool]string{false: "common_cloud", true: "common_cloud_json"}[jsonForm], func(t *testing.T) {
 			t.Parallel()
-			p := newPortfolio(t, emulatorBin, 10+i)
-			w := newWorkspace(t, c, providerBin, p.env)
+			p := newPortfolio(t, c, 10+i)
+			w := p.workspace()
 			apply := func(what, config string) string {
 				t.Helper()
-				writeFile(t, w.dir, "main.tf", config)
+				w.write("main.tf", config)
 				w.mustRun("plan", "-out=tfplan", "-input=false", "-no-color")
 				out := w.mustRun("apply", "-input=false", "-no-color", "tfplan")
 				if out, code := w.run("plan", "-detailed-exitcode", "-input=false", "-no-color"); code != 0 {
@@ -285,25 +221,17 @@ func TestAccAppStatesLifecycle(t *testing.T) {
 
 			// A product that does not exist: the plan fails, naming the API's answer.
 			missing := p.ids["product that does not exist"]
-			writeFile(t, w.dir, "main.tf", providerHeader+`resource "marketplace_privacy_security" "missing" {
+			w.write("main.tf", providerHeader+`resource "marketplace_privacy_security" "missing" {
   product_id = "`+missing+`"
   common_cloud_json = jsonencode({ logDetails = { loggingEnabled = true } })
 }
 `)
 			out, code := w.run("plan", "-input=false", "-no-color")
-			if flat := strings.Join(strings.Fields(out), " "); code != 1 || !strings.Contains(flat, "PRODUCT_NOT_FOUND") || !strings.Contains(flat, missing) {
+			if flat := oneLine(out); code != 1 || !strings.Contains(flat, "PRODUCT_NOT_FOUND") || !strings.Contains(flat, missing) {
 				t.Errorf("a product that does not exist: exit %d, want 1 naming PRODUCT_NOT_FOUND:\n%s", code, out)
 			}
 		})
 	}
-}
-
-func decode(t *testing.T, doc string) map[string]any {
-	var m map[string]any
-	if err := json.Unmarshal([]byte(doc), &m); err != nil {
-		t.Fatal(err)
-	}
-	return m
 }
 
 // A base_url whose path is wrong (every path answers 404, not as the API does): the plan of
@@ -311,10 +239,7 @@ func decode(t *testing.T, doc string) map[string]any {
 // refresh of an app in state fails the same way instead of forgetting it.
 func TestAccAppStatesWrongEndpointFailsThePlan(t *testing.T) {
 	t.Parallel()
-	c := testCLI(t)
-	providerBin, emulatorBin := binaries(t)
-	p := newPortfolio(t, emulatorBin, 20)
-	creds := []string{"MARKETPLACE_EMAIL=" + p.email, "MARKETPLACE_API_TOKEN=" + p.token}
+	p := newPortfolio(t, testCLI(t), 20)
 	config := providerHeader + `resource "marketplace_privacy_security" "app" {
   product_id = "` + p.ids["live only"] + `"
   common_cloud_json = jsonencode({ logDetails = { loggingEnabled = true } })
@@ -322,19 +247,20 @@ func TestAccAppStatesWrongEndpointFailsThePlan(t *testing.T) {
 `
 	for _, wrong := range []string{"/wrong/path", "/rest/3"} {
 		// A create.
-		w := newWorkspace(t, c, providerBin, baseEnv(append(creds, "MARKETPLACE_BASE_URL="+p.url+wrong)...))
-		writeFile(t, w.dir, "main.tf", config)
+		w := p.workspace()
+		w.env = withEnv(w.env, "MARKETPLACE_BASE_URL", p.url+wrong)
+		w.write("main.tf", config)
 		out, code := w.run("plan", "-input=false", "-no-color")
-		flat := strings.Join(strings.Fields(out), " ")
+		flat := oneLine(out)
 		if code != 1 || !strings.Contains(flat, "does not come from the Marketplace API") || !strings.Contains(flat, "base_url") {
 			t.Errorf("base_url %s: exit %d, want 1 saying the answer is not the API's:\n%s", p.url+wrong, code, out)
 		}
 		// An app in state, refreshed through the wrong base_url: not forgotten.
-		wr := newWorkspace(t, c, providerBin, baseEnv(append(creds, "MARKETPLACE_BASE_URL="+p.url)...))
-		writeFile(t, wr.dir, "main.tf", config)
+		wr := p.workspace()
+		wr.write("main.tf", config)
 		wr.mustRun("apply", "-auto-approve", "-input=false", "-no-color")
 		wr.env = withEnv(wr.env, "MARKETPLACE_BASE_URL", p.url+wrong)
-		if out, code := wr.run("plan", "-input=false", "-no-color"); code != 1 || !strings.Contains(strings.Join(strings.Fields(out), " "), "base_url") {
+		if out, code := wr.run("plan", "-input=false", "-no-color"); code != 1 || !strings.Contains(oneLine(out), "base_url") {
 			t.Errorf("refresh through base_url %s: exit %d, want 1 naming base_url:\n%s", p.url+wrong, code, out)
 		}
 		if out := wr.mustRun("state", "list"); !strings.Contains(out, "marketplace_privacy_security.app") {
@@ -345,23 +271,10 @@ func TestAccAppStatesWrongEndpointFailsThePlan(t *testing.T) {
 	}
 }
 
-// withEnv is env with name set to value.
-func withEnv(env []string, name, value string) []string {
-	out := []string{name + "=" + value}
-	for _, kv := range env {
-		if !strings.HasPrefix(kv, name+"=") {
-			out = append(out, kv)
-		}
-	}
-	return out
-}
-
 // Import (generated configuration, and a hand-written JSON configuration) over every state.
 func TestAccAppStatesImport(t *testing.T) {
 	t.Parallel()
-	c := testCLI(t)
-	providerBin, emulatorBin := binaries(t)
-	p := newPortfolio(t, emulatorBin, 30)
+	p := newPortfolio(t, testCLI(t), 30)
 	var blocks, jsonBlocks strings.Builder
 	blocks.WriteString(providerHeader)
 	jsonBlocks.WriteString(providerHeader)
@@ -379,8 +292,8 @@ func TestAccAppStatesImport(t *testing.T) {
 	want := fmt.Sprintf("Plan: %d to import, 0 to add, 0 to change, 0 to destroy.", n)
 
 	// Generated configuration (the typed form): imports only, nothing written.
-	w := newWorkspace(t, c, providerBin, p.env)
-	writeFile(t, w.dir, "main.tf", blocks.String())
+	w := p.workspace()
+	w.write("main.tf", blocks.String())
 	out := w.mustRun("plan", "-out=tfplan", "-input=false", "-no-color", "-generate-config-out=generated.tf")
 	if !strings.Contains(out, want) {
 		t.Errorf("generated configuration: want %q:\n%s", want, out)
@@ -392,8 +305,8 @@ func TestAccAppStatesImport(t *testing.T) {
 
 	// The JSON form, written by hand from what the Marketplace holds: an import reads the
 	// typed form, so the plan shows the form changing, and the apply sends nothing.
-	wj := newWorkspace(t, c, providerBin, p.env)
-	writeFile(t, wj.dir, "main.tf", jsonBlocks.String())
+	wj := p.workspace()
+	wj.write("main.tf", jsonBlocks.String())
 	if out := wj.mustRun("plan", "-input=false", "-no-color"); !strings.Contains(out, fmt.Sprintf("Plan: %d to import, 0 to add, %d to change, 0 to destroy.", n, n)) {
 		t.Errorf("JSON form: want %d imports whose only change is the form:\n%s", n, out)
 	}
@@ -413,10 +326,10 @@ func TestAccAppStatesImport(t *testing.T) {
 		{"no document", "Nothing to import"},
 		{"product that does not exist", "PRODUCT_NOT_FOUND"},
 	} {
-		wn := newWorkspace(t, c, providerBin, p.env)
-		writeFile(t, wn.dir, "main.tf", providerHeader+fmt.Sprintf("import {\n  to = marketplace_privacy_security.app\n  id = %q\n}\n", p.ids[tc.state]))
+		wn := p.workspace()
+		wn.write("main.tf", providerHeader+fmt.Sprintf("import {\n  to = marketplace_privacy_security.app\n  id = %q\n}\n", p.ids[tc.state]))
 		out, code := wn.run("plan", "-input=false", "-no-color", "-generate-config-out=generated.tf")
-		if code != 1 || !strings.Contains(strings.Join(strings.Fields(out), " "), tc.want) {
+		if code != 1 || !strings.Contains(oneLine(out), tc.want) {
 			t.Errorf("import of an app with %s: exit %d, want 1 and %q:\n%s", tc.state, code, tc.want, out)
 		}
 	}
@@ -433,11 +346,8 @@ func orEmpty(doc string) string {
 func TestAccAppStatesQuery(t *testing.T) {
 	t.Parallel()
 	c := testCLI(t)
-	if c.name != "Terraform" || !atLeast(c.version, 1, 14) {
-		t.Skipf("%s %s has no list blocks (terraform query needs Terraform 1.14+)", c.name, c.version)
-	}
-	providerBin, emulatorBin := binaries(t)
-	p := newPortfolio(t, emulatorBin, 40)
+	skipUnless(t, c, c.hasListBlocks(), "has no list blocks (terraform query needs Terraform 1.14+)")
+	p := newPortfolio(t, c, 40)
 	query := func(include bool) string {
 		return fmt.Sprintf(`list "marketplace_privacy_security" "all" {
   provider         = marketplace
@@ -450,9 +360,9 @@ func TestAccAppStatesQuery(t *testing.T) {
 	}
 
 	// Without include_resource every app is listed, the one without a document too.
-	w := newWorkspace(t, c, providerBin, p.env)
-	writeFile(t, w.dir, "main.tf", providerHeader)
-	writeFile(t, w.dir, "all.tfquery.hcl", query(false))
+	w := p.workspace()
+	w.write("main.tf", providerHeader)
+	w.write("all.tfquery.hcl", query(false))
 	out := w.mustRun("query", "-no-color")
 	for _, s := range p.states {
 		if !s.missing && !strings.Contains(out, p.ids[s.name]) {
@@ -462,11 +372,11 @@ func TestAccAppStatesQuery(t *testing.T) {
 
 	// With it, configuration is generated for every app with a document; the app without
 	// one is named; nothing crashes; the plan of what was generated imports only.
-	wg := newWorkspace(t, c, providerBin, p.env)
-	writeFile(t, wg.dir, "main.tf", providerHeader)
-	writeFile(t, wg.dir, "all.tfquery.hcl", query(true))
+	wg := p.workspace()
+	wg.write("main.tf", providerHeader)
+	wg.write("all.tfquery.hcl", query(true))
 	out, code := wg.run("query", "-no-color", "-generate-config-out=generated.tf")
-	flat := strings.Join(strings.Fields(out), " ")
+	flat := oneLine(out)
 	if code != 0 || strings.Contains(out, "crash") || strings.Contains(out, "Incomplete List Result") ||
 		!strings.Contains(flat, "No privacy and security information to import") || !strings.Contains(flat, p.ids["no document"]) {
 		t.Errorf("query -generate-config-out: exit %d, want 0 naming the app without a document:\n%s", code, out)
@@ -497,13 +407,11 @@ func TestAccAppStatesQuery(t *testing.T) {
 // The data source over every state, live and draft.
 func TestAccAppStatesDataSource(t *testing.T) {
 	t.Parallel()
-	c := testCLI(t)
-	providerBin, emulatorBin := binaries(t)
-	p := newPortfolio(t, emulatorBin, 50)
+	p := newPortfolio(t, testCLI(t), 50)
 	for _, s := range p.states {
 		for _, version := range []string{"live", "draft"} {
-			w := newWorkspace(t, c, providerBin, p.env)
-			writeFile(t, w.dir, "main.tf", providerHeader+fmt.Sprintf(`data "marketplace_privacy_security" "app" {
+			w := p.workspace()
+			w.write("main.tf", providerHeader+fmt.Sprintf(`data "marketplace_privacy_security" "app" {
   product_id = %q
   state      = %q
 }
@@ -511,7 +419,7 @@ output "version_state" { value = data.marketplace_privacy_security.app.version_s
 output "log_retention" { value = jsondecode(data.marketplace_privacy_security.app.common_cloud_json).logDetails.logRetention }
 `, p.ids[s.name], version))
 			out, code := w.run("plan", "-input=false", "-no-color")
-			flat := strings.Join(strings.Fields(out), " ")
+			flat := oneLine(out)
 			// What the data source answers: the version asked for; a draft falls back to live.
 			var wantVersion, wantDoc string
 			switch {

@@ -3,8 +3,6 @@ package e2e
 import (
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -14,27 +12,18 @@ import (
 // configuration, and the next plan (through the same faults) is empty.
 func TestAccConcurrentApplyUnderFaults(t *testing.T) {
 	t.Parallel()
-	c := testCLI(t)
-	providerBin, emulatorBin := binaries(t)
 	const n = 200
 	ids := make([]string, n)
 	for i := range ids {
 		ids[i] = fmt.Sprintf("00000000-0000-4000-8000-%012d", i)
 	}
-	stateFile := filepath.Join(t.TempDir(), "emulator.json")
-	creds := []string{"MARKETPLACE_EMAIL=ci@example.com", "MARKETPLACE_API_TOKEN=ci-token"}
-	url, logs := startEmulatorWith(t, emulatorBin, stateFile, baseEnv(creds...),
-		[]string{"-product", strings.Join(ids, ","), "-fail-rate", "0.1", "-fail-status", "503", "-rate-limit", "100", "-rate-burst", "5"})
+	f := newFixture(t, testCLI(t), emulatorOptions{email: "ci@example.com", token: "ci-token",
+		flags: []string{"-product", strings.Join(ids, ","), "-fail-rate", "0.1", "-fail-status", "503", "-rate-limit", "100", "-rate-burst", "5"}})
 
-	w := newWorkspace(t, c, providerBin, baseEnv(append(creds, "MARKETPLACE_BASE_URL="+url)...))
+	w := f.workspace()
 	idList, _ := json.Marshal(ids)
-	config := fmt.Sprintf(`
-terraform {
-  required_providers {
-    marketplace = { source = "marketplace-trust/marketplace" }
-  }
-}
-provider "marketplace" {
+	w.write("main.tf", fmt.Sprintf(`
+%sprovider "marketplace" {
   max_retries = 10
 }
 locals {
@@ -54,40 +43,27 @@ resource "marketplace_privacy_security" "app" {
     }
   }
 }
-`, idList)
-	if err := os.WriteFile(filepath.Join(w.dir, "main.tf"), []byte(config), 0o600); err != nil {
-		t.Fatal(err)
-	}
+`, providerHeader, idList))
 
 	out := w.mustRun("apply", "-auto-approve", "-input=false", "-parallelism=20")
 	if !strings.Contains(out, fmt.Sprintf("%d added, 0 changed, 0 destroyed", n)) {
 		t.Errorf("apply:\n%s", tail(out, 40))
 	}
 
-	data, err := os.ReadFile(stateFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var saved map[string]struct {
-		Live  json.RawMessage `json:"live"`
-		Draft json.RawMessage `json:"draft"`
-	}
-	if err := json.Unmarshal(data, &saved); err != nil {
-		t.Fatal(err)
-	}
+	saved := f.storedDocs()
 	for _, id := range ids {
 		var live struct {
 			CommonCloud map[string]any `json:"commonCloud"`
 		}
-		if err := json.Unmarshal(saved[id].Live, &live); err != nil {
-			t.Errorf("%s: live %s: %v", id, saved[id].Live, err)
+		if err := json.Unmarshal(saved[id]["live"], &live); err != nil {
+			t.Errorf("%s: live %s: %v", id, saved[id]["live"], err)
 			continue
 		}
 		delete(live.CommonCloud, "properties")
 		got, _ := json.Marshal(live.CommonCloud)
 		want := fmt.Sprintf(`{"logDetails":{"logRetention":"30_DAYS","loggingEnabled":true},"security":{"securityContact":"security+%s@example.com"}}`, id)
-		if string(got) != want || len(saved[id].Draft) != 0 {
-			t.Errorf("%s: live %s, draft %s", id, got, saved[id].Draft)
+		if string(got) != want || len(saved[id]["draft"]) != 0 {
+			t.Errorf("%s: live %s, draft %s", id, got, saved[id]["draft"])
 		}
 	}
 
@@ -96,18 +72,10 @@ resource "marketplace_privacy_security" "app" {
 	}
 
 	// The faults did happen, so the run above proves something.
-	log := logs.String()
+	log := f.log.String()
 	failures, limited := strings.Count(log, `" 503 `), strings.Count(log, `" 429 `)
 	t.Logf("emulator answered %d requests: %d with 503, %d with 429", strings.Count(log, "\n")-1, failures, limited)
 	if failures == 0 || limited == 0 {
 		t.Errorf("expected both injected 503s and rate-limit 429s, got %d and %d", failures, limited)
 	}
-}
-
-func tail(s string, lines int) string {
-	all := strings.Split(s, "\n")
-	if len(all) > lines {
-		all = all[len(all)-lines:]
-	}
-	return strings.Join(all, "\n")
 }

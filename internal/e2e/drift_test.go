@@ -21,8 +21,8 @@ func TestAccDrift(t *testing.T) {
 	const commit = "5555555555555555555555555555555555555555"
 	p := newGitopsPipeline(t, second)
 	w := p.checkout("30_DAYS")
-	writeFile(t, w.dir, "apps.auto.tfvars", "apps = {\n  example = \""+productID+"\"\n  second  = \""+second+"\"\n}\n")
-	writeFile(t, w.dir, "apps/second.json", `{
+	w.write("apps.auto.tfvars", "apps = {\n  example = \""+productID+"\"\n  second  = \""+second+"\"\n}\n")
+	w.write("apps/second.json", `{
   "security": { "securityContact": "https://second.example.com/security" },
   "logDetails": { "loggingEnabled": false }
 }
@@ -68,8 +68,8 @@ func TestAccDrift(t *testing.T) {
 	// A colleague edits the example app and publishes it (its live listing changes, its
 	// draft is gone), and saves a draft of the second app.
 	p.colleague(`{"commonCloud": {"logDetails": {"loggingEnabled": true, "logRetention": "7_DAYS"}, "security": {"securityContact": "security@example.com"}}}`)
-	p.api(http.MethodPost, productID, "/publish", "")
-	p.api(http.MethodPut, second, "", `{"commonCloud": {"logDetails": {"loggingEnabled": true, "logRetention": "90_DAYS"}}}`)
+	p.request(http.MethodPost, productID+"/publish", "")
+	p.put(second, `{"commonCloud": {"logDetails": {"loggingEnabled": true, "logRetention": "90_DAYS"}}}`)
 	out, code, report, step = drift()
 	flat := oneLine(report)
 	if code != 2 || lastLine(out) != "drift" || step != "status=drift\n" {

@@ -12,19 +12,13 @@ import (
 // is dropped without the plan saying so.
 func TestAccFormSwitchNamesWhatTheWriteRemoves(t *testing.T) {
 	t.Parallel()
-	c := testCLI(t)
-	providerBin, emulatorBin := binaries(t)
 	// A colleague set isDiskEncryptionSupported in the UI; the JSON configuration never held it.
 	live := `{"commonCloud": {"logDetails": {"loggingEnabled": true, "logRetention": "30_DAYS"},
 		"security": {"securityContact": "security@example.com", "isDiskEncryptionSupported": true},
 		"properties": {"updatedBy": "ui@example.com", "updatedAt": 1700000000000, "formStatus": "APPROVED"}}}`
-	stateFile := seedState(t, map[string]map[string]json.RawMessage{productID: {"live": json.RawMessage(live)}})
-	creds := []string{"MARKETPLACE_EMAIL=vendor@example.com", "MARKETPLACE_API_TOKEN=switch-token"}
-	url := startEmulator(t, emulatorBin, stateFile, baseEnv(creds...))
-	w := newWorkspace(t, c, providerBin, baseEnv(append(creds, "MARKETPLACE_BASE_URL="+url)...))
-	flat := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+	w := newFixture(t, testCLI(t), emulatorOptions{seed: map[string]map[string]json.RawMessage{productID: {"live": json.RawMessage(live)}}}).workspace()
 
-	writeFile(t, w.dir, "main.tf", providerHeader+`resource "marketplace_privacy_security" "app" {
+	w.write("main.tf", providerHeader+`resource "marketplace_privacy_security" "app" {
   product_id = "`+productID+`"
   common_cloud_json = jsonencode({
     logDetails = { loggingEnabled = true, logRetention = "30_DAYS" }
@@ -34,7 +28,7 @@ func TestAccFormSwitchNamesWhatTheWriteRemoves(t *testing.T) {
 }
 `)
 	w.mustRun("apply", "-auto-approve", "-input=false", "-no-color")
-	writeFile(t, w.dir, "main.tf", providerHeader+`resource "marketplace_privacy_security" "app" {
+	w.write("main.tf", providerHeader+`resource "marketplace_privacy_security" "app" {
   product_id = "`+productID+`"
   common_cloud = {
     log_details = { logging_enabled = true, log_retention = "90_DAYS" }
@@ -42,7 +36,7 @@ func TestAccFormSwitchNamesWhatTheWriteRemoves(t *testing.T) {
   }
 }
 `)
-	out := flat(w.mustRun("plan", "-input=false", "-no-color"))
+	out := oneLine(w.mustRun("plan", "-input=false", "-no-color"))
 	for _, want := range []string{"Switching the form of the document", "from common_cloud_json to common_cloud",
 		"removes 2 field(s): hasRestAPIExtension, security.isDiskEncryptionSupported", "changes 1 field(s): logDetails.logRetention",
 		"hasRestAPIExtension cannot be expressed in common_cloud", "stay with common_cloud_json"} {

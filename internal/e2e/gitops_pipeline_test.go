@@ -2,10 +2,8 @@ package e2e
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -23,30 +21,17 @@ import (
 // the repository that share one backend, and scripts/pipeline.sh run in them as the workflows
 // run it.
 type gitopsPipeline struct {
-	t         *testing.T
-	cli       cli
-	provider  string
-	url       string // the emulator's
-	stateFile string // the emulator's documents
-	backend   string // the pipeline's shared Terraform state
-	rc        string // the CLI configuration: the provider from a filesystem mirror
+	*fixture
+	backend string // the pipeline's shared Terraform state
+	rc      string // the CLI configuration: the provider from a filesystem mirror
 }
 
 const pipelineEmail, pipelineToken = "ci@example.com", "ci-token"
 
 func newGitopsPipeline(t *testing.T, products ...string) *gitopsPipeline {
 	t.Helper()
-	c := testCLI(t)
-	providerBin, emulatorBin := binaries(t)
-	p := &gitopsPipeline{t: t, cli: c, provider: providerBin,
-		stateFile: filepath.Join(t.TempDir(), "emulator.json"), backend: filepath.Join(t.TempDir(), "terraform.tfstate")}
-	p.url = startEmulator(t, emulatorBin, p.stateFile, baseEnv(p.creds()...), append([]string{productID}, products...)...)
-	p.rc = providerMirror(t, c, providerBin)
-	return p
-}
-
-func (p *gitopsPipeline) creds() []string {
-	return []string{"MARKETPLACE_EMAIL=" + pipelineEmail, "MARKETPLACE_API_TOKEN=" + pipelineToken}
+	f := newFixture(t, testCLI(t), emulatorOptions{email: pipelineEmail, token: pipelineToken, products: append([]string{productID}, products...)})
+	return &gitopsPipeline{fixture: f, backend: filepath.Join(t.TempDir(), "terraform.tfstate"), rc: providerMirror(t, f.cli, f.provider)}
 }
 
 // checkout is a fresh clone of the repository at a commit: the example, with the backend
@@ -54,19 +39,17 @@ func (p *gitopsPipeline) creds() []string {
 func (p *gitopsPipeline) checkout(retention string) *workspace {
 	t := p.t
 	t.Helper()
-	w := newWorkspace(t, p.cli, p.provider, baseEnv(append(p.creds(), "MARKETPLACE_BASE_URL="+p.url)...))
-	w.env = append(w.env, "TF_CLI_CONFIG_FILE="+p.rc) // the last one counts
-	if out, err := exec.CommandContext(t.Context(), "cp", "-R", "../../examples/gitops/.", w.dir).CombinedOutput(); err != nil {
-		t.Fatalf("cp: %v %s", err, out)
-	}
+	w := p.workspace()
+	w.env = withEnv(w.env, "TF_CLI_CONFIG_FILE", p.rc)
+	w.copyIn("../../examples/gitops/.")
 	override := fmt.Sprintf("terraform {\n  backend \"local\" {\n    path = %q\n  }\n}\n", p.backend)
-	writeFile(t, w.dir, "backend_override.tf", override)
+	w.write("backend_override.tf", override)
 	doc := filepath.Join(w.dir, "apps", "example.json")
 	data, err := os.ReadFile(doc)
 	if err != nil {
 		t.Fatal(err)
 	}
-	writeFile(t, w.dir, "apps/example.json", string(bytes.ReplaceAll(data, []byte(`"30_DAYS"`), []byte(`"`+retention+`"`))))
+	w.write("apps/example.json", string(bytes.ReplaceAll(data, []byte(`"30_DAYS"`), []byte(`"`+retention+`"`))))
 	return w
 }
 
@@ -89,49 +72,15 @@ func (p *gitopsPipeline) script(env []string, w *workspace, commit string, args 
 // artifact moves the plan job's saved plan to the apply job's checkout, as the workflow's
 // upload-artifact and download-artifact do.
 func (p *gitopsPipeline) artifact(from, to *workspace) {
-	t := p.t
-	t.Helper()
+	to.t.Helper()
 	_ = os.RemoveAll(filepath.Join(to.dir, "saved-plan"))
-	if out, err := exec.CommandContext(t.Context(), "cp", "-R", filepath.Join(from.dir, "saved-plan"), to.dir).CombinedOutput(); err != nil {
-		t.Fatalf("cp: %v %s", err, out)
-	}
-}
-
-// stored is what the emulator holds.
-func (p *gitopsPipeline) stored() string {
-	data, err := os.ReadFile(p.stateFile)
-	if err != nil && !os.IsNotExist(err) {
-		p.t.Fatal(err)
-	}
-	return string(data)
-}
-
-// api is a colleague's call to the Marketplace (the UI's): method on product's path + suffix.
-func (p *gitopsPipeline) api(method, product, suffix, body string) {
-	t := p.t
-	t.Helper()
-	req, err := http.NewRequestWithContext(context.Background(), method,
-		p.url+"/rest/3/privacy-and-security/products/"+product+suffix, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.SetBasicAuth(pipelineEmail, pipelineToken)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, _ := io.ReadAll(resp.Body)
-	_ = resp.Body.Close()
-	if resp.StatusCode/100 != 2 {
-		t.Fatalf("the colleague's %s %s: %s %s", method, suffix, resp.Status, data)
-	}
+	to.copyIn(filepath.Join(from.dir, "saved-plan"))
 }
 
 // colleague saves a draft of the example app in the Marketplace UI.
 func (p *gitopsPipeline) colleague(body string) {
 	p.t.Helper()
-	p.api(http.MethodPut, productID, "", body)
+	p.put(productID, body)
 }
 
 // refused checks an apply's refusal: non-zero, the refusal's words, and want.
@@ -379,7 +328,7 @@ func TestAccGitopsPipelineMistakesAndAttacks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	writeFile(t, tampered.dir, "main.tf", strings.Replace(string(main), `provider "marketplace" {}`,
+	tampered.write("main.tf", strings.Replace(string(main), `provider "marketplace" {}`,
 		fmt.Sprintf("provider \"marketplace\" {\n  base_url = %q\n}", evil), 1))
 	out, code := p.script(nil, tampered, commit, "plan")
 	if code != 0 {
@@ -425,7 +374,7 @@ func TestAccGitopsPipelineMistakesAndAttacks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	writeFile(t, merge.dir, "saved-plan/tfplan", string(data[:len(data)/2]))
+	merge.write("saved-plan/tfplan", string(data[:len(data)/2]))
 	out, code = p.script(nil, merge, commit, "apply")
 	p.refused("apply of a truncated plan", out, code, "saved-plan/tfplan is not a readable plan file (truncated or corrupt")
 	if strings.Contains(out, "jq:") {
@@ -439,7 +388,7 @@ func TestAccGitopsPipelineMistakesAndAttacks(t *testing.T) {
 	if len(state) == 0 {
 		state = []byte(`{"version": 4, "terraform_version": "1.5.7", "serial": 1, "lineage": "x", "outputs": {}, "resources": []}`)
 	}
-	writeFile(t, merge.dir, "saved-plan/tfplan", string(state))
+	merge.write("saved-plan/tfplan", string(state))
 	out, code = p.script(nil, merge, commit, "apply")
 	p.refused("apply of a state file", out, code, "saved-plan/tfplan is a Terraform state file, not a saved plan")
 	unchanged("a refused apply of a broken plan file")

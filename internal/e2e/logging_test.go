@@ -1,8 +1,6 @@
 package e2e
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -15,15 +13,9 @@ import (
 func TestAccDebugLogShowsEachRequest(t *testing.T) {
 	t.Parallel()
 	c := testCLI(t)
-	providerBin, emulatorBin := binaries(t)
-	const email, token = "logs@example.com", "tok-logs-0123456789abcdef"
-	url := startEmulator(t, emulatorBin, filepath.Join(t.TempDir(), "emulator.json"), baseEnv("MARKETPLACE_EMAIL="+email, "MARKETPLACE_API_TOKEN="+token), productID)
-	config := `terraform {
-  required_providers {
-    marketplace = { source = "marketplace-trust/marketplace" }
-  }
-}
-resource "marketplace_privacy_security" "app" {
+	const token = "tok-logs-0123456789abcdef"
+	f := newFixture(t, c, emulatorOptions{email: "logs@example.com", token: token, products: []string{productID}})
+	config := providerHeader + `resource "marketplace_privacy_security" "app" {
   product_id = "` + productID + `"
   common_cloud = { security = { security_contact = "security@example.com" } }
 }
@@ -40,11 +32,8 @@ resource "marketplace_privacy_security" "app" {
 		{"TF_LOG_PROVIDER_MARKETPLACE=DEBUG alone", []string{"TF_LOG_PROVIDER_MARKETPLACE=DEBUG"}, false, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			env := append([]string{"MARKETPLACE_BASE_URL=" + url, "MARKETPLACE_EMAIL=" + email, "MARKETPLACE_API_TOKEN=" + token}, tc.env...)
-			w := newWorkspace(t, c, providerBin, baseEnv(env...))
-			if err := os.WriteFile(filepath.Join(w.dir, "main.tf"), []byte(config), 0o600); err != nil {
-				t.Fatal(err)
-			}
+			w := newWorkspace(t, c, f.provider, f.env(tc.env...))
+			w.write("main.tf", config)
 			out := w.mustRun("plan", "-input=false")
 			requests := strings.Contains(out, "sending request") && strings.Contains(out, "received response") &&
 				strings.Contains(out, "/rest/3/privacy-and-security/products/"+productID)

@@ -15,10 +15,7 @@ const productID = "12345678-1234-1234-1234-123456789abc"
 func TestAccOnboardingGeneratedConfig(t *testing.T) {
 	t.Parallel()
 	c := testCLI(t)
-	if !atLeast(c.version, 1, 5) {
-		t.Skipf("%s %s cannot generate configuration (plan -generate-config-out needs 1.5+)", c.name, c.version)
-	}
-	providerBin, emulatorBin := binaries(t)
+	skipUnless(t, c, c.generatesConfig(), "cannot generate configuration (plan -generate-config-out needs 1.5+)")
 
 	// The emulator starts with the reference's live document, as filled in on the Marketplace.
 	seed, err := os.ReadFile("../document/testdata/seed_get.json")
@@ -30,25 +27,17 @@ func TestAccOnboardingGeneratedConfig(t *testing.T) {
 	if !strings.Contains(string(seed), "hasRestAPIExtension") {
 		t.Fatal("could not add a field to the seed")
 	}
-	stateFile := seedState(t, map[string]map[string]json.RawMessage{productID: {"live": seed}})
-	creds := []string{"MARKETPLACE_EMAIL=vendor@example.com", "MARKETPLACE_API_TOKEN=onboarding-token"}
-	url := startEmulator(t, emulatorBin, stateFile, baseEnv(creds...))
+	f := newFixture(t, c, emulatorOptions{seed: map[string]map[string]json.RawMessage{productID: {"live": seed}}})
 
-	w := newWorkspace(t, c, providerBin, baseEnv(append(creds, "MARKETPLACE_BASE_URL="+url)...))
-	example, err := os.ReadFile("../../examples/onboarding/main.tf")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(w.dir, "main.tf"), example, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	w := f.workspace()
+	w.copyIn("../../examples/onboarding/main.tf")
 
 	out := w.mustRun("plan", "-input=false", "-generate-config-out=generated.tf")
 	if !strings.Contains(out, "1 to import") {
 		t.Errorf("plan does not import:\n%s", out)
 	}
 	// The plan says what the generated configuration cannot hold, and where to go for it.
-	if flat := strings.Join(strings.Fields(out), " "); !strings.Contains(flat, "The imported document has fields common_cloud cannot express") ||
+	if flat := oneLine(out); !strings.Contains(flat, "The imported document has fields common_cloud cannot express") ||
 		!strings.Contains(flat, "hasRestAPIExtension") || !strings.Contains(flat, "common_cloud_json") {
 		t.Errorf("the onboarding plan does not name the field the typed form cannot express:\n%s", out)
 	}
@@ -71,11 +60,7 @@ func TestAccOnboardingGeneratedConfig(t *testing.T) {
 	}
 
 	// Nothing was written to the Marketplace.
-	saved, _ := os.ReadFile(stateFile)
-	var after map[string]map[string]json.RawMessage
-	if err := json.Unmarshal(saved, &after); err != nil {
-		t.Fatalf("emulator state: %v", err)
-	}
+	after := f.storedDocs()
 	if len(after[productID]["draft"]) != 0 {
 		t.Errorf("onboarding wrote a draft: %s", after[productID]["draft"])
 	}

@@ -1,12 +1,7 @@
 package e2e
 
 import (
-	"bytes"
-	"context"
-	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -20,51 +15,23 @@ import (
 // say what they will do.
 func TestAccPipelineAppliesWhatWasReviewed(t *testing.T) {
 	t.Parallel()
-	c := testCLI(t)
-	providerBin, emulatorBin := binaries(t)
-	const email, token = "vendor@example.com", "pipeline-token"
 	const other = "87654321-4321-4321-4321-cba987654321"
-	creds := []string{"MARKETPLACE_EMAIL=" + email, "MARKETPLACE_API_TOKEN=" + token}
-	url := startEmulator(t, emulatorBin, filepath.Join(t.TempDir(), "emulator.json"), baseEnv(creds...), productID, other)
-	w := newWorkspace(t, c, providerBin, baseEnv(append(creds, "MARKETPLACE_BASE_URL="+url)...))
+	f := newFixture(t, testCLI(t), emulatorOptions{products: []string{productID, other}})
+	email := f.email
+	w := f.workspace()
 	config := func(product, retention string, publish bool) {
-		text := `terraform {
-  required_providers {
-    marketplace = { source = "marketplace-trust/marketplace" }
-  }
-}
-resource "marketplace_privacy_security" "app" {
-  product_id = "` + product + `"
-  publish    = ` + map[bool]string{true: "true", false: "false"}[publish] + `
+		w.write("main.tf", providerHeader+`resource "marketplace_privacy_security" "app" {
+  product_id = "`+product+`"
+  publish    = `+map[bool]string{true: "true", false: "false"}[publish]+`
   common_cloud = {
     log_details = {
       logging_enabled = true
-      log_retention   = "` + retention + `"
+      log_retention   = "`+retention+`"
     }
   }
 }
-`
-		if err := os.WriteFile(filepath.Join(w.dir, "main.tf"), []byte(text), 0o600); err != nil {
-			t.Fatal(err)
-		}
+`)
 	}
-	api := func(method, product, query, body string) string {
-		t.Helper()
-		req, err := http.NewRequestWithContext(context.Background(), method, url+"/rest/3/privacy-and-security/products/"+product+query, bytes.NewReader([]byte(body)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		req.SetBasicAuth(email, token)
-		req.Header.Set("Content-Type", "application/json")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer func() { _ = resp.Body.Close() }()
-		data, _ := io.ReadAll(resp.Body)
-		return string(data)
-	}
-	flat := func(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 	config(productID, "30_DAYS", false)
 	w.mustRun("apply", "-auto-approve", "-input=false", "-no-color")
@@ -75,22 +42,22 @@ resource "marketplace_privacy_security" "app" {
 	if !strings.Contains(plan, `basis`) || !strings.Contains(plan, `updated_by = "`+email+`"`) {
 		t.Errorf("the plan does not show its basis:\n%s", plan)
 	}
-	api(http.MethodPut, productID, "", `{"commonCloud": {"logDetails": {"loggingEnabled": true, "logRetention": "7_DAYS"}, "hasRestAPIExtension": true}}`)
+	f.put(productID, `{"commonCloud": {"logDetails": {"loggingEnabled": true, "logRetention": "7_DAYS"}, "hasRestAPIExtension": true}}`)
 	out, code := w.run("apply", "-input=false", "-no-color", "tfplan")
 	for _, want := range []string{"The Marketplace changed since the plan", productID, "by " + email,
 		"logDetails.logRetention", "Nothing was written, published or discarded", "Run terraform plan again"} {
-		if code != 1 || !strings.Contains(flat(out), want) {
+		if code != 1 || !strings.Contains(oneLine(out), want) {
 			t.Errorf("apply of the stale plan: exit %d, want 1 and %q:\n%s", code, want, out)
 		}
 	}
-	if draft := api(http.MethodGet, productID, "?state=draft", ""); !strings.Contains(draft, "7_DAYS") || !strings.Contains(draft, "hasRestAPIExtension") {
+	if draft := f.request(http.MethodGet, productID+"?state=draft", ""); !strings.Contains(draft, "7_DAYS") || !strings.Contains(draft, "hasRestAPIExtension") {
 		t.Errorf("the stale apply changed the colleague's draft: %s", draft)
 	}
 
 	// Planned again: the plan shows the colleague's draft as its basis; the apply converges.
 	w.mustRun("plan", "-out=tfplan", "-input=false", "-no-color")
 	w.mustRun("apply", "-input=false", "-no-color", "tfplan")
-	if draft := api(http.MethodGet, productID, "?state=draft", ""); !strings.Contains(draft, "90_DAYS") || !strings.Contains(draft, "hasRestAPIExtension") {
+	if draft := f.request(http.MethodGet, productID+"?state=draft", ""); !strings.Contains(draft, "90_DAYS") || !strings.Contains(draft, "hasRestAPIExtension") {
 		t.Errorf("after planning again: %s, want 90_DAYS with the colleague's field kept", draft)
 	}
 	if _, code := w.run("plan", "-detailed-exitcode", "-input=false", "-no-color"); code != 0 {
@@ -98,15 +65,15 @@ resource "marketplace_privacy_security" "app" {
 	}
 
 	// -replace: the replacement's plan shows what the new object will be written over.
-	out = flat(w.mustRun("plan", "-replace=marketplace_privacy_security.app", "-input=false", "-no-color"))
+	out = oneLine(w.mustRun("plan", "-replace=marketplace_privacy_security.app", "-input=false", "-no-color"))
 	if !strings.Contains(out, "will be replaced, as requested") || !strings.Contains(out, `~ basis = jsonencode(`) || !strings.Contains(out, `~ draft = {`) {
 		t.Errorf("the -replace plan does not show the replacement's basis:\n%s", out)
 	}
 
 	// A new product_id: the plan that forces the replacement warns of the other app's draft.
-	api(http.MethodPut, other, "", `{"commonCloud": {"logDetails": {"loggingEnabled": false}}}`)
+	f.put(other, `{"commonCloud": {"logDetails": {"loggingEnabled": false}}}`)
 	config(other, "90_DAYS", false)
-	out = flat(w.mustRun("plan", "-input=false", "-no-color"))
+	out = oneLine(w.mustRun("plan", "-input=false", "-no-color"))
 	for _, want := range []string{"must be replaced", "Creating over an existing document", "Product " + other + " already has an unpublished draft", "logDetails.loggingEnabled (false -> true)"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the replacing plan lacks %q:\n%s", want, out)
@@ -116,9 +83,9 @@ resource "marketplace_privacy_security" "app" {
 	// Published, with a colleague's pending draft: the plan of a change names it.
 	config(productID, "90_DAYS", true)
 	w.mustRun("apply", "-auto-approve", "-input=false", "-no-color")
-	api(http.MethodPut, productID, "", `{"commonCloud": {"logDetails": {"loggingEnabled": true, "logRetention": "1_DAYS"}}}`)
+	f.put(productID, `{"commonCloud": {"logDetails": {"loggingEnabled": true, "logRetention": "1_DAYS"}}}`)
 	config(productID, "30_DAYS", true)
-	out = flat(w.mustRun("plan", "-input=false", "-no-color"))
+	out = oneLine(w.mustRun("plan", "-input=false", "-no-color"))
 	for _, want := range []string{"Overwriting a pending draft", "unpublished draft (last changed by " + email, `logDetails.logRetention ("1_DAYS" -> "30_DAYS")`} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the plan over a pending draft lacks %q:\n%s", want, out)
@@ -127,14 +94,14 @@ resource "marketplace_privacy_security" "app" {
 
 	// -replace over that pending draft: the plan names the draft the new object overwrites
 	// (Terraform shows no warning of a replacement's create half, so the basis says it).
-	out = flat(w.mustRun("plan", "-replace=marketplace_privacy_security.app", "-input=false", "-no-color"))
+	out = oneLine(w.mustRun("plan", "-replace=marketplace_privacy_security.app", "-input=false", "-no-color"))
 	if !strings.Contains(out, "will be replaced, as requested") || !regexp.MustCompile(`draft = \{ .*fate = "overwritten by this apply"`).MatchString(out) ||
 		!strings.Contains(out, `updated_by = "`+email+`"`) {
 		t.Errorf("the -replace plan does not name the pending draft it overwrites:\n%s", out)
 	}
 
 	// A destroy's plan says what it discards and that the live version stays.
-	out = flat(w.mustRun("plan", "-destroy", "-input=false", "-no-color"))
+	out = oneLine(w.mustRun("plan", "-destroy", "-input=false", "-no-color"))
 	for _, want := range []string{"Destroying leaves the live version published", "Its draft sha256:", "is discarded", "stays published"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the destroy plan lacks %q:\n%s", want, out)

@@ -2,8 +2,6 @@ package e2e
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -14,23 +12,12 @@ import (
 // configuration does not manage names them; a plan with no change warns of nothing.
 func TestAccPlanTellsWhatTheApplyWillDo(t *testing.T) {
 	t.Parallel()
-	c := testCLI(t)
-	providerBin, emulatorBin := binaries(t)
-
 	seed := map[string]map[string]json.RawMessage{productID: {"draft": json.RawMessage(`{"commonCloud": {
 		"logDetails": {"loggingEnabled": false, "logRetention": "7_DAYS"}, "hasRestAPIExtension": true,
 		"properties": {"updatedBy": "colleague@example.com", "updatedAt": 1642233600000, "formStatus": "DRAFT"}}}`)}}
-	stateFile := seedState(t, seed)
-	creds := []string{"MARKETPLACE_EMAIL=vendor@example.com", "MARKETPLACE_API_TOKEN=plan-token"}
-	url := startEmulator(t, emulatorBin, stateFile, baseEnv(creds...))
+	f := newFixture(t, testCLI(t), emulatorOptions{seed: seed})
 	config := func(retention string) string {
-		return `
-terraform {
-  required_providers {
-    marketplace = { source = "marketplace-trust/marketplace" }
-  }
-}
-resource "marketplace_privacy_security" "app" {
+		return "\n" + providerHeader + `resource "marketplace_privacy_security" "app" {
   product_id = "` + productID + `"
   common_cloud = {
     log_details = {
@@ -41,22 +28,11 @@ resource "marketplace_privacy_security" "app" {
 }
 `
 	}
-	write := func(w *workspace, retention string) {
-		if err := os.WriteFile(filepath.Join(w.dir, "main.tf"), []byte(config(retention)), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	stored := func() string {
-		data, err := os.ReadFile(stateFile)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return string(data)
-	}
-	before := stored()
+	write := func(w *workspace, retention string) { w.write("main.tf", config(retention)) }
+	before := f.stored()
 
 	// Without credentials: the plan fails, naming the variables to set.
-	anonymous := newWorkspace(t, c, providerBin, baseEnv("MARKETPLACE_BASE_URL="+url))
+	anonymous := f.workspaceWithEnv("MARKETPLACE_BASE_URL=" + f.url)
 	write(anonymous, "30_DAYS")
 	out, code := anonymous.run("plan", "-input=false", "-no-color")
 	if code != 1 || !strings.Contains(out, "Marketplace credentials required") ||
@@ -65,21 +41,21 @@ resource "marketplace_privacy_security" "app" {
 	}
 
 	// With them: the create announces the draft it would overwrite, and what it keeps.
-	w := newWorkspace(t, c, providerBin, baseEnv(append(creds, "MARKETPLACE_BASE_URL="+url)...))
+	w := f.workspace()
 	write(w, "30_DAYS")
 	out = w.mustRun("plan", "-input=false", "-no-color")
 	for _, want := range []string{"Creating over an existing document", "unpublished draft", "colleague@example.com",
 		"logDetails.logRetention", "Fields this configuration does not manage are kept", "hasRestAPIExtension"} {
-		if !strings.Contains(strings.Join(strings.Fields(out), " "), want) {
+		if !strings.Contains(oneLine(out), want) {
 			t.Errorf("the plan of the create lacks %q:\n%s", want, out)
 		}
 	}
-	if after := stored(); after != before {
+	if after := f.stored(); after != before {
 		t.Errorf("the plan wrote to the Marketplace:\n%s", after)
 	}
 
 	w.mustRun("apply", "-input=false", "-auto-approve")
-	if after := stored(); !strings.Contains(after, "hasRestAPIExtension") || !strings.Contains(after, "30_DAYS") {
+	if after := f.stored(); !strings.Contains(after, "hasRestAPIExtension") || !strings.Contains(after, "30_DAYS") {
 		t.Errorf("after the apply the draft lost a field or lacks the change:\n%s", after)
 	}
 
@@ -101,28 +77,14 @@ resource "marketplace_privacy_security" "app" {
 // plan that suggests the likely key.
 func TestAccPlanWarnsOfUnknownJSONKeys(t *testing.T) {
 	t.Parallel()
-	c := testCLI(t)
-	providerBin, emulatorBin := binaries(t)
-	stateFile := filepath.Join(t.TempDir(), "emulator.json")
-	creds := []string{"MARKETPLACE_EMAIL=vendor@example.com", "MARKETPLACE_API_TOKEN=plan-token"}
-	url := startEmulator(t, emulatorBin, stateFile, baseEnv(creds...), productID)
-	w := newWorkspace(t, c, providerBin, baseEnv(append(creds, "MARKETPLACE_BASE_URL="+url)...))
-	config := `
-terraform {
-  required_providers {
-    marketplace = { source = "marketplace-trust/marketplace" }
-  }
-}
-resource "marketplace_privacy_security" "app" {
-  product_id        = "` + productID + `"
+	w := newFixture(t, testCLI(t), emulatorOptions{products: []string{productID}}).workspace()
+	w.write("main.tf", "\n"+providerHeader+`resource "marketplace_privacy_security" "app" {
+  product_id        = "`+productID+`"
   common_cloud_json = jsonencode({ security = { securityContactt = "security@example.com" }, hasRestAPIExtension = true })
 }
-`
-	if err := os.WriteFile(filepath.Join(w.dir, "main.tf"), []byte(config), 0o600); err != nil {
-		t.Fatal(err)
-	}
+`)
 	out := w.mustRun("plan", "-input=false", "-no-color")
-	flat := strings.Join(strings.Fields(out), " ")
+	flat := oneLine(out)
 	// Two unknown keys: each warning is shown, the typo's suggestion too (warnings that share
 	// a summary are folded into one by the CLI).
 	for _, want := range []string{"Unknown key in common_cloud_json: security.securityContactt (did you mean securityContact?)",
@@ -139,37 +101,23 @@ resource "marketplace_privacy_security" "app" {
 func TestAccIdentityImportChecksTheProductID(t *testing.T) {
 	t.Parallel()
 	c := testCLI(t)
-	if c.name == "Terraform" && !atLeast(c.version, 1, 12) {
-		t.Skipf("%s %s has no identity import blocks", c.name, c.version)
-	}
-	providerBin, emulatorBin := binaries(t)
-	stateFile := filepath.Join(t.TempDir(), "emulator.json")
-	creds := []string{"MARKETPLACE_EMAIL=vendor@example.com", "MARKETPLACE_API_TOKEN=plan-token"}
-	url, logs := startEmulatorWith(t, emulatorBin, stateFile, baseEnv(creds...), []string{"-product", productID})
-	w := newWorkspace(t, c, providerBin, baseEnv(append(creds, "MARKETPLACE_BASE_URL="+url)...))
-	config := `
-terraform {
-  required_providers {
-    marketplace = { source = "marketplace-trust/marketplace" }
-  }
-}
-import {
+	skipUnless(t, c, c.hasIdentityImport(), "has no identity import blocks")
+	f := newFixture(t, c, emulatorOptions{products: []string{productID}})
+	w := f.workspace()
+	w.write("main.tf", "\n"+providerHeader+`import {
   to       = marketplace_privacy_security.app
   identity = { product_id = "not-a-uuid" }
 }
 resource "marketplace_privacy_security" "app" {
-  product_id   = "` + productID + `"
+  product_id   = "`+productID+`"
   common_cloud = { log_details = { logging_enabled = true } }
 }
-`
-	if err := os.WriteFile(filepath.Join(w.dir, "main.tf"), []byte(config), 0o600); err != nil {
-		t.Fatal(err)
-	}
+`)
 	out, code := w.run("plan", "-input=false", "-no-color")
 	if code == 0 || !strings.Contains(out, "Invalid import identity") || !strings.Contains(out, "is not a product ID") {
 		t.Errorf("plan: exit %d\n%s", code, out)
 	}
-	if strings.Contains(logs.String(), "not-a-uuid") {
-		t.Errorf("the bad product ID reached the API:\n%s", logs.String())
+	if strings.Contains(f.log.String(), "not-a-uuid") {
+		t.Errorf("the bad product ID reached the API:\n%s", f.log.String())
 	}
 }

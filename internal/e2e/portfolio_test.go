@@ -18,11 +18,7 @@ import (
 func TestAccPortfolioQueryGeneratesEveryApp(t *testing.T) {
 	t.Parallel()
 	c := testCLI(t)
-	if c.name != "Terraform" || !atLeast(c.version, 1, 14) {
-		t.Skipf("%s %s has no list blocks (terraform query needs Terraform 1.14+)", c.name, c.version)
-	}
-	providerBin, emulatorBin := binaries(t)
-	const email, token = "vendor@example.com", "portfolio-token"
+	skipUnless(t, c, c.hasListBlocks(), "has no list blocks (terraform query needs Terraform 1.14+)")
 	const developerSpace, vendor = "0a0b0c0d-1111-4222-8333-444455556666", "1234"
 
 	// 120 apps filled in on the Marketplace: each has a live document; every tenth is private.
@@ -40,13 +36,12 @@ func TestAccPortfolioQueryGeneratesEveryApp(t *testing.T) {
 			public = append(public, id)
 		}
 	}
-	stateFile := seedState(t, seed)
-	creds := []string{"MARKETPLACE_EMAIL=" + email, "MARKETPLACE_API_TOKEN=" + token}
-	url, log := startEmulatorWith(t, emulatorBin, stateFile, baseEnv(creds...), []string{
+	f := newFixture(t, c, emulatorOptions{seed: seed, flags: []string{
 		"-product", strings.Join(public, ","), "-private-product", strings.Join(private, ","),
 		"-developer-space", developerSpace, "-vendor-id", vendor,
-	})
-	w := newWorkspace(t, c, providerBin, baseEnv(append(creds, "MARKETPLACE_BASE_URL="+url)...))
+	}})
+	log := f.log
+	w := f.workspace()
 	// examples/onboarding/portfolio as it is (its vendor ID is the emulator's here).
 	for _, name := range []string{"main.tf", "portfolio.tfquery.hcl"} {
 		text, err := os.ReadFile(filepath.Join("../../examples/onboarding/portfolio", name))
@@ -56,9 +51,7 @@ func TestAccPortfolioQueryGeneratesEveryApp(t *testing.T) {
 		if !strings.Contains(string(text), `vendor_id = "`+vendor+`"`) && name != "main.tf" {
 			t.Fatalf("%s does not list vendor %s", name, vendor)
 		}
-		if err := os.WriteFile(filepath.Join(w.dir, name), text, 0o600); err != nil {
-			t.Fatal(err)
-		}
+		w.write(name, string(text))
 	}
 
 	before := len(log.String())

@@ -14,11 +14,9 @@ import (
 func TestAccTokenNeverLeaks(t *testing.T) {
 	t.Parallel()
 	c := testCLI(t)
-	providerBin, emulatorBin := binaries(t)
 	const email, token = "secrets@example.com", "tok-9f8e7d6c5b4a39281706f5e4d3c2b1a0"
 	basic := base64.StdEncoding.EncodeToString([]byte(email + ":" + token))
-	stateFile := filepath.Join(t.TempDir(), "emulator.json")
-	url := startEmulator(t, emulatorBin, stateFile, baseEnv("MARKETPLACE_EMAIL="+email, "MARKETPLACE_API_TOKEN="+token), productID)
+	f := newFixture(t, c, emulatorOptions{email: email, token: token, products: []string{productID}})
 
 	for name, setup := range map[string]struct {
 		env      []string
@@ -42,23 +40,15 @@ provider "marketplace" {
 	} {
 		t.Run(name, func(t *testing.T) {
 			logFile := filepath.Join(t.TempDir(), "trace.log")
-			env := append(setup.env, "MARKETPLACE_BASE_URL="+url, "TF_LOG=TRACE", "TF_LOG_PATH="+logFile)
-			w := newWorkspace(t, c, providerBin, baseEnv(env...))
-			config := `terraform {
-  required_providers {
-    marketplace = { source = "marketplace-trust/marketplace" }
-  }
-}
-` + setup.provider + `
+			env := append(setup.env, "MARKETPLACE_BASE_URL="+f.url, "TF_LOG=TRACE", "TF_LOG_PATH="+logFile)
+			w := newWorkspace(t, c, f.provider, baseEnv(env...))
+			w.write("main.tf", providerHeader+setup.provider+`
 resource "marketplace_privacy_security" "app" {
-  product_id = "` + productID + `"
+  product_id = "`+productID+`"
   publish    = true
   common_cloud = { security = { security_contact = "security@example.com" } }
 }
-`
-			if err := os.WriteFile(filepath.Join(w.dir, "main.tf"), []byte(config), 0o600); err != nil {
-				t.Fatal(err)
-			}
+`)
 			output := w.mustRun("apply", "-auto-approve", "-input=false")
 			output += w.mustRun("destroy", "-auto-approve", "-input=false")
 

@@ -22,7 +22,6 @@ import (
 func TestAccSummaryOfAPlan(t *testing.T) {
 	t.Parallel()
 	c := testCLI(t)
-	providerBin, emulatorBin := binaries(t)
 
 	const (
 		alpha = "aaaaaaaa-0000-4000-8000-000000000001" // changes, over alice's pending draft
@@ -54,18 +53,10 @@ func TestAccSummaryOfAPlan(t *testing.T) {
 				"properties": {"updatedBy": "frank@example.com", "updatedAt": 1796205600000, "formStatus": "DRAFT"}}}`),
 		},
 	}
-	stateFile := seedState(t, seed)
-	creds := []string{"MARKETPLACE_EMAIL=ci@example.com", "MARKETPLACE_API_TOKEN=summary-token"}
-	url := startEmulator(t, emulatorBin, stateFile, baseEnv(creds...), beta)
-	w := newWorkspace(t, c, providerBin, baseEnv(append(creds, "MARKETPLACE_BASE_URL="+url)...))
+	f := newFixture(t, c, emulatorOptions{email: "ci@example.com", token: "summary-token", seed: seed, products: []string{beta}})
+	w := f.workspace()
 
-	const header = `
-terraform {
-  required_providers {
-    marketplace = { source = "marketplace-trust/marketplace" }
-  }
-}
-`
+	const header = "\n" + providerHeader
 	alphaConfig := func(regions, basis, retention, contact string) string {
 		return `
 resource "marketplace_privacy_security" "alpha" {
@@ -96,11 +87,7 @@ resource "marketplace_privacy_security" "eps" {
 }
 `
 	}
-	write := func(config string) {
-		if err := os.WriteFile(filepath.Join(w.dir, "main.tf"), []byte(config), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
+	write := func(config string) { w.write("main.tf", config) }
 
 	// The apps as they stand, adopted: the import writes nothing.
 	write(header + alphaConfig(`["US"]`, "CONSENT", "THIRTY_DAYS", "security@example.com") + deltaConfig + epsConfig("false") + `
@@ -125,16 +112,13 @@ import {
   id = "` + eps + `"
 }
 `)
-	seeded, err := os.ReadFile(stateFile)
-	if err != nil {
-		t.Fatal(err)
-	}
+	seeded := f.stored()
 	if out := w.mustRun("apply", "-input=false", "-auto-approve", "-no-color"); !strings.Contains(out, "4 imported, 0 added, 0 changed, 0 destroyed") {
 		t.Fatalf("the import changed something:\n%s", out)
 	}
-	if now, _ := os.ReadFile(stateFile); string(now) != string(seeded) {
+	if now := f.stored(); now != seeded {
 		var was, is any
-		if json.Unmarshal(seeded, &was) != nil || json.Unmarshal(now, &is) != nil || !jsonEqual(was, is) {
+		if json.Unmarshal([]byte(seeded), &was) != nil || json.Unmarshal([]byte(now), &is) != nil || !jsonEqual(was, is) {
 			t.Fatalf("the import wrote to the Marketplace:\n%s", now)
 		}
 	}
@@ -216,12 +200,6 @@ func matchGolden(t *testing.T, c cli, name, summary string) {
 	}
 }
 
-func jsonEqual(a, b any) bool {
-	x, _ := json.Marshal(a)
-	y, _ := json.Marshal(b)
-	return string(x) == string(y)
-}
-
 // The summary of plans with the publish action (Terraform 1.14 and later; OpenTofu has no
 // actions), compared with testdata/summary-actions.golden.md: a trigger plan (an update
 // whose after_update publishes the draft it writes: the state describes the live version,
@@ -231,10 +209,7 @@ func jsonEqual(a, b any) bool {
 func TestAccSummaryOfActionPlans(t *testing.T) {
 	t.Parallel()
 	c := testCLI(t)
-	if c.name == "OpenTofu" || !atLeast(c.version, 1, 14) {
-		t.Skipf("%s %s has no actions (Terraform 1.14 and later have)", c.name, c.version)
-	}
-	providerBin, emulatorBin := binaries(t)
+	skipUnless(t, c, c.hasActions(), "has no actions (Terraform 1.14 and later have)")
 	const (
 		app  = "ffffffff-0000-4000-8000-000000000006" // live only; the trigger publishes its update
 		wiki = "99999999-0000-4000-8000-000000000007" // alice's pending draft, released
@@ -248,23 +223,14 @@ func TestAccSummaryOfActionPlans(t *testing.T) {
 			"security": {"securityContact": "security@example.com"},
 			"properties": {"updatedBy": %q, "updatedAt": %d, "formStatus": "DRAFT"}}}`, retention, by, at))
 	}
-	stateFile := seedState(t, map[string]map[string]json.RawMessage{
+	w := newFixture(t, c, emulatorOptions{email: "ci@example.com", token: "summary-token", seed: map[string]map[string]json.RawMessage{
 		app:  {"live": live},
 		wiki: {"live": live, "draft": draft("NINETY_DAYS", "alice@example.com", 1796119200000)},
 		docs: {"live": live, "draft": draft("SEVEN_DAYS", "bob@example.com", 1796220300000)},
-	})
-	creds := []string{"MARKETPLACE_EMAIL=ci@example.com", "MARKETPLACE_API_TOKEN=summary-token"}
-	url := startEmulator(t, emulatorBin, stateFile, baseEnv(creds...))
-	w := newWorkspace(t, c, providerBin, baseEnv(append(creds, "MARKETPLACE_BASE_URL="+url)...))
+	}}).workspace()
 
 	apps := func(appRetention, trigger string) string {
-		return `
-terraform {
-  required_providers {
-    marketplace = { source = "marketplace-trust/marketplace" }
-  }
-}
-
+		return "\n" + providerHeader + `
 resource "marketplace_privacy_security" "app" {
   product_id = "` + app + `"
   common_cloud = {
@@ -304,7 +270,7 @@ action "marketplace_privacy_security_publish" "release" {
 `
 	}
 	// Adopted as they stand: the import writes nothing.
-	writeFile(t, w.dir, "main.tf", apps("THIRTY_DAYS", "")+`
+	w.write("main.tf", apps("THIRTY_DAYS", "")+`
 import {
   to = marketplace_privacy_security.app
   id = "`+app+`"
@@ -323,7 +289,7 @@ import {
 	}
 
 	// A merge that changes the app, whose trigger publishes what the apply writes.
-	writeFile(t, w.dir, "main.tf", apps("NINETY_DAYS", `
+	w.write("main.tf", apps("NINETY_DAYS", `
   lifecycle {
     action_trigger {
       events  = [after_create, after_update]
@@ -341,7 +307,7 @@ import {
 	}
 
 	// A release: both apps' pending drafts, on purpose (the app's change left out).
-	writeFile(t, w.dir, "main.tf", apps("THIRTY_DAYS", ""))
+	w.write("main.tf", apps("THIRTY_DAYS", ""))
 	release, plainRelease := summariseRealPlan(t, w, "release.tfplan",
 		"-invoke=action.marketplace_privacy_security_publish.release", `-var=release=["wiki","docs"]`)
 	for _, want := range []string{"2 apps change: 2 published.", "the pending draft by alice@example.com on 1 Dec 2026 10:00 UTC (sha256:",

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/marketplace-trust/terraform-provider-marketplace/internal/mockmarketplace"
+	"github.com/marketplace-trust/terraform-provider-marketplace/internal/testsupport"
 )
 
 const testProductID = "12345678-1234-1234-1234-123456789abc"
@@ -71,32 +72,7 @@ func commonCloudOf(t *testing.T, body []byte) map[string]any {
 		t.Fatalf("stored body %s: %v", body, err)
 	}
 	delete(doc.CommonCloud, "properties")
-	return sortStringArrays(doc.CommonCloud).(map[string]any)
-}
-
-func sortStringArrays(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		for k, e := range x {
-			x[k] = sortStringArrays(e)
-		}
-	case []any:
-		strs := make([]string, 0, len(x))
-		for _, e := range x {
-			s, ok := e.(string)
-			if !ok {
-				return x
-			}
-			strs = append(strs, s)
-		}
-		sort.Strings(strs)
-		out := make([]any, len(strs))
-		for i, s := range strs {
-			out[i] = s
-		}
-		return out
-	}
-	return v
+	return testsupport.SortStringArrays(doc.CommonCloud).(map[string]any)
 }
 
 func seedPutCommonCloud(t *testing.T) map[string]any {
@@ -166,7 +142,7 @@ resource "marketplace_privacy_security" "example" {
 `, testProductID, publish, logRetention)
 }
 
-// smallDoc is what smallConfig stores, as sortStringArrays leaves it.
+// smallDoc is what smallConfig stores, as testsupport.SortStringArrays leaves it.
 func smallDoc(logRetention string) map[string]any {
 	return map[string]any{
 		"logDetails": map[string]any{"loggingEnabled": true, "logRetention": logRetention},
