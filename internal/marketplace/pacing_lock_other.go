@@ -10,6 +10,7 @@ type slotFile struct{}
 func openSlotFile(string) (*slotFile, error) { return nil, errors.ErrUnsupported }
 
 func (*slotFile) lock() bool                 { return false }
+func (*slotFile) close()                     {}
 func (*slotFile) unlock()                    {}
 func (*slotFile) readAt([]byte) (int, error) { return 0, errors.ErrUnsupported }
 func (*slotFile) writeAt([]byte)             {}

@@ -12,7 +12,10 @@ import (
 
 // slotFile is the shared pacing record, locked with flock: the kernel releases the lock
 // when its process ends, however it ends.
-type slotFile struct{ f *os.File }
+type slotFile struct {
+	f  *os.File
+	fd int
+}
 
 func openSlotFile(path string) (*slotFile, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
@@ -22,7 +25,7 @@ func openSlotFile(path string) (*slotFile, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &slotFile{f: f}, nil
+	return &slotFile{f: f, fd: int(f.Fd())}, nil
 }
 
 // lockTries bounds the wait for the lock: another process holds it for microseconds,
@@ -31,10 +34,9 @@ const lockTries = 12
 
 // lock takes the record's exclusive lock, or says it could not within about 25 ms.
 func (s *slotFile) lock() bool {
-	fd := int(s.f.Fd())
 	wait := 25 * time.Microsecond
 	for i := 0; i < lockTries; i++ {
-		err := syscall.Flock(fd, syscall.LOCK_EX|syscall.LOCK_NB)
+		err := syscall.Flock(s.fd, syscall.LOCK_EX|syscall.LOCK_NB)
 		switch {
 		case err == nil:
 			return true
@@ -47,7 +49,9 @@ func (s *slotFile) lock() bool {
 	return false
 }
 
-func (s *slotFile) unlock() { _ = syscall.Flock(int(s.f.Fd()), syscall.LOCK_UN) }
+func (s *slotFile) close() { _ = s.f.Close() }
+
+func (s *slotFile) unlock() { _ = syscall.Flock(s.fd, syscall.LOCK_UN) }
 
 func (s *slotFile) readAt(b []byte) (int, error) { return s.f.ReadAt(b, 0) }
 
