@@ -79,25 +79,17 @@ func (s *sharedPacing) update(p *pacer, decide func(now time.Time) bool) {
 // apply brings p up to date from the record in s.buf, when it is sound and recent.
 func (s *sharedPacing) apply(p *pacer, now time.Time) {
 	b := s.buf[:]
-	le := binary.LittleEndian
-	if le.Uint32(b[0:]) != recordMagic || le.Uint32(b[recordSize-4:]) != crc32.ChecksumIEEE(b[:recordSize-4]) {
+	if getInt(b, 0) != recordMagic || getInt(b, recordSize-8) != int64(crc32.ChecksumIEEE(b[:recordSize-8])) {
 		return
 	}
-	updated := unixTime(le.Uint64(b[8:]))
+	updated := unixTime(getInt(b, 8))
 	if updated.After(now.Add(maxSkew)) || now.Sub(updated) > storeLifetime {
 		return
 	}
-	p.notBefore = unixTime(le.Uint64(b[16:]))
-	p.budget = time.Duration(le.Uint64(b[24:]))
-	p.last = unixTime(le.Uint64(b[32:]))
-	p.sentWin = unixTime(le.Uint64(b[40:]))
-	p.sentCur, p.sentPrev = int(le.Uint32(b[48:])), int(le.Uint32(b[52:]))
-	p.mode = pacingMode(le.Uint32(b[56:]))
-	p.rate = math.Float64frombits(le.Uint64(b[64:]))
-	p.raisedAt = unixTime(le.Uint64(b[72:]))
-	p.peak = math.Float64frombits(le.Uint64(b[80:]))
-	p.cutAt = unixTime(le.Uint64(b[88:]))
-	p.plateau = time.Duration(le.Uint64(b[96:]))
+	p.notBefore, p.budget, p.last = unixTime(getInt(b, 16)), time.Duration(getInt(b, 24)), unixTime(getInt(b, 32))
+	p.sentWin, p.sentCur, p.sentPrev = unixTime(getInt(b, 40)), int(getInt(b, 48)), int(getInt(b, 56))
+	p.mode, p.rate, p.raisedAt = pacingMode(getInt(b, 64)), getFloat(b, 72), unixTime(getInt(b, 80))
+	p.peak, p.cutAt, p.plateau = getFloat(b, 88), unixTime(getInt(b, 96)), time.Duration(getInt(b, 104))
 	// A clock set back: nothing started later than now, no hold longer than maxHold.
 	if p.last.After(now) {
 		p.last = now
@@ -128,35 +120,43 @@ func (p *pacer) resume(updated, now time.Time) {
 func (s *sharedPacing) encode(p *pacer, now time.Time) {
 	b := s.buf[:]
 	clear(b)
-	le := binary.LittleEndian
-	le.PutUint32(b[0:], recordMagic)
-	le.PutUint64(b[8:], unixNano(now))
-	le.PutUint64(b[16:], unixNano(p.notBefore))
-	le.PutUint64(b[24:], uint64(p.budget))
-	le.PutUint64(b[32:], unixNano(p.last))
-	le.PutUint64(b[40:], unixNano(p.sentWin))
-	le.PutUint32(b[48:], uint32(min(p.sentCur, math.MaxUint32)))
-	le.PutUint32(b[52:], uint32(min(p.sentPrev, math.MaxUint32)))
-	le.PutUint32(b[56:], uint32(p.mode))
-	le.PutUint64(b[64:], math.Float64bits(p.rate))
-	le.PutUint64(b[72:], unixNano(p.raisedAt))
-	le.PutUint64(b[80:], math.Float64bits(p.peak))
-	le.PutUint64(b[88:], unixNano(p.cutAt))
-	le.PutUint64(b[96:], uint64(p.plateau))
-	le.PutUint32(b[recordSize-4:], crc32.ChecksumIEEE(b[:recordSize-4]))
+	for off, v := range [...]int64{
+		recordMagic, unixNano(now), unixNano(p.notBefore), int64(p.budget), unixNano(p.last),
+		unixNano(p.sentWin), int64(p.sentCur), int64(p.sentPrev), int64(p.mode),
+		0, unixNano(p.raisedAt), 0, unixNano(p.cutAt), int64(p.plateau),
+	} {
+		putInt(b, 8*off, v)
+	}
+	// The two rates, at 72 and 88, are floats.
+	putFloat(b, 72, p.rate)
+	putFloat(b, 88, p.peak)
+	putInt(b, recordSize-8, int64(crc32.ChecksumIEEE(b[:recordSize-8])))
 }
 
 // unixNano is t on the wall clock, 0 for the zero time.
-func unixNano(t time.Time) uint64 {
+func unixNano(t time.Time) int64 {
 	if t.IsZero() {
 		return 0
 	}
-	return uint64(t.UnixNano())
+	return t.UnixNano()
 }
 
-func unixTime(n uint64) time.Time {
+func unixTime(n int64) time.Time {
 	if n == 0 {
 		return time.Time{}
 	}
-	return time.Unix(0, int64(n))
+	return time.Unix(0, n)
+}
+
+// The record is little-endian 64-bit words; signed values round-trip through their bits.
+func putInt(b []byte, off int, v int64) { binary.LittleEndian.PutUint64(b[off:], uint64(v)) } //nolint:gosec // bits, not a value
+
+func getInt(b []byte, off int) int64 { return int64(binary.LittleEndian.Uint64(b[off:])) } //nolint:gosec // bits, not a value
+
+func putFloat(b []byte, off int, v float64) {
+	binary.LittleEndian.PutUint64(b[off:], math.Float64bits(v))
+}
+
+func getFloat(b []byte, off int) float64 {
+	return math.Float64frombits(binary.LittleEndian.Uint64(b[off:]))
 }

@@ -87,7 +87,7 @@ func TestSharedPacingRecordAges(t *testing.T) {
 		if c.tear {
 			path := newPacingStore(dir, "https://api.example.com", "a@example.com").slot
 			data, _ := os.ReadFile(path)
-			data[20] ^= 0xff
+			data[20] ^= 0xff // within the hold's time
 			if err := os.WriteFile(path, data, 0o600); err != nil {
 				t.Fatal(err)
 			}

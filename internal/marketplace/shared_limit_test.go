@@ -110,6 +110,13 @@ func runPipelines(t *testing.T, mock *mockmarketplace.Server, pipelines int, dir
 	for err := range errs {
 		t.Error(err)
 	}
+	return checkWrittenOnce(t, mock, pipelines, apps)
+}
+
+// checkWrittenOnce checks that each app of each pipeline was written and published exactly
+// once, and returns the 429s the mock answered.
+func checkWrittenOnce(t *testing.T, mock *mockmarketplace.Server, pipelines, apps int) int {
+	t.Helper()
 	limited := 0
 	puts, publishes := map[string]int{}, map[string]int{}
 	for _, r := range mock.Requests() {
