@@ -18,7 +18,10 @@
 #    (BENCH_PIPELINE_COUNTS), BENCH_PIPELINE_N apps each (default 40), started together on
 #    BENCH_RATE_CLI against one emulator that accepts 10 requests a second, with a strict
 #    bucket (-rate-burst 1: one request every 100 ms) and a bursty one (-rate-burst 5); the
-#    table shows wall / (requests needed / rate) and the apps written exactly once.
+#    table shows wall / (requests needed / rate) and the apps written exactly once. The
+#    pipelines run as on one machine: one cache folder, through which their provider
+#    processes share one pacing. BENCH_PIPELINES_APART=1 adds the same runs as on machines
+#    of their own (a cache folder each: nothing shared but the API).
 # 5. The Go benchmarks of the hot paths (BENCH_GO=0 skips).
 #
 # BENCH_CLIS chooses the CLIs (default "tofu terraform terraform-current": OpenTofu 1.12.6,
@@ -75,6 +78,13 @@ if [ "${BENCH_PIPELINES:-1}" != 0 ]; then
     go run ./cmd/marketplace-bench -clis "$rate_cli=${CLI[$rate_cli]}" -n "${BENCH_PIPELINE_N:-40}" \
       -pipelines "${BENCH_PIPELINE_COUNTS:-2,4}" -parallelism 10 -repeat "${BENCH_PIPELINE_REPEAT:-1}" \
       -emulator-args "-rate-limit 10 -rate-burst $burst"
+    if [ "${BENCH_PIPELINES_APART:-0}" != 0 ]; then
+      echo
+      echo "## Pipelines sharing 10 requests a second, burst $burst, on machines of their own"
+      go run ./cmd/marketplace-bench -clis "$rate_cli=${CLI[$rate_cli]}" -n "${BENCH_PIPELINE_N:-40}" \
+        -pipelines "${BENCH_PIPELINE_COUNTS:-2,4}" -parallelism 10 -repeat "${BENCH_PIPELINE_REPEAT:-1}" \
+        -emulator-args "-rate-limit 10 -rate-burst $burst" -pipelines-apart
+    fi
   done
 fi
 if [ "${BENCH_GO:-1}" != 0 ]; then

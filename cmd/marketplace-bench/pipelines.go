@@ -45,7 +45,7 @@ func runPipelines(ctx context.Context, o options, work, providerBin, emulatorBin
 			}
 		}
 	}
-	printPipelinesTable(cliName, emulatorArgs, o.parallelism, runs)
+	printPipelinesTable(cliName, emulatorArgs, o.parallelism, o.pipelinesApart, runs)
 }
 
 func runPipelineSet(ctx context.Context, o options, dir, cli, cliName, providerBin, emulatorBin string, k, n int) (pipelineRun, error) {
@@ -72,7 +72,7 @@ func runPipelineSet(ctx context.Context, o options, dir, cli, cliName, providerB
 			_, errs[p] = runScenario(ctx, scenario{
 				work: filepath.Join(dir, fmt.Sprintf("pipeline-%d", p)), cli: cli, cliName: cliName, variant: "provider",
 				n: n, repeat: 1, providerBin: providerBin, emulatorBin: emulatorBin, parallelism: o.parallelism,
-				extraEnv: splitNonEmpty(o.providerEnv), ops: []operation{operations["apply"]}, shared: emu, ids: ids[p],
+				extraEnv: append(cacheEnv(o, dir), splitNonEmpty(o.providerEnv)...), ops: []operation{operations["apply"]}, shared: emu, ids: ids[p],
 			})
 		}()
 	}
@@ -103,10 +103,14 @@ func runPipelineSet(ctx context.Context, o options, dir, cli, cliName, providerB
 	return r, nil
 }
 
-func printPipelinesTable(cliName string, emulatorArgs []string, parallelism int, runs []pipelineRun) {
+func printPipelinesTable(cliName string, emulatorArgs []string, parallelism int, apart bool, runs []pipelineRun) {
 	rate := rateOf(emulatorArgs)
-	fmt.Printf("\n%s, emulator %s, -parallelism=%d in each pipeline; least = (requests - 429s) / %g a second.\n",
-		cliName, strings.Join(emulatorArgs, " "), parallelism, rate)
+	where := "on one machine (one cache folder: the pacing shared)"
+	if apart {
+		where = "on machines of their own (a cache folder each)"
+	}
+	fmt.Printf("\n%s, emulator %s, -parallelism=%d in each pipeline, %s; least = (requests - 429s) / %g a second.\n",
+		cliName, strings.Join(emulatorArgs, " "), parallelism, where, rate)
 	fmt.Printf("\n| pipelines | N each | run | wall | requests | answered 429 | needed | least | wall / least | apps written once |\n")
 	fmt.Printf("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
 	for _, r := range runs {
@@ -115,6 +119,16 @@ func printPipelinesTable(cliName string, emulatorArgs []string, parallelism int,
 		fmt.Printf("| %d | %d | %d | %.2fs | %d | %d | %d | %.2fs | %.2fx | %d of %d |\n", r.pipelines, r.n, r.repeat,
 			r.wall.Seconds(), r.calls, r.limited, needed, least, r.wall.Seconds()/least, r.writtenOnce, r.apps)
 	}
+}
+
+// cacheEnv is the cache folder of pipeline p of a set run in dir: one for all of them, as
+// on one machine (the provider processes share their pacing through it), or with
+// -pipelines-apart none set (each pipeline's own HOME), as on machines of their own.
+func cacheEnv(o options, dir string) []string {
+	if o.pipelinesApart {
+		return nil
+	}
+	return []string{"XDG_CACHE_HOME=" + mkdir(filepath.Join(dir, "cache"))}
 }
 
 // mkdir makes dir (a folder of the bench's own temporary one) and returns it.

@@ -33,6 +33,12 @@ import (
 //     client stopping, and a stable limit is probed rarely (each 429 costs every request of
 //     the process the server's Retry-After).
 //
+// With a pacing folder, the processes of one machine that call the same API with the same
+// account pace as one (sharedPacing): each decision above is taken on the state they
+// share, under a file lock, so their requests are spaced together and a 429 one of them
+// meets slows them all. There a peak confirmed twice is held closer (maxSettle) and probed
+// less often (maxSharedPlateau).
+//
 // Waiting here does not count as a retry: the resource's timeouts bound it.
 type pacer struct {
 	mu     sync.Mutex
@@ -42,7 +48,9 @@ type pacer struct {
 	notBefore time.Time     // Retry-After: nothing starts before it
 	budget    time.Duration // spacing the announced budget asks for
 	last      time.Time     // when the last request started
-	sent      []time.Time   // recent request starts, for the first rate estimate
+	sentWin   time.Time     // the start of the current second of request starts
+	sentCur   int           // requests started in it
+	sentPrev  int           // requests started in the second before it
 
 	mode     pacingMode
 	rate     float64       // slow start: requests per second
@@ -51,7 +59,8 @@ type pacer struct {
 	cutAt    time.Time     // when the rate was last cut: the climb's origin
 	plateau  time.Duration // how long after a cut the rate stays under the peak
 
-	store *pacingStore // nil: nothing kept for the next process
+	store  *pacingStore  // nil: nothing kept for the next process
+	shared *sharedPacing // nil: paced alone (no folder, or no file lock on this system)
 }
 
 type pacingMode int
@@ -70,13 +79,15 @@ const (
 	probeInterval = time.Second
 	probeFactor   = 2
 
-	cutFactor   = 0.75            // of the rate refused, just after a 429
-	settle      = 0.9             // of the peak, where the climb waits for the plateau to end
-	climbTime   = time.Second     // from the cut to settle
-	probeGrowth = 1.3             // a second, above the peak once the plateau ends
-	minPlateau  = 2 * time.Second // after a cut, before probing above the peak
-	maxPlateau  = 8 * time.Second // the longest: capacity another client frees is found within it
-	samePeak    = 0.15            // a peak within this share of the last one confirms it
+	cutFactor        = 0.75            // of the rate refused, just after a 429
+	settle           = 0.9             // of the peak, where the climb waits for the plateau to end
+	climbTime        = time.Second     // from the cut to settle
+	probeGrowth      = 1.3             // a second, above the peak once the plateau ends
+	minPlateau       = 2 * time.Second // after a cut, before probing above the peak
+	maxPlateau       = 8 * time.Second // the longest: capacity another client frees is found within it
+	maxSharedPlateau = 16 * time.Second
+	maxSettle        = 0.95 // of a confirmed peak
+	samePeak         = 0.15 // a peak within this share of the last one confirms it
 
 	stopPacingFactor = 4 // pacing stops this far above the rate refused last
 )
@@ -98,7 +109,7 @@ func (p *pacer) pace(now time.Time) float64 {
 // climbTime, settle until the plateau ends, then growing by probeGrowth a second.
 func (p *pacer) climb(now time.Time) float64 {
 	t := now.Sub(p.cutAt)
-	low, high := cutFactor*p.peak, settle*p.peak
+	low, high := cutFactor*p.peak, p.settle()*p.peak
 	switch {
 	case t < 0:
 		return max(low, minRate)
@@ -110,6 +121,27 @@ func (p *pacer) climb(now time.Time) float64 {
 	return max(high*math.Pow(probeGrowth, (t-p.plateau).Seconds()), minRate)
 }
 
+// settle is the share of the peak the rate stays at on the plateau (p.mu held): settle,
+// and when the machine's processes share their pacing (so that the peak refused is theirs
+// all, not a share other processes' requests blur), closer to it once the limit was
+// confirmed twice where it was (a longer plateau), up to maxSettle.
+func (p *pacer) settle() float64 {
+	if p.shared == nil || p.plateau <= 2*minPlateau {
+		return settle
+	}
+	return min(1-(1-settle)*float64(2*minPlateau)/float64(p.plateau), maxSettle)
+}
+
+// maxPlateau is the longest plateau: maxPlateau alone, maxSharedPlateau when the
+// machine's processes share their pacing (capacity one of them frees is the others' at
+// once; probing only looks for what other machines free).
+func (p *pacer) maxPlateau() time.Duration {
+	if p.shared != nil {
+		return maxSharedPlateau
+	}
+	return maxPlateau
+}
+
 // wait blocks until this request may start, or ctx ends; then it returns a
 // *RateLimitWaitError. It looks again whenever its time comes: a rate raised meanwhile
 // lets it go sooner, a hold begun meanwhile (a 429 to another request) keeps it longer.
@@ -119,7 +151,9 @@ func (p *pacer) wait(ctx context.Context) error {
 		if ok {
 			return nil
 		}
-		timer := time.NewTimer(at.Sub(p.now()))
+		// At most maxLook at a time: the time to wait for may come from another process's
+		// clock reading (the shared slot), and a clock set back must not stall requests.
+		timer := time.NewTimer(min(at.Sub(p.now()), maxLook))
 		select {
 		case <-timer.C:
 		case <-ctx.Done():
@@ -153,7 +187,17 @@ func (e *RateLimitWaitError) Unwrap() error { return e.Err }
 func (p *pacer) take() (time.Time, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	now := p.now()
+	var at time.Time
+	var ok bool
+	p.shared.update(p, func(now time.Time) bool {
+		at, ok = p.takeAt(now)
+		return ok
+	})
+	return at, ok
+}
+
+// takeAt lets a request start at now, or says when to look again (p.mu held).
+func (p *pacer) takeAt(now time.Time) (time.Time, bool) {
 	at := p.notBefore
 	if spacing := p.spacing(now); spacing > 0 && !p.last.IsZero() {
 		at = later(at, p.last.Add(spacing))
@@ -162,11 +206,32 @@ func (p *pacer) take() (time.Time, bool) {
 		return at, false
 	}
 	p.last = now
-	p.sent = append(p.sent, now)
-	if len(p.sent) > 256 {
-		p.sent = p.sent[len(p.sent)-256:]
-	}
+	p.countSent(now)
 	return now, true
+}
+
+// countSent counts a request start in the current second (p.mu held).
+func (p *pacer) countSent(now time.Time) {
+	p.rollSent(now)
+	p.sentCur++
+}
+
+// rollSent moves the current second on to now's (p.mu held).
+func (p *pacer) rollSent(now time.Time) {
+	switch d := now.Sub(p.sentWin); {
+	case p.sentWin.IsZero() || d >= 2*time.Second || d < 0:
+		p.sentWin, p.sentCur, p.sentPrev = now, 0, 0
+	case d >= time.Second:
+		p.sentWin, p.sentCur, p.sentPrev = p.sentWin.Add(time.Second), 0, p.sentCur
+	}
+}
+
+// sentLastSecond estimates the requests started over the second before now (p.mu held):
+// those of the current second, and the share of the second before it still within one.
+func (p *pacer) sentLastSecond(now time.Time) int {
+	p.rollSent(now)
+	share := 1 - float64(now.Sub(p.sentWin))/float64(time.Second)
+	return p.sentCur + int(math.Round(float64(p.sentPrev)*max(share, 0)))
 }
 
 // spacing is the least time between two starts now (p.mu held).
@@ -189,7 +254,14 @@ func later(a, b time.Time) time.Time {
 func (p *pacer) observe(status int, header http.Header, sent time.Time) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	now := p.now()
+	p.shared.update(p, func(now time.Time) bool {
+		p.observeAt(status, header, sent, now)
+		return true
+	})
+}
+
+// observeAt learns from an answer read at now (p.mu held).
+func (p *pacer) observeAt(status int, header http.Header, sent, now time.Time) {
 	wait, hasRetryAfter := retryAfter(header.Get("Retry-After"), now)
 	if hasRetryAfter && (status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable) {
 		if until := now.Add(wait); until.After(p.notBefore) {
@@ -237,12 +309,7 @@ func (p *pacer) cut(now time.Time) {
 	case notPacing:
 		// Not pacing yet: start from the rate requests were sent at over the last second,
 		// and raise it from there (accepted): a floor of the limit, not the limit.
-		n := 0
-		for _, t := range p.sent {
-			if now.Sub(t) <= time.Second && !t.After(now) {
-				n++
-			}
-		}
+		n := p.sentLastSecond(now)
 		p.mode, p.rate, p.raisedAt = slowStart, max(cutFactor*float64(max(n, 1)), minRate), now
 		p.peak, p.cutAt = float64(max(n, 1)), now
 		return
@@ -251,7 +318,7 @@ func (p *pacer) cut(now time.Time) {
 	case climbing:
 		refused := p.climb(now)
 		if math.Abs(refused-p.peak) <= samePeak*p.peak {
-			p.plateau = min(2*p.plateau, maxPlateau) // the limit is where it was: probe less often
+			p.plateau = min(2*p.plateau, p.maxPlateau()) // the limit is where it was: probe less often
 		} else {
 			p.plateau = minPlateau // the limit moved: find it again soon
 		}

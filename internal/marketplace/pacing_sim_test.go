@@ -272,8 +272,15 @@ type sharedResult struct {
 	tailRate     float64         // its requests a second then
 }
 
-// simulateShared runs clients pipelines against one bucket of 10 requests a second.
+// simulateShared runs clients pipelines against one bucket of 10 requests a second, each
+// pacing alone.
 func simulateShared(clients, burst int, stagger time.Duration, n []int, seed uint64) sharedResult {
+	return simulatePipelines(clients, burst, stagger, n, seed, "")
+}
+
+// simulatePipelines runs clients pipelines against one bucket of 10 requests a second;
+// with a dir, they are processes of one machine that share their pacing through it.
+func simulatePipelines(clients, burst int, stagger time.Duration, n []int, seed uint64, dir string) sharedResult {
 	const rate = 10.0
 	clock := time.Unix(3_000_000, 0)
 	start := clock
@@ -286,7 +293,12 @@ func simulateShared(clients, burst int, stagger time.Duration, n []int, seed uin
 			ni = n[i]
 		}
 		total += ni
-		cs = append(cs, &simClient{p: simPacer(&clock, seed*100+uint64(i)), n: ni, parallelism: 10, start: start.Add(time.Duration(i) * stagger)})
+		p := simPacer(&clock, seed*100+uint64(i))
+		if dir != "" {
+			p.store = newPacingStore(dir, "https://api.example.com", "a@example.com")
+			p.store.load(p)
+		}
+		cs = append(cs, &simClient{p: p, n: ni, parallelism: 10, start: start.Add(time.Duration(i) * stagger)})
 	}
 	simulateClients(bucket, &clock, 5*time.Millisecond, cs...)
 	var r sharedResult
@@ -310,4 +322,30 @@ func simulateShared(clients, burst int, stagger time.Duration, n []int, seed uin
 	least := max(float64(total-burst)/rate, (time.Duration(clients-1) * stagger).Seconds())
 	r.ratio = last.Sub(start).Seconds() / least
 	return r
+}
+
+// Pipelines on one machine share one pacing through the pacing folder (sharedPacing): two
+// or four applies started together, on a strict bucket (one request every 100 ms, no burst)
+// and on bursty ones, all finish within 1.3x of all their calls / rate.
+func TestPacersSharingAFolderMeetTheLimitTogether(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		clients, burst int
+		stagger        time.Duration
+		n              []int
+	}{
+		{clients: 2, burst: 1}, {clients: 4, burst: 1}, {clients: 2, burst: 5}, {clients: 4, burst: 5},
+		{clients: 2, burst: 10}, {clients: 4, burst: 10},
+		{clients: 2, burst: 1, n: []int{100, 400}}, {clients: 4, burst: 1, n: []int{50, 100, 200, 400}},
+		{clients: 2, burst: 1, stagger: 10 * time.Second},
+	} {
+		name := fmt.Sprintf("%d clients, burst %d, stagger %v, n %v", c.clients, c.burst, c.stagger, c.n)
+		for seed := uint64(1); seed <= 2; seed++ {
+			r := simulatePipelines(c.clients, c.burst, c.stagger, c.n, seed, t.TempDir())
+			t.Logf("%s, seed %d, shared: %.2fx of calls / rate, %d 429s, finished at %v", name, seed, r.ratio, r.refused, r.finished)
+			if r.ratio > 1.3 {
+				t.Errorf("%s, seed %d: sharing one folder, the last pipeline finished at %.2fx of all calls / rate, want at most 1.3x", name, seed, r.ratio)
+			}
+		}
+	}
 }

@@ -19,6 +19,7 @@ import (
 // storeLifetime, and every error reading or writing it is ignored: it only saves time.
 type pacingStore struct {
 	path      string
+	slot      string // the shared pacing record beside it (sharedPacing)
 	lastWrite time.Time
 	written   pacingState
 }
@@ -38,13 +39,19 @@ func newPacingStore(dir, baseURL, email string) *pacingStore {
 		return nil
 	}
 	sum := sha256.Sum256([]byte(baseURL + "\x00" + email))
-	return &pacingStore{path: filepath.Join(dir, "pacing-"+hex.EncodeToString(sum[:12])+".json")}
+	base := filepath.Join(dir, "pacing-"+hex.EncodeToString(sum[:12]))
+	return &pacingStore{path: base + ".json", slot: base + ".slot"}
 }
 
-// load starts p from the store, when what it holds is recent.
+// load starts p from the store, when what it holds is recent, and joins p to the pacing
+// shared by the machine's processes for the same API and account (sharedPacing), which
+// then prevails while it is recent.
 func (s *pacingStore) load(p *pacer) {
 	if s == nil {
 		return
+	}
+	if p.shared == nil {
+		p.shared = openSharedPacing(s.slot)
 	}
 	data, err := os.ReadFile(s.path)
 	if err != nil {

@@ -133,21 +133,7 @@ func TestPacerFindsTheLimitAndProbesAboveIt(t *testing.T) {
 		t.Fatalf("after the slow start's 429: mode %v peak %v pace %v, want climbing, 15, %v", p.mode, p.peak, p.pace(now), 0.75*15)
 	}
 	cut := now
-	for _, c := range []struct {
-		after    time.Duration
-		lo, hi   float64
-		describe string
-	}{
-		{500 * time.Millisecond, 12, 12.5, "half way back to nine tenths of the peak"},
-		{time.Second, 13.5, 13.5, "at nine tenths of the peak"},
-		{minPlateau - time.Millisecond, 13.5, 13.5, "on the plateau"},
-		{minPlateau + time.Second, 17.5, 17.6, "probing: 30% above nine tenths"},
-		{minPlateau + 3*time.Second, 29.6, 29.7, "probing faster: a peak learnt while another client was busy is left behind in seconds"},
-	} {
-		if got := p.pace(cut.Add(c.after)); got < c.lo || got > c.hi {
-			t.Errorf("%v after the cut: %v, want %v-%v (%s)", c.after, got, c.lo, c.hi, c.describe)
-		}
-	}
+	checkClimb(t, p, cut)
 	// A probe refused near the same peak confirms it: the next plateau is twice as long.
 	now = cut.Add(minPlateau + 300*time.Millisecond)
 	p.observe(http.StatusTooManyRequests, headers(nil), now)
@@ -165,6 +151,26 @@ func TestPacerFindsTheLimitAndProbesAboveIt(t *testing.T) {
 	p.observe(http.StatusOK, headers(nil), now)
 	if p.mode != notPacing {
 		t.Errorf("a minute without 429: mode %v, want pacing stopped", p.mode)
+	}
+}
+
+// checkClimb checks p's rate after the cut at cut, under a peak of 15.
+func checkClimb(t *testing.T, p *pacer, cut time.Time) {
+	t.Helper()
+	for _, c := range []struct {
+		after    time.Duration
+		lo, hi   float64
+		describe string
+	}{
+		{500 * time.Millisecond, 12, 12.5, "half way back to nine tenths of the peak"},
+		{time.Second, 13.5, 13.5, "at nine tenths of the peak"},
+		{minPlateau - time.Millisecond, 13.5, 13.5, "on the plateau"},
+		{minPlateau + time.Second, 17.5, 17.6, "probing: 30% above nine tenths"},
+		{minPlateau + 3*time.Second, 29.6, 29.7, "probing faster: a peak learnt while another client was busy is left behind in seconds"},
+	} {
+		if got := p.pace(cut.Add(c.after)); got < c.lo || got > c.hi {
+			t.Errorf("%v after the cut: %v, want %v-%v (%s)", c.after, got, c.lo, c.hi, c.describe)
+		}
 	}
 }
 
