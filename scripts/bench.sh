@@ -29,8 +29,10 @@
 # each measurement runs (default 3; tables show medians); BENCH_PARALLELISM the CLI's
 # -parallelism (default 10, Terraform's). A quick run:
 #   BENCH_CLIS=tofu BENCH_LOCALHOST=0 BENCH_LATENCY_N=10 BENCH_REPEAT=1 BENCH_RATE_LIMIT=0 BENCH_PIPELINES=0 BENCH_GO=0 make bench
-# Prints tables and writes bench.csv, bench-latency.csv and bench-rate-limit-RATE.csv.
-# Takes a long while in full; not part of make test.
+# Prints tables and writes bench.csv, bench-latency.csv and bench-rate-limit-RATE.csv. A run of
+# every part (or BENCH_DOCS=1) also rewrites the guide docs/guides/benchmarks.md (its template
+# templates/guides/benchmarks.md.tmpl: the method below, then this run's tables), through
+# make generate. Takes a long while in full; not part of make test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -47,6 +49,17 @@ clis=""
 for name in "${names[@]}"; do clis="${clis:+$clis,}$name=${CLI[$name]}"; done
 parallelism=${BENCH_PARALLELISM:-10}
 repeat=${BENCH_REPEAT:-3}
+
+# Everything below is kept for the guide as well as printed.
+results=$(mktemp)
+trap 'rm -f "$results"' EXIT
+exec 3>&1 > >(tee "$results")
+tee_pid=$!
+all_parts=1
+for part in BENCH_LOCALHOST BENCH_LATENCY BENCH_RATE_LIMIT BENCH_PIPELINES BENCH_GO; do
+  [ "${!part:-1}" = 0 ] && all_parts=0
+done
+[ -n "${BENCH_CLIS:-}${BENCH_N:-}${BENCH_LATENCY_N:-}" ] && all_parts=0
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(go version)"
 if [ "${BENCH_LOCALHOST:-1}" != 0 ]; then
@@ -90,4 +103,15 @@ fi
 if [ "${BENCH_GO:-1}" != 0 ]; then
   echo
   go test -run '^$' -bench . -benchmem ./internal/provider
+fi
+
+# The guide: the method, then this run's tables (a partial run keeps the guide as it is).
+if [ "$all_parts" = 1 ] || [ "${BENCH_DOCS:-0}" = 1 ]; then
+  exec 1>&3
+  wait "$tee_pid" || true # tee has written all of the run
+  scripts/bench-guide.sh "$results" >templates/guides/benchmarks.md.tmpl
+  scripts/generate-docs.sh
+  echo "bench: rewrote docs/guides/benchmarks.md (commit it with templates/guides/benchmarks.md.tmpl)"
+else
+  echo "bench: a part was skipped or narrowed: docs/guides/benchmarks.md left as it is (BENCH_DOCS=1 rewrites it)" >&2
 fi
