@@ -23,11 +23,15 @@ func TestInterruptIsSaidAsAnInterrupt(t *testing.T) {
 		fault mockmarketplace.Fault
 		// cancel ends the context: at once, or once the mock holds the request
 		timeout bool
-		want    []string
+		// held: a PUT before, answered 429 with Retry-After 60 and run out of time, holds the
+		// client: the interrupted PUT is certainly waiting for the rate limit, never sent
+		held bool
+		want []string
 	}{
 		{
 			name:  "waiting for the rate limit",
 			fault: mockmarketplace.Fault{Status: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {"60"}}, Times: 1},
+			held:  true,
 			want:  []string{"interrupted before the Marketplace answered; re-run the apply", "The PUT /rest/3/privacy-and-security/products/" + testProductID + " was not carried out: it was waiting for the Marketplace API's rate limit"},
 		},
 		{
@@ -56,12 +60,25 @@ func TestInterruptIsSaidAsAnInterrupt(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if c.held {
+				short, stop := context.WithTimeout(context.Background(), time.Second)
+				err := client.PutDraft(short, testProductID, []byte(`{"security": {}}`))
+				stop()
+				if err == nil || mock.Count(mockmarketplace.RoutePut) != 1 {
+					t.Fatalf("the first PUT: %v, %d PUT(s)", err, mock.Count(mockmarketplace.RoutePut))
+				}
+			}
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			if c.timeout {
+			switch {
+			case c.held:
+				// The client holds every request for the Retry-After (60 s): interrupt it there.
+				timer := time.AfterFunc(100*time.Millisecond, cancel)
+				defer timer.Stop()
+			case c.timeout:
 				ctx, cancel = context.WithTimeout(ctx, 2*time.Second) // the Retry-After is 60s
 				defer cancel()
-			} else {
+			default:
 				go func() {
 					// Once the mock has the PUT (answered 429, or held), the user interrupts.
 					for mock.Count(mockmarketplace.RoutePut) == 0 && mock.InFlight() == 0 && ctx.Err() == nil {
