@@ -255,20 +255,7 @@ func TestPublishActionPlan(t *testing.T) {
 // triggeredConfig is smallConfig whose applies run the publish action, pinned to the draft
 // the apply writes.
 func triggeredConfig(logRetention string) string {
-	return strings.Replace(smallConfig(false, logRetention), "  common_cloud = {", `  lifecycle {
-    action_trigger {
-      events  = [after_create, after_update]
-      actions = [action.marketplace_privacy_security_publish.example]
-    }
-  }
-  common_cloud = {`, 1) + `
-action "marketplace_privacy_security_publish" "example" {
-  config {
-    product_id   = caller.product_id
-    draft_digest = caller.draft_digest
-  }
-}
-`
+	return triggerConfig(false, logRetention, "after_create, after_update", "")
 }
 
 // The action runs from the resource's lifecycle: each apply writes the draft, then
