@@ -61,7 +61,7 @@ func TestInterruptIsSaidAsAnInterrupt(t *testing.T) {
 				t.Fatal(err)
 			}
 			if c.held {
-				short, stop := context.WithTimeout(context.Background(), time.Second)
+				short, stop := context.WithTimeout(context.Background(), 5*time.Second) // room to be sent on a busy machine; the hold is 60 s
 				err := client.PutDraft(short, testProductID, []byte(`{"security": {}}`))
 				stop()
 				if err == nil || mock.Count(mockmarketplace.RoutePut) != 1 {
