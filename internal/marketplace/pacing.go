@@ -22,22 +22,30 @@ import (
 //     starts before that time (requests already waiting for their slot look again);
 //   - when the API announces its budget (X-RateLimit-Remaining with X-RateLimit-Reset),
 //     requests are spread evenly over what is left of the window;
-//   - without headers, the first 429 starts pacing at the rate requests were being sent at
-//     (a floor of the limit), raised by half every second until the next 429 (slow start: doubled every second until the next 429);
-//   - each later 429 (once per burst) sets the peak to the rate refused and cuts the rate to
-//     three quarters of it; the rate climbs back to nine tenths of the peak within a second,
-//     stays there for a plateau, and then probes above it, faster and faster (+30% a
-//     second). A probe that is refused near the same peak confirms the limit and doubles
-//     the plateau (up to maxPlateau); one that is accepted, or a limit that moved, resets it.
-//     So a peak learnt while another client was busy is left behind within seconds of that
-//     client stopping, and a stable limit is probed rarely (each 429 costs every request of
-//     the process the server's Retry-After).
+//   - without headers, the first 429 starts pacing at three quarters of the rate requests
+//     were being sent at (a floor of the limit), doubled every half second until the next
+//     429 (slow start); the limit then lies between the last two rates, and probing for it
+//     starts as soon as the rate is back;
+//   - each later 429 (once per burst) holds, cuts the rate and climbs back within a second to
+//     a margin under the peak (the rate refused), stays there for a plateau, and then
+//     probes above it, faster and faster (+30% a second). Where the request refused had
+//     left says what the 429 means: above the plateau, a probe found the limit (the peak;
+//     near the last one it confirms it, and the next plateau is longer, up to maxPlateau;
+//     elsewhere the limit moved: probe again soon); on the plateau, at a rate accepted until
+//     then, the machine's delays brought two requests closer than they left (the margin
+//     widens, up to maxMargin, and narrows again after each plateau that held); on the
+//     climb back, the limit fell under the rate refused. So a peak learnt while another
+//     client was busy is left behind within seconds of that client stopping, and a stable
+//     limit is probed rarely (each 429 costs every request of the process the server's
+//     Retry-After);
+//   - a request the machine holds back after the pacer let it go (a new connection, a busy
+//     runner) spaces the next one from when it was written, not from its slot.
 //
 // With a pacing folder, the processes of one machine that call the same API with the same
 // account pace as one (sharedPacing): each decision above is taken on the state they
 // share, under a file lock, so their requests are spaced together and a 429 one of them
-// meets slows them all. There a peak confirmed twice is held closer (maxSettle) and probed
-// less often (maxSharedPlateau).
+// meets slows them all. There a confirmed peak is held closer (minMargin) and probed less
+// often (maxSharedPlateau): the peak is theirs all, and only other machines move it.
 //
 // Waiting here does not count as a retry: the resource's timeouts bound it.
 type pacer struct {
@@ -47,10 +55,8 @@ type pacer struct {
 
 	notBefore time.Time     // Retry-After: nothing starts before it
 	budget    time.Duration // spacing the announced budget asks for
-	last      time.Time     // when the last request started
-	sentWin   time.Time     // the start of the current second of request starts
-	sentCur   int           // requests started in it
-	sentPrev  int           // requests started in the second before it
+	last      time.Time     // when the last request started (or, sent later, left)
+	started   perSecond     // requests started
 
 	mode     pacingMode
 	rate     float64       // slow start: requests per second
@@ -58,6 +64,7 @@ type pacer struct {
 	peak     float64       // the rate refused last
 	cutAt    time.Time     // when the rate was last cut: the climb's origin
 	plateau  time.Duration // how long after a cut the rate stays under the peak
+	margin   float64       // how far under the peak the plateau stays; 0: startMargin
 
 	store  *pacingStore  // nil: nothing kept for the next process
 	shared *sharedPacing // nil: paced alone (no folder, or no file lock on this system)
@@ -76,17 +83,20 @@ const (
 
 	// Slow start: the first estimate of a process may be far below the limit (a walk that
 	// was starting sent few requests).
-	probeInterval = time.Second
+	probeInterval = time.Second / 2
 	probeFactor   = 2
 
 	cutFactor        = 0.75            // of the rate refused, just after a 429
-	settle           = 0.9             // of the peak, where the climb waits for the plateau to end
-	climbTime        = time.Second     // from the cut to settle
+	startMargin      = 0.1             // under the peak, where the climb waits for the plateau to end
+	minMargin        = 0.08            // the closest to a peak confirmed again and again, pacing shared
+	maxMargin        = 0.4             // the furthest under the peak the margin grows
+	marginGrowth     = 1.5             // of the margin, after a 429 under the peak
+	marginShrink     = 0.8             // of the margin, after a plateau that held until its probe
+	climbTime        = time.Second     // from the cut to the plateau
 	probeGrowth      = 1.3             // a second, above the peak once the plateau ends
 	minPlateau       = 2 * time.Second // after a cut, before probing above the peak
 	maxPlateau       = 8 * time.Second // the longest: capacity another client frees is found within it
-	maxSharedPlateau = 16 * time.Second
-	maxSettle        = 0.95 // of a confirmed peak
+	maxSharedPlateau = 30 * time.Second
 	samePeak         = 0.15 // a peak within this share of the last one confirms it
 
 	stopPacingFactor = 4 // pacing stops this far above the rate refused last
@@ -106,10 +116,11 @@ func (p *pacer) pace(now time.Time) float64 {
 }
 
 // climb is the rate at now after the last cut: from cutFactor to settle of the peak within
-// climbTime, settle until the plateau ends, then growing by probeGrowth a second.
+// climbTime, there until the plateau ends, then growing by probeGrowth a second.
 func (p *pacer) climb(now time.Time) float64 {
 	t := now.Sub(p.cutAt)
-	low, high := cutFactor*p.peak, p.settle()*p.peak
+	high := p.settle() * p.peak
+	low := high * cutFactor / (1 - startMargin)
 	switch {
 	case t < 0:
 		return max(low, minRate)
@@ -121,15 +132,20 @@ func (p *pacer) climb(now time.Time) float64 {
 	return max(high*math.Pow(probeGrowth, (t-p.plateau).Seconds()), minRate)
 }
 
-// settle is the share of the peak the rate stays at on the plateau (p.mu held): settle,
-// and when the machine's processes share their pacing (so that the peak refused is theirs
-// all, not a share other processes' requests blur), closer to it once the limit was
-// confirmed twice where it was (a longer plateau), up to maxSettle.
-func (p *pacer) settle() float64 {
-	if p.shared == nil || p.plateau <= 2*minPlateau {
-		return settle
+// settle is the share of the peak the rate stays at on the plateau (p.mu held): the margin
+// under it. The margin keeps requests that leave on time from arriving too close together
+// after the machine delayed one of them (a busy runner: the CLI, the provider, other
+// pipelines); on a strict limit (one request every 100 ms, no burst) two requests 95 ms
+// apart meet a 429 and its whole-second Retry-After. So it is learnt (marginAfter): wider
+// after each 429 met under the peak, narrower after each plateau that held until it probed.
+func (p *pacer) settle() float64 { return 1 - p.headroom() }
+
+// headroom is the margin, startMargin until one is learnt (p.mu held).
+func (p *pacer) headroom() float64 {
+	if p.margin <= 0 {
+		return startMargin
 	}
-	return min(1-(1-settle)*float64(2*minPlateau)/float64(p.plateau), maxSettle)
+	return p.margin
 }
 
 // maxPlateau is the longest plateau: maxPlateau alone, maxSharedPlateau when the
@@ -206,32 +222,54 @@ func (p *pacer) takeAt(now time.Time) (time.Time, bool) {
 		return at, false
 	}
 	p.last = now
-	p.countSent(now)
+	p.started.count(now)
 	return now, true
 }
 
-// countSent counts a request start in the current second (p.mu held).
-func (p *pacer) countSent(now time.Time) {
-	p.rollSent(now)
-	p.sentCur++
+// wrote spaces the next request from when this one's headers were written, when that is
+// later than when it was let go: a request the machine held back (a busy runner, a new
+// connection) arrives later than its slot, and the next one, on time, would arrive too
+// close behind it.
+func (p *pacer) wrote(at time.Time) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.shared.update(p, func(time.Time) bool {
+		if !at.After(p.last) || p.spacing(at) <= 0 {
+			return false
+		}
+		p.last = at
+		return true
+	})
 }
 
-// rollSent moves the current second on to now's (p.mu held).
-func (p *pacer) rollSent(now time.Time) {
-	switch d := now.Sub(p.sentWin); {
-	case p.sentWin.IsZero() || d >= 2*time.Second || d < 0:
-		p.sentWin, p.sentCur, p.sentPrev = now, 0, 0
+// perSecond counts events over the current second and the one before it.
+type perSecond struct {
+	win       time.Time // the start of the current second
+	cur, prev int       // events in it, and in the second before it
+}
+
+// count counts an event at now.
+func (c *perSecond) count(now time.Time) {
+	c.roll(now)
+	c.cur++
+}
+
+// roll moves the current second on to now's.
+func (c *perSecond) roll(now time.Time) {
+	switch d := now.Sub(c.win); {
+	case c.win.IsZero() || d >= 2*time.Second || d < 0:
+		c.win, c.cur, c.prev = now, 0, 0
 	case d >= time.Second:
-		p.sentWin, p.sentCur, p.sentPrev = p.sentWin.Add(time.Second), 0, p.sentCur
+		c.win, c.cur, c.prev = c.win.Add(time.Second), 0, c.cur
 	}
 }
 
-// sentLastSecond estimates the requests started over the second before now (p.mu held):
-// those of the current second, and the share of the second before it still within one.
-func (p *pacer) sentLastSecond(now time.Time) int {
-	p.rollSent(now)
-	share := 1 - float64(now.Sub(p.sentWin))/float64(time.Second)
-	return p.sentCur + int(math.Round(float64(p.sentPrev)*max(share, 0)))
+// lastSecond estimates the events over the second before now: those of the current
+// second, and the share of the second before it still within one.
+func (c *perSecond) lastSecond(now time.Time) float64 {
+	c.roll(now)
+	share := 1 - float64(now.Sub(c.win))/float64(time.Second)
+	return float64(c.cur) + float64(c.prev)*max(share, 0)
 }
 
 // spacing is the least time between two starts now (p.mu held).
@@ -278,18 +316,18 @@ func (p *pacer) observeAt(status int, header http.Header, sent, now time.Time) {
 	case status == http.StatusTooManyRequests:
 		// The requests already sent when the rate was cut meet the same excess: one cut.
 		if p.mode == notPacing || sent.After(p.cutAt) {
-			p.cut(now)
+			p.cut(sent, now)
 		}
 		p.store.save(p, now, true)
 		return
 	case status < 500:
-		p.accepted(now)
+		p.raise(now)
 	}
 	p.store.save(p, now, false)
 }
 
-// accepted raises the slow start's rate, and stops pacing far above any rate refused.
-func (p *pacer) accepted(now time.Time) {
+// raise raises the slow start's rate, and stops pacing far above any rate refused.
+func (p *pacer) raise(now time.Time) {
 	switch p.mode {
 	case slowStart:
 		if now.Sub(p.raisedAt) >= probeInterval && !p.notBefore.After(now) {
@@ -303,29 +341,63 @@ func (p *pacer) accepted(now time.Time) {
 	}
 }
 
-// cut lowers the rate after a 429.
-func (p *pacer) cut(now time.Time) {
+// cut lowers the rate after a 429 to a request sent at sent.
+func (p *pacer) cut(sent, now time.Time) {
 	switch p.mode {
 	case notPacing:
 		// Not pacing yet: start from the rate requests were sent at over the last second,
-		// and raise it from there (accepted): a floor of the limit, not the limit.
-		n := p.sentLastSecond(now)
-		p.mode, p.rate, p.raisedAt = slowStart, max(cutFactor*float64(max(n, 1)), minRate), now
+		// and raise it from there (accepted): a floor of the limit, not the limit. The first
+		// raise comes a second after requests may start again.
+		n := int(math.Round(p.started.lastSecond(now)))
+		p.mode, p.rate, p.raisedAt = slowStart, max(cutFactor*float64(max(n, 1)), minRate), later(now, p.notBefore)
 		p.peak, p.cutAt = float64(max(n, 1)), now
 		return
 	case slowStart:
-		p.peak, p.plateau = p.rate, minPlateau
+		// The rate doubled: half of it was accepted for a while, and the limit lies
+		// between the two. Probe for it as soon as the climb ends (no plateau under a peak
+		// only guessed at).
+		p.peak, p.plateau = max(p.rate/math.Sqrt2, minRate), 0
 	case climbing:
-		refused := p.climb(now)
-		if math.Abs(refused-p.peak) <= samePeak*p.peak {
-			p.plateau = min(2*p.plateau, p.maxPlateau()) // the limit is where it was: probe less often
-		} else {
-			p.plateau = minPlateau // the limit moved: find it again soon
-		}
-		p.peak = max(refused, minRate)
+		p.climbCut(sent)
 	}
 	// The climb starts when requests may start again.
 	p.mode, p.cutAt = climbing, later(now, p.notBefore)
+}
+
+// climbCut learns from a 429 to a request sent, climbing, at sent.
+func (p *pacer) climbCut(sent time.Time) {
+	refused := p.climb(later(sent, p.cutAt))
+	margin, level := p.headroom(), p.settle()*p.peak // the plateau's rate
+	onPlateau := !sent.Before(p.cutAt.Add(climbTime))
+	switch {
+	case refused > level*(1+1e-9):
+		// A probe above the plateau found the limit; the plateau held until then: a
+		// narrower margin.
+		limit := refused
+		floor := startMargin
+		if p.shared != nil {
+			floor = minMargin // the peak is the machine's processes' all: held closer
+		}
+		p.margin = max(margin*marginShrink, floor)
+		switch {
+		case p.plateau < minPlateau:
+			p.plateau = 2 * minPlateau // the first limit found after slow start
+		case math.Abs(limit-p.peak) <= samePeak*p.peak:
+			p.plateau = min(3*p.plateau, p.maxPlateau()) // the limit is where it was: probe less often
+		default:
+			p.plateau = minPlateau // the limit moved: find it again soon
+		}
+		p.peak = max(limit, minRate)
+	case onPlateau && margin < maxMargin:
+		// On the plateau, a rate accepted until then: the machine's delays let two
+		// requests arrive closer than they left (or the limit is a little lower). A wider
+		// margin; the peak and the plateau stay.
+		p.margin = min(margin*marginGrowth, maxMargin)
+	default:
+		// On the climb back (the limit is under the rate it crossed), or with the margin at
+		// its widest: the limit fell.
+		p.peak, p.plateau, p.margin = max(refused, minRate), minPlateau, startMargin
+	}
 }
 
 // observeBudget spreads the requests over the window the API announces.

@@ -33,7 +33,7 @@ type sharedPacing struct {
 
 const (
 	recordSize  = 128
-	recordMagic = 0x4d50_5031 // "MPP1"
+	recordMagic = 0x4d50_5032 // "MPP2"
 
 	idleAfter = maxPlateau       // a record nobody wrote for this long is resumed, not followed
 	maxSkew   = time.Minute      // a record written further ahead than this is from another clock
@@ -87,9 +87,10 @@ func (s *sharedPacing) apply(p *pacer, now time.Time) {
 		return
 	}
 	p.notBefore, p.budget, p.last = unixTime(getInt(b, 16)), time.Duration(getInt(b, 24)), unixTime(getInt(b, 32))
-	p.sentWin, p.sentCur, p.sentPrev = unixTime(getInt(b, 40)), int(getInt(b, 48)), int(getInt(b, 56))
+	p.started = perSecond{unixTime(getInt(b, 40)), int(getInt(b, 48)), int(getInt(b, 56))}
 	p.mode, p.rate, p.raisedAt = pacingMode(getInt(b, 64)), getFloat(b, 72), unixTime(getInt(b, 80))
 	p.peak, p.cutAt, p.plateau = getFloat(b, 88), unixTime(getInt(b, 96)), time.Duration(getInt(b, 104))
+	p.margin = getFloat(b, 112)
 	// A clock set back: nothing started later than now, no hold longer than maxHold.
 	if p.last.After(now) {
 		p.last = now
@@ -107,7 +108,7 @@ func (s *sharedPacing) apply(p *pacer, now time.Time) {
 // to past it, probing above after the first plateau.
 func (p *pacer) resume(updated, now time.Time) {
 	peak := max(p.peak, p.pace(updated))
-	p.budget, p.sentCur, p.sentPrev = 0, 0, 0
+	p.budget, p.started = 0, perSecond{}
 	if p.mode == notPacing || p.peak <= 0 || peak < minRate {
 		p.mode = notPacing
 		return
@@ -122,14 +123,15 @@ func (s *sharedPacing) encode(p *pacer, now time.Time) {
 	clear(b)
 	for off, v := range [...]int64{
 		recordMagic, unixNano(now), unixNano(p.notBefore), int64(p.budget), unixNano(p.last),
-		unixNano(p.sentWin), int64(p.sentCur), int64(p.sentPrev), int64(p.mode),
+		unixNano(p.started.win), int64(p.started.cur), int64(p.started.prev), int64(p.mode),
 		0, unixNano(p.raisedAt), 0, unixNano(p.cutAt), int64(p.plateau),
 	} {
 		putInt(b, 8*off, v)
 	}
-	// The two rates, at 72 and 88, are floats.
+	// The two rates, at 72 and 88, and the margin, at 112, are floats.
 	putFloat(b, 72, p.rate)
 	putFloat(b, 88, p.peak)
+	putFloat(b, 112, p.margin)
 	putInt(b, recordSize-8, int64(crc32.ChecksumIEEE(b[:recordSize-8])))
 }
 

@@ -3,6 +3,7 @@ package marketplace
 import (
 	"context"
 	"errors"
+	"math"
 	"net/http"
 	"testing"
 	"time"
@@ -105,8 +106,11 @@ func TestPacerSpreadsRequestsOverTheAnnouncedBudget(t *testing.T) {
 }
 
 // The first 429 starts pacing at three quarters of the rate requests were sent at, doubled
-// every second until the next 429; then the rate follows the peak refused: cut, back to
-// nine tenths of it within a second, a plateau, then probing above it, faster and faster.
+// every half second until the next 429; the limit lies between the last two rates, and a
+// probe finds it as soon as the climb ends. Then the rate follows the peak refused: cut,
+// back to nine tenths of it within a second, a plateau, then probing above it, faster and
+// faster. Where a 429 comes says what it means: above the plateau (a probe) the limit, on
+// the plateau the machine's delays (a wider margin), on the climb back a limit that fell.
 func TestPacerFindsTheLimitAndProbesAboveIt(t *testing.T) {
 	t.Parallel()
 	now := time.Unix(1000, 0)
@@ -119,28 +123,55 @@ func TestPacerFindsTheLimitAndProbesAboveIt(t *testing.T) {
 	if p.mode != slowStart || p.rate != 7.5 {
 		t.Fatalf("after the first 429: mode %v rate %v, want slow start at 7.5", p.mode, p.rate)
 	}
-	now = now.Add(time.Second)
+	now = now.Add(probeInterval)
 	p.observe(http.StatusOK, headers(nil), now)
 	if p.rate != 15 {
-		t.Fatalf("a second later: %v, want 15", p.rate)
+		t.Fatalf("half a second later: %v, want 15", p.rate)
 	}
 	// The requests of the same burst meet 429 too: one cut for all.
 	now = now.Add(100 * time.Millisecond)
 	sent := now.Add(-10 * time.Millisecond)
 	p.observe(http.StatusTooManyRequests, headers(nil), sent)
 	p.observe(http.StatusTooManyRequests, headers(nil), sent)
-	if p.mode != climbing || p.peak != 15 || p.pace(now) != 0.75*15 {
-		t.Fatalf("after the slow start's 429: mode %v peak %v pace %v, want climbing, 15, %v", p.mode, p.peak, p.pace(now), 0.75*15)
+	if p.mode != climbing || math.Abs(p.peak-15/math.Sqrt2) > 1e-9 || p.plateau != 0 {
+		t.Fatalf("after the slow start's 429: mode %v peak %v plateau %v, want climbing to probe at once under %v", p.mode, p.peak, p.plateau, 15/math.Sqrt2)
 	}
+	// The first probe finds the limit: a plateau after it.
+	now = now.Add(climbTime + 300*time.Millisecond)
+	refused := p.pace(now)
+	p.observe(http.StatusTooManyRequests, headers(nil), now)
+	if p.plateau != 2*minPlateau || p.peak != refused || refused <= 0.9*15/math.Sqrt2 {
+		t.Fatalf("after the first probe's 429: plateau %v peak %v, want %v and %v (above the plateau)", p.plateau, p.peak, 2*minPlateau, refused)
+	}
+
 	cut := now
+	p.peak, p.plateau, p.cutAt = 15, minPlateau, cut
 	checkClimb(t, p, cut)
-	// A probe refused near the same peak confirms it: the next plateau is twice as long.
+	// A probe refused near the same peak confirms it: the next plateau is longer.
 	now = cut.Add(minPlateau + 300*time.Millisecond)
 	p.observe(http.StatusTooManyRequests, headers(nil), now)
-	if p.plateau != 2*minPlateau || p.peak < 14 || p.peak > 15 {
-		t.Errorf("after a probe refused near the peak: plateau %v peak %v, want %v and about 14", p.plateau, p.peak, 2*minPlateau)
+	if p.plateau != 3*minPlateau || p.peak < 14 || p.peak > 15 {
+		t.Errorf("after a probe refused near the peak: plateau %v peak %v, want %v and about 14.5", p.plateau, p.peak, 3*minPlateau)
 	}
-	// A limit that moved (another client came or went) resets it.
+	// A 429 on the plateau, at a rate accepted until then: a wider margin, the same peak.
+	peak, plateau := p.peak, p.plateau
+	now = p.cutAt.Add(climbTime + 500*time.Millisecond)
+	p.observe(http.StatusTooManyRequests, headers(nil), now)
+	if math.Abs(p.margin-startMargin*marginGrowth) > 1e-9 || p.peak != peak || p.plateau != plateau {
+		t.Errorf("after a 429 on the plateau: margin %v peak %v plateau %v, want %v, %v, %v", p.margin, p.peak, p.plateau, startMargin*marginGrowth, peak, plateau)
+	}
+	if got, want := p.pace(p.cutAt.Add(climbTime)), (1-startMargin*marginGrowth)*peak; math.Abs(got-want) > 1e-9 {
+		t.Errorf("the plateau after it: %v, want %v", got, want)
+	}
+	// A 429 on the climb back: the limit fell under the rate refused.
+	now = p.cutAt.Add(200 * time.Millisecond)
+	refused = p.pace(now)
+	p.observe(http.StatusTooManyRequests, headers(nil), now)
+	if p.peak != refused || p.plateau != minPlateau || p.margin != startMargin {
+		t.Errorf("after a 429 on the climb: peak %v plateau %v margin %v, want %v, %v, %v", p.peak, p.plateau, p.margin, refused, minPlateau, startMargin)
+	}
+	// A limit that moved (another client came or went) resets the plateau.
+	p.plateau = maxPlateau
 	now = now.Add(20 * time.Second)
 	p.observe(http.StatusTooManyRequests, headers(nil), now)
 	if p.plateau != minPlateau {
@@ -185,16 +216,17 @@ func TestPacerStateIsKeptForTheNextProcess(t *testing.T) {
 	first := &pacer{now: clock, store: newPacingStore(dir, "https://api.example.com", "a@example.com")}
 	first.mode, first.rate, first.raisedAt = slowStart, 8, now
 	first.observe(http.StatusTooManyRequests, headers(map[string]string{"Retry-After": "3"}), now)
-	if first.mode != climbing || first.peak != 8 {
+	peak := first.peak // under 8, above 4: the slow start's guess
+	if first.mode != climbing || peak >= 8 || peak <= 4 {
 		t.Fatalf("the 429: mode %v peak %v", first.mode, first.peak)
 	}
 
 	next := &pacer{now: clock, store: newPacingStore(dir, "https://api.example.com", "a@example.com")}
 	next.store.load(next)
-	if next.peak != 8 || next.pace(now) != settle*8 || !next.notBefore.Equal(now.Add(3*time.Second)) {
-		t.Errorf("next process: peak %v pace %v notBefore %v, want 8, %v, %v", next.peak, next.pace(now), next.notBefore, settle*8, now.Add(3*time.Second))
+	if next.peak != peak || next.pace(now) != (1-startMargin)*peak || !next.notBefore.Equal(now.Add(3*time.Second)) {
+		t.Errorf("next process: peak %v pace %v notBefore %v, want %v, %v, %v", next.peak, next.pace(now), next.notBefore, peak, (1-startMargin)*peak, now.Add(3*time.Second))
 	}
-	if p := next.pace(now.Add(minPlateau + time.Second)); p <= 8 {
+	if p := next.pace(now.Add(minPlateau + time.Second)); p <= peak {
 		t.Errorf("the next process does not probe above the peak it loaded: %v a plateau later", p)
 	}
 	loaded := now
@@ -228,4 +260,37 @@ func TestPacerStateIsKeptForTheNextProcess(t *testing.T) {
 	none := newPacingStore("", "https://api.example.com", "a@example.com")
 	none.load(late)
 	none.save(late, now, true)
+}
+
+// A request the machine holds back after the pacer let it go (a new connection, a busy
+// runner) would arrive too close to the next one, sent on time: the next one is spaced
+// from when it was written. Not pacing, nothing waits.
+func TestPacerSpacesFromWhenARequestLeft(t *testing.T) {
+	t.Parallel()
+	now := time.Unix(3000, 0)
+	p := testPacer(&now)
+	p.wrote(now.Add(time.Second))
+	if _, ok := p.take(); !ok {
+		t.Fatal("not pacing, a request waits after another one was written late")
+	}
+	p.mode, p.rate = slowStart, 10 // one request every 100 ms
+	now = now.Add(time.Second)
+	begin := now
+	if _, ok := p.take(); !ok {
+		t.Fatal("the first paced request waits")
+	}
+	p.wrote(now.Add(60 * time.Millisecond)) // written 60 ms after its slot
+	at, ok := p.take()
+	if ok || at.Sub(begin) != 160*time.Millisecond {
+		t.Errorf("the next request may start %v after the first one's slot (%v), want 160ms: 100ms after it was written", at.Sub(begin), ok)
+	}
+	// A write on time, or older than the last start, changes nothing.
+	now = at
+	if _, ok := p.take(); !ok {
+		t.Fatal("the request at its slot waits")
+	}
+	p.wrote(now.Add(-time.Millisecond))
+	if at, _ := p.take(); at.Sub(now) != 100*time.Millisecond {
+		t.Errorf("after a write before the last start: next slot %v later, want 100ms", at.Sub(now))
+	}
 }
