@@ -19,9 +19,9 @@
 #    BENCH_RATE_CLI against one emulator that accepts 10 requests a second, with a strict
 #    bucket (-rate-burst 1: one request every 100 ms) and a bursty one (-rate-burst 5); the
 #    table shows wall / (requests needed / rate) and the apps written exactly once. The
-#    pipelines run as on one machine: one cache folder, through which their provider
+#    pipelines run as on one machine: one temporary directory, through which their provider
 #    processes share one pacing. BENCH_PIPELINES_APART=1 adds the same runs as on machines
-#    of their own (a cache folder each: nothing shared but the API).
+#    of their own (a temporary directory each: nothing shared but the API).
 # 5. The Go benchmarks of the hot paths (BENCH_GO=0 skips).
 #
 # BENCH_CLIS chooses the CLIs (default "tofu terraform terraform-current": OpenTofu 1.12.6,

@@ -83,7 +83,7 @@ func parseFlags() options {
 	opsFlag := flag.String("ops", "apply,plan,apply-change,destroy", "the operations, in order, from: apply (from empty, publish=false), plan (no change), apply-change (a field of every document), apply-publish (publish=true), destroy")
 	flag.DurationVar(&o.latency, "latency", 0, "the emulator waits this long before every answer (e.g. 100ms); the table then shows the least time the round trips allow")
 	pipelines := flag.String("pipelines", "", "comma-separated counts of pipelines (e.g. 2,4) that apply at once against one emulator (needs -rate-limit in -emulator-args): the table shows wall / (calls / rate)")
-	flag.BoolVar(&o.pipelinesApart, "pipelines-apart", false, "with -pipelines: each pipeline has a cache folder of its own, as on machines of their own (default: one machine, one cache folder, the pacing shared)")
+	flag.BoolVar(&o.pipelinesApart, "pipelines-apart", false, "with -pipelines: each pipeline has a cache folder and a temporary directory of its own, as on machines of their own (default: one machine, the pacing shared)")
 	flag.Parse()
 	if o.clis == "" {
 		log.Fatal("-clis is required, e.g. -clis tofu=/path/to/tofu,terraform=/path/to/terraform")

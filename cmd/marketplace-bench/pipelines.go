@@ -72,7 +72,7 @@ func runPipelineSet(ctx context.Context, o options, dir, cli, cliName, providerB
 			_, errs[p] = runScenario(ctx, scenario{
 				work: filepath.Join(dir, fmt.Sprintf("pipeline-%d", p)), cli: cli, cliName: cliName, variant: "provider",
 				n: n, repeat: 1, providerBin: providerBin, emulatorBin: emulatorBin, parallelism: o.parallelism,
-				extraEnv: append(cacheEnv(o, dir), splitNonEmpty(o.providerEnv)...), ops: []operation{operations["apply"]}, shared: emu, ids: ids[p],
+				extraEnv: append(cacheEnv(o, dir, p), splitNonEmpty(o.providerEnv)...), ops: []operation{operations["apply"]}, shared: emu, ids: ids[p],
 			})
 		}()
 	}
@@ -105,9 +105,9 @@ func runPipelineSet(ctx context.Context, o options, dir, cli, cliName, providerB
 
 func printPipelinesTable(cliName string, emulatorArgs []string, parallelism int, apart bool, runs []pipelineRun) {
 	rate := rateOf(emulatorArgs)
-	where := "on one machine (one cache folder: the pacing shared)"
+	where := "on one machine (the pacing shared)"
 	if apart {
-		where = "on machines of their own (a cache folder each)"
+		where = "on machines of their own (a temporary directory each)"
 	}
 	fmt.Printf("\n%s, emulator %s, -parallelism=%d in each pipeline, %s; least = (requests - 429s) / %g a second.\n",
 		cliName, strings.Join(emulatorArgs, " "), parallelism, where, rate)
@@ -121,12 +121,13 @@ func printPipelinesTable(cliName string, emulatorArgs []string, parallelism int,
 	}
 }
 
-// cacheEnv is the cache folder of pipeline p of a set run in dir: one for all of them, as
-// on one machine (the provider processes share their pacing through it), or with
-// -pipelines-apart none set (each pipeline's own HOME), as on machines of their own.
-func cacheEnv(o options, dir string) []string {
+// cacheEnv is the cache and temporary folders of pipeline p of a set run in dir: one cache
+// folder for all of them and the bench's temporary directory, as on one machine (their
+// provider processes share their pacing through a folder of it), or with -pipelines-apart
+// a temporary directory each (and each pipeline's own HOME), as on machines of their own.
+func cacheEnv(o options, dir string, p int) []string {
 	if o.pipelinesApart {
-		return nil
+		return []string{"TMPDIR=" + mkdir(filepath.Join(dir, fmt.Sprintf("tmp-%d", p)))}
 	}
 	return []string{"XDG_CACHE_HOME=" + mkdir(filepath.Join(dir, "cache"))}
 }

@@ -55,6 +55,10 @@ type Config struct {
 	// PacingStateDir, when set, is where what the pacer learnt of the rate limit is kept for
 	// the next provider process with the same base URL and email (a few minutes at most).
 	PacingStateDir string
+	// PacingSharedDir, when set, is where the provider processes of the machine that call
+	// the same base URL with the same email share one pacing (sharedPacing): a folder of
+	// this user's alone, whatever their HOME; PacingStateDir when empty.
+	PacingSharedDir string
 }
 
 // Client talks to one Marketplace API endpoint. It is safe for concurrent use, and one
@@ -154,7 +158,11 @@ func New(cfg Config) (*Client, error) {
 		httpClient.Transport = cfg.Transport
 	}
 	c.pacer = newPacer()
-	c.pacer.store = newPacingStore(cfg.PacingStateDir, base.String(), cfg.Email)
+	shareDir := cfg.PacingSharedDir
+	if shareDir == "" {
+		shareDir = cfg.PacingStateDir
+	}
+	c.pacer.store = newPacingStore(cfg.PacingStateDir, shareDir, base.String(), cfg.Email)
 	c.pacer.store.load(c.pacer)
 	// The paced transport bounds one attempt with timeout, from when the pacer lets it go;
 	// the caller's context bounds the whole call, rate-limit waits and retries included.

@@ -90,7 +90,7 @@ const (
 	startMargin      = 0.1             // under the peak, where the climb waits for the plateau to end
 	minMargin        = 0.08            // the closest to a peak confirmed again and again, pacing shared
 	maxMargin        = 0.4             // the furthest under the peak the margin grows
-	marginGrowth     = 1.5             // of the margin, after a 429 under the peak
+	marginGrowth     = 1.5             // of the margin, after a 429 on the plateau
 	marginShrink     = 0.8             // of the margin, after a plateau that held until its probe
 	climbTime        = time.Second     // from the cut to the plateau
 	probeGrowth      = 1.3             // a second, above the peak once the plateau ends
@@ -136,8 +136,8 @@ func (p *pacer) climb(now time.Time) float64 {
 // under it. The margin keeps requests that leave on time from arriving too close together
 // after the machine delayed one of them (a busy runner: the CLI, the provider, other
 // pipelines); on a strict limit (one request every 100 ms, no burst) two requests 95 ms
-// apart meet a 429 and its whole-second Retry-After. So it is learnt (marginAfter): wider
-// after each 429 met under the peak, narrower after each plateau that held until it probed.
+// apart meet a 429 and its whole-second Retry-After. So it is learnt (climbCut): wider
+// after each 429 met on the plateau, narrower after each plateau that held until it probed.
 func (p *pacer) settle() float64 { return 1 - p.headroom() }
 
 // headroom is the margin, startMargin until one is learnt (p.mu held).

@@ -18,14 +18,35 @@ type slotFile struct {
 }
 
 func openSlotFile(path string) (*slotFile, error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600) //nolint:gosec // the pacing folder and a hash, never user input
+	// The folder may be in a place every user can write (the temporary directory): it
+	// must be this user's own, closed to others, and not a link somewhere else.
+	if err := ownPrivateFolder(dir); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|syscall.O_NOFOLLOW, 0o600) //nolint:gosec // the pacing folder and a hash, never user input
 	if err != nil {
 		return nil, err
 	}
 	return &slotFile{f: f, fd: int(f.Fd())}, nil
+}
+
+// errNotOwnFolder is a pacing folder that is not this user's, or that others could write.
+var errNotOwnFolder = errors.New("the pacing folder is not this user's own")
+
+func ownPrivateFolder(dir string) error {
+	info, err := os.Lstat(dir)
+	if err != nil {
+		return err
+	}
+	st, ok := info.Sys().(*syscall.Stat_t)
+	if !info.IsDir() || !ok || int(st.Uid) != os.Getuid() || info.Mode().Perm()&0o022 != 0 {
+		return errNotOwnFolder
+	}
+	return nil
 }
 
 // lockTries bounds the wait for the lock: another process holds it for microseconds,

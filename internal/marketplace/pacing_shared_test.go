@@ -15,7 +15,7 @@ func sharedPair(t *testing.T, dir string, now *time.Time) (*pacer, *pacer) {
 	var out [2]*pacer
 	for i := range out {
 		p := testPacer(now)
-		p.store = newPacingStore(dir, "https://api.example.com", "a@example.com")
+		p.store = newPacingStore(dir, dir, "https://api.example.com", "a@example.com")
 		p.store.load(p)
 		if p.shared == nil {
 			t.Skip("no shared pacing on this system")
@@ -85,7 +85,7 @@ func TestSharedPacingRecordAges(t *testing.T) {
 		a.mode, a.peak, a.plateau, a.cutAt, a.last = climbing, 10, 8*time.Second, now, now.Add(time.Hour)
 		a.shared.update(a, func(time.Time) bool { return true })
 		if c.tear {
-			path := newPacingStore(dir, "https://api.example.com", "a@example.com").slot
+			path := newPacingStore(dir, dir, "https://api.example.com", "a@example.com").slot
 			data, _ := os.ReadFile(path)
 			data[20] ^= 0xff // within the hold's time
 			if err := os.WriteFile(path, data, 0o600); err != nil {
@@ -113,7 +113,7 @@ func TestSharedPacingFallsBackWhenTheLockIsHeld(t *testing.T) {
 	now := time.Unix(9000, 0)
 	dir := t.TempDir()
 	a, _ := sharedPair(t, dir, &now)
-	holder, err := openSlotFile(newPacingStore(dir, "https://api.example.com", "a@example.com").slot)
+	holder, err := openSlotFile(newPacingStore(dir, dir, "https://api.example.com", "a@example.com").slot)
 	if err != nil {
 		t.Skip("no shared pacing on this system")
 	}
@@ -169,7 +169,8 @@ func BenchmarkPacerTake(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			p := newPacer()
 			if shared {
-				p.store = newPacingStore(b.TempDir(), "https://api.example.com", "a@example.com")
+				dir := b.TempDir()
+				p.store = newPacingStore(dir, dir, "https://api.example.com", "a@example.com")
 				p.store.load(p)
 				if p.shared == nil {
 					b.Skip("no shared pacing on this system")

@@ -255,7 +255,7 @@ func TestPacerKeptBetweenProcessesKeepsEachCommandNearTheLimit(t *testing.T) {
 		}
 		for i, w := range walks {
 			p := simPacer(&clock, uint64(i))
-			p.store = newPacingStore(dir, "http://127.0.0.1:1", "a@example.com")
+			p.store = newPacingStore(dir, dir, "http://127.0.0.1:1", "a@example.com")
 			p.store.load(p)
 			took, refused := simulateOn(p, bucket, &clock, w.n, 10, quietNet)
 			least := time.Duration(float64(w.n) / rate * float64(time.Second))
@@ -342,7 +342,7 @@ func simulatePipelines(clients, burst int, stagger time.Duration, n []int, seed 
 		total += ni
 		p := simPacer(&clock, seed*100+uint64(i))
 		if dir != "" {
-			p.store = newPacingStore(dir, "https://api.example.com", "a@example.com")
+			p.store = newPacingStore(dir, dir, "https://api.example.com", "a@example.com")
 			p.store.load(p)
 		}
 		cs = append(cs, &simClient{p: p, n: ni, parallelism: 10, start: start.Add(time.Duration(i) * stagger)})

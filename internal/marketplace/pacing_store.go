@@ -18,8 +18,8 @@ import (
 // another pipeline was busy is a starting point, never a ceiling. It is forgotten after
 // storeLifetime, and every error reading or writing it is ignored: it only saves time.
 type pacingStore struct {
-	path      string
-	slot      string // the shared pacing record beside it (sharedPacing)
+	path      string // "": nothing kept
+	slot      string // the shared pacing record (sharedPacing); "": not shared
 	lastWrite time.Time
 	written   pacingState
 }
@@ -33,14 +33,22 @@ type pacingState struct {
 
 const storeLifetime = 5 * time.Minute
 
-// newPacingStore is the store for one API root and account in dir; nil when dir is "".
-func newPacingStore(dir, baseURL, email string) *pacingStore {
-	if dir == "" {
+// newPacingStore is the store for one API root and account: what is kept in keepDir, the
+// record the machine's processes share in shareDir; nil when both are "".
+func newPacingStore(keepDir, shareDir, baseURL, email string) *pacingStore {
+	if keepDir == "" && shareDir == "" {
 		return nil
 	}
 	sum := sha256.Sum256([]byte(baseURL + "\x00" + email))
-	base := filepath.Join(dir, "pacing-"+hex.EncodeToString(sum[:12]))
-	return &pacingStore{path: base + ".json", slot: base + ".slot"}
+	name := "pacing-" + hex.EncodeToString(sum[:12])
+	s := &pacingStore{}
+	if keepDir != "" {
+		s.path = filepath.Join(keepDir, name+".json")
+	}
+	if shareDir != "" {
+		s.slot = filepath.Join(shareDir, name+".slot")
+	}
+	return s
 }
 
 // load starts p from the store, when what it holds is recent, and joins p to the pacing
@@ -50,8 +58,11 @@ func (s *pacingStore) load(p *pacer) {
 	if s == nil {
 		return
 	}
-	if p.shared == nil {
+	if p.shared == nil && s.slot != "" {
 		p.shared = openSharedPacing(s.slot)
+	}
+	if s.path == "" {
+		return
 	}
 	data, err := os.ReadFile(s.path)
 	if err != nil {
@@ -79,7 +90,7 @@ func (s *pacingStore) load(p *pacer) {
 // save writes p's state (p.mu held) when it changed: at once after a 429, otherwise at
 // most once a second.
 func (s *pacingStore) save(p *pacer, now time.Time, urgent bool) {
-	if s == nil {
+	if s == nil || s.path == "" {
 		return
 	}
 	st := pacingState{Saved: now, NotBefore: p.notBefore, Rate: p.pace(now), Peak: p.peak}

@@ -213,7 +213,7 @@ func TestPacerStateIsKeptForTheNextProcess(t *testing.T) {
 	dir := t.TempDir()
 	now := time.Unix(5000, 0)
 	clock := func() time.Time { return now }
-	first := &pacer{now: clock, store: newPacingStore(dir, "https://api.example.com", "a@example.com")}
+	first := &pacer{now: clock, store: newPacingStore(dir, dir, "https://api.example.com", "a@example.com")}
 	first.mode, first.rate, first.raisedAt = slowStart, 8, now
 	first.observe(http.StatusTooManyRequests, headers(map[string]string{"Retry-After": "3"}), now)
 	peak := first.peak // under 8, above 4: the slow start's guess
@@ -221,7 +221,7 @@ func TestPacerStateIsKeptForTheNextProcess(t *testing.T) {
 		t.Fatalf("the 429: mode %v peak %v", first.mode, first.peak)
 	}
 
-	next := &pacer{now: clock, store: newPacingStore(dir, "https://api.example.com", "a@example.com")}
+	next := &pacer{now: clock, store: newPacingStore(dir, dir, "https://api.example.com", "a@example.com")}
 	next.store.load(next)
 	if next.peak != peak || next.pace(now) != (1-startMargin)*peak || !next.notBefore.Equal(now.Add(3*time.Second)) {
 		t.Errorf("next process: peak %v pace %v notBefore %v, want %v, %v, %v", next.peak, next.pace(now), next.notBefore, peak, (1-startMargin)*peak, now.Add(3*time.Second))
@@ -235,29 +235,29 @@ func TestPacerStateIsKeptForTheNextProcess(t *testing.T) {
 	}
 	now = loaded
 
-	other := &pacer{now: clock, store: newPacingStore(dir, "https://api.example.com", "b@example.com")}
+	other := &pacer{now: clock, store: newPacingStore(dir, dir, "https://api.example.com", "b@example.com")}
 	other.store.load(other)
 	if other.mode != notPacing || !other.notBefore.IsZero() {
 		t.Errorf("another account starts from the first one's state: %v %v", other.mode, other.notBefore)
 	}
 	now = now.Add(storeLifetime + time.Second)
-	late := &pacer{now: clock, store: newPacingStore(dir, "https://api.example.com", "a@example.com")}
+	late := &pacer{now: clock, store: newPacingStore(dir, dir, "https://api.example.com", "a@example.com")}
 	late.store.load(late)
 	if late.mode != notPacing {
 		t.Errorf("a record older than %v is used: mode %v", storeLifetime, late.mode)
 	}
 	// A pace that climbed past the peak (probing found more room) is what the next
 	// process starts under.
-	long := &pacer{now: clock, store: newPacingStore(dir, "https://api.example.com", "a@example.com"), mode: climbing, peak: 10, plateau: minPlateau, cutAt: now}
+	long := &pacer{now: clock, store: newPacingStore(dir, dir, "https://api.example.com", "a@example.com"), mode: climbing, peak: 10, plateau: minPlateau, cutAt: now}
 	now = now.Add(minPlateau + 2*time.Second)
 	long.observe(http.StatusOK, http.Header{}, now)
-	after := &pacer{now: clock, store: newPacingStore(dir, "https://api.example.com", "a@example.com")}
+	after := &pacer{now: clock, store: newPacingStore(dir, dir, "https://api.example.com", "a@example.com")}
 	after.store.load(after)
 	if paced := long.pace(now); paced <= 10 || after.peak != paced {
 		t.Errorf("a pace past the peak (%v > 10) is not kept: the next process's peak is %v", paced, after.peak)
 	}
 	// No folder: nothing kept, nothing fails.
-	none := newPacingStore("", "https://api.example.com", "a@example.com")
+	none := newPacingStore("", "", "https://api.example.com", "a@example.com")
 	none.load(late)
 	none.save(late, now, true)
 }

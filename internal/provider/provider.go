@@ -4,6 +4,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -172,8 +173,10 @@ func (p *marketplaceProvider) clientConfig(cfg providerModel, terraformVersion s
 		APIToken:  firstNonEmpty(trimmed(cfg.APIToken), p.env(EnvAPIToken)),
 		UserAgent: userAgent(p.version, terraformVersion),
 		// What the rate limit taught this process is kept for the next one (Terraform starts
-		// one per walk) in the user's cache folder.
-		PacingStateDir: p.cacheDir(),
+		// one per walk) in the user's cache folder; the user's processes on this machine
+		// pace as one through a folder of the temporary directory, whatever their HOME.
+		PacingStateDir:  p.cacheDir(),
+		PacingSharedDir: p.sharedPacingDir(),
 	}
 	if _, err := marketplace.ValidateBaseURL(out.BaseURL); err != nil {
 		diags.AddAttributeError(path.Root("base_url"), "Invalid base_url",
@@ -210,6 +213,22 @@ func (p *marketplaceProvider) cacheDir() string {
 		return filepath.Join(home, ".cache", "terraform-provider-marketplace")
 	}
 	return ""
+}
+
+// sharedPacingDir is this user's folder in the machine's temporary directory (TMPDIR, else
+// /tmp), where the provider processes of the same user pace as one: pipelines on one
+// runner often run with a HOME of their own; "" where users have no numeric ID (Windows,
+// which has no file locks for it either).
+func (p *marketplaceProvider) sharedPacingDir() string {
+	uid := os.Getuid()
+	if uid < 0 {
+		return ""
+	}
+	tmp := p.env("TMPDIR")
+	if !filepath.IsAbs(tmp) {
+		tmp = os.TempDir()
+	}
+	return filepath.Join(tmp, fmt.Sprintf("terraform-provider-marketplace-%d", uid))
 }
 
 // env is an environment variable trimmed of surrounding white space: a value set with
