@@ -9,8 +9,9 @@ import (
 )
 
 // Two pipelines of one vendor apply at once on one machine, each with a HOME of its own (as
-// CI jobs often have), against a strict limit: one request every 50 ms, no burst, whoever
-// sends it, a 429 with a whole-second Retry-After for any request sooner. Both applies
+// CI jobs often have), against a strict limit: one request every 125 ms, no burst, whoever
+// sends it, a 429 with a whole-second Retry-After for any request sooner (the limit is below
+// what the two walks ask for together, so they meet it on any machine). Both applies
 // finish, no 429 reaches their output, every app is written and published exactly once,
 // and the next plans are empty.
 func TestAccTwoAppliesShareAStrictLimit(t *testing.T) {
@@ -24,7 +25,7 @@ func TestAccTwoAppliesShareAStrictLimit(t *testing.T) {
 		}
 		all = append(all, ids[p]...)
 	}
-	f := newFixture(t, testCLI(t), emulatorOptions{products: all, flags: []string{"-rate-limit", "20", "-rate-burst", "1"}})
+	f := newFixture(t, testCLI(t), emulatorOptions{products: all, flags: []string{"-rate-limit", "8", "-rate-burst", "1"}})
 	var ws [2]*workspace
 	for p := range ws {
 		ws[p] = f.workspace()
