@@ -193,8 +193,11 @@ func (e *RateLimitWaitError) Error() string {
 	if errors.Is(e.Err, context.Canceled) {
 		ended = "the operation was interrupted"
 	}
-	return fmt.Sprintf("still waiting for the Marketplace API's rate limit (%s to go) when %s: %v",
-		e.Wait.Round(time.Second), ended, e.Err)
+	togo := ""
+	if left := e.Wait.Round(time.Second); left > 0 {
+		togo = fmt.Sprintf(" (%s to go)", left)
+	}
+	return fmt.Sprintf("still waiting for the Marketplace API's rate limit%s when %s: %v", togo, ended, e.Err)
 }
 
 func (e *RateLimitWaitError) Unwrap() error { return e.Err }

@@ -5,6 +5,7 @@ package marketplace
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -55,5 +56,41 @@ func TestSharedPacingOnlyInAFolderOfTheUsersOwn(t *testing.T) {
 	}
 	if info, err := os.Stat(filepath.Join(root, "new")); err != nil || info.Mode().Perm() != 0o700 {
 		t.Errorf("the new shared folder: %v %v, want made with 0700", info, err)
+	}
+}
+
+// Records nobody wrote for a day (each test's emulator has an API root of its own) are
+// removed when a process opens its own; recent ones, its own, and other files stay.
+func TestSharedPacingSweepsOldRecords(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	old := time.Now().Add(-slotLifetime - time.Hour)
+	for _, name := range []string{"pacing-old.slot", "pacing-recent.slot", "pacing-old.json", "other.slot"} {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if name != "pacing-recent.slot" {
+			if err := os.Chtimes(path, old, old); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	now := time.Unix(9000, 0)
+	p := testPacer(&now)
+	p.store = newPacingStore("", dir, "https://api.example.com", "a@example.com")
+	p.store.load(p)
+	if p.shared == nil {
+		t.Fatal("not shared")
+	}
+	entries, _ := os.ReadDir(dir)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	got := strings.Join(names, " ")
+	if strings.Contains(got, "pacing-old.slot") || !strings.Contains(got, "pacing-recent.slot") ||
+		!strings.Contains(got, "pacing-old.json") || !strings.Contains(got, "other.slot") || len(names) != 4 {
+		t.Errorf("after the sweep: %s; want the old record gone, the recent one, the other files and this process's own", got)
 	}
 }

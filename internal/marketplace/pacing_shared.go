@@ -4,6 +4,9 @@ import (
 	"encoding/binary"
 	"hash/crc32"
 	"math"
+	"os"
+	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -41,14 +44,36 @@ const (
 	maxLook   = 2 * time.Second  // the longest a waiting request sleeps before looking again
 )
 
-// openSharedPacing opens the slot file at path (beside the kept state: pacingStore); nil
-// when it cannot be opened, or on a system without flock.
+// openSharedPacing opens the slot file at path; nil when it cannot be opened, or on a
+// system without flock. Records of other API roots and accounts nobody used for a day
+// (each test's emulator has a root of its own) are removed from its folder.
 func openSharedPacing(path string) *sharedPacing {
 	f, err := openSlotFile(path)
 	if err != nil {
 		return nil
 	}
+	sweepSlots(filepath.Dir(path), filepath.Base(path), time.Now().Add(-slotLifetime))
 	return &sharedPacing{file: f}
+}
+
+// slotLifetime is how long a record nobody wrote stays in the folder.
+const slotLifetime = 24 * time.Hour
+
+// sweepSlots removes the records in dir, other than keep, last written before cutoff.
+func sweepSlots(dir, keep string, cutoff time.Time) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if name == keep || !e.Type().IsRegular() || !strings.HasPrefix(name, "pacing-") || !strings.HasSuffix(name, ".slot") {
+			continue
+		}
+		if info, err := e.Info(); err == nil && info.ModTime().Before(cutoff) {
+			_ = os.Remove(filepath.Join(dir, name))
+		}
+	}
 }
 
 // update runs decide on p's state (p.mu held) at now: first brought up to date from the

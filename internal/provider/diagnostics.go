@@ -22,8 +22,14 @@ func addAPIError(diags *diag.Diagnostics, action string, err error) {
 	if errors.Is(err, context.Canceled) {
 		// Terraform cancels the operations' context on an interrupt (Ctrl-C): nobody ran out
 		// of time, and no setting would have helped.
+		// What the request had done is said in words; the client's own error only when that
+		// is not known (it would say the same again, down to Go's "context canceled").
+		said := interruptedRequest(err)
+		if said == "" {
+			said = err.Error()
+		}
 		diags.AddError("Interrupted before the Marketplace answered",
-			fmt.Sprintf("Error %s: interrupted before the Marketplace answered; re-run the apply. %s\n\n%s", action, interruptedRequest(err), err))
+			fmt.Sprintf("Error %s: interrupted before the Marketplace answered; re-run the apply. %s", action, said))
 		return
 	}
 	detail := fmt.Sprintf("Error %s: %s", action, err)

@@ -101,6 +101,9 @@ func TestInterruptIsSaidAsAnInterrupt(t *testing.T) {
 			if !c.timeout && (strings.Contains(text, "timeouts") || strings.Contains(text, "ran out of time") || strings.Contains(text, "-parallelism")) {
 				t.Errorf("an interrupt is given advice about timeouts:\n%s", text)
 			}
+			if !c.timeout && (strings.Contains(text, "context canceled") || strings.Count(text, "interrupted") != 1) {
+				t.Errorf("an interrupt is said more than once, or in Go's words:\n%s", text)
+			}
 			if mock.Draft(testProductID) != nil {
 				t.Error("the interrupted PUT was carried out before the test ended")
 			}
