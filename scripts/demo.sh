@@ -42,14 +42,7 @@ done
 export MARKETPLACE_BASE_URL=$(cat "$work/url")
 echo "    $MARKETPLACE_BASE_URL"
 
-cat >"$work/cli.tfrc" <<TFRC
-provider_installation {
-  dev_overrides {
-    "marketplace-trust/marketplace" = "$work/bin"
-  }
-  direct {}
-}
-TFRC
+scripts/dev-overrides.sh "$work" >/dev/null
 export TF_CLI_CONFIG_FILE="$work/cli.tfrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
 
 # The demo's folder holds the provider block, the data source and the outputs; the app is

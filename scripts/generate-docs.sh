@@ -12,14 +12,7 @@ cli=$(scripts/install-clis.sh terraform-current | cut -d= -f2)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 go build -o "$work/bin/terraform-provider-marketplace" .
-cat >"$work/cli.tfrc" <<TFRC
-provider_installation {
-  dev_overrides {
-    "marketplace-trust/marketplace" = "$work/bin"
-  }
-  direct {}
-}
-TFRC
+scripts/dev-overrides.sh "$work" >/dev/null
 mkdir "$work/config"
 cat >"$work/config/main.tf" <<'TF'
 terraform {

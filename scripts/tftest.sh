@@ -14,16 +14,8 @@ trap 'rm -rf "$work"' EXIT
 export TF_CLI_CONFIG_FILE="$work/cli.tfrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
 
 go build -o "$work/bin/terraform-provider-marketplace" .
-# The provider comes from this build; these machines point TF_CLI_CONFIG_FILE at a file that
-# does not exist, so the script writes its own.
-cat >"$work/cli.tfrc" <<TFRC
-provider_installation {
-  dev_overrides {
-    "marketplace-trust/marketplace" = "$work/bin"
-  }
-  direct {}
-}
-TFRC
+# The provider comes from this build (dev_overrides).
+scripts/dev-overrides.sh "$work" >/dev/null
 
 dirs=$(find examples -name '*.tftest.hcl' -printf '%h\n' | sort -u)
 [ -n "$dirs" ] || { echo "no *.tftest.hcl under examples/" >&2; exit 1; }
