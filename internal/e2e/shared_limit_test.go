@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
@@ -11,21 +12,43 @@ import (
 // Two pipelines of one vendor apply at once on one machine, each with a HOME of its own (as
 // CI jobs often have), against a strict limit: one request every 125 ms, no burst, whoever
 // sends it, a 429 with a whole-second Retry-After for any request sooner (the limit is below
-// what the two walks ask for together, so they meet it on any machine). Both applies
-// finish, no 429 reaches their output, every app is written and published exactly once,
+// what the two walks ask for together, so they meet it on any machine). Each pipeline
+// creates one app in every state a create can meet (no document, draft only, live only,
+// both, private, odd values left in the UI). Both applies finish, no 429 reaches their
+// output, every app is written and published exactly once and holds the configuration,
 // and the next plans are empty.
 func TestAccTwoAppliesShareAStrictLimit(t *testing.T) {
 	t.Parallel()
-	const perPipeline = 6
 	var ids [2][]string
-	var all []string
+	var all, public, private []string
+	seed := map[string]map[string]json.RawMessage{}
 	for p := range ids {
-		for i := 0; i < perPipeline; i++ {
-			ids[p] = append(ids[p], fmt.Sprintf("00000000-0000-4%03d-8000-%012d", p, i))
+		for i, s := range appStates {
+			if s.missing {
+				continue // a create's plan fails there: TestAccAppStates* cover it
+			}
+			id := fmt.Sprintf("00000000-0000-4%03d-8000-%012d", p, i)
+			ids[p] = append(ids[p], id)
+			docs := map[string]json.RawMessage{}
+			for version, doc := range map[string]string{"live": s.live, "draft": s.draft} {
+				if doc != "" {
+					docs[version] = withProperties(t, doc)
+				}
+			}
+			seed[id] = docs
+			if s.private {
+				private = append(private, id)
+			} else {
+				public = append(public, id)
+			}
 		}
 		all = append(all, ids[p]...)
 	}
-	f := newFixture(t, testCLI(t), emulatorOptions{products: all, flags: []string{"-rate-limit", "8", "-rate-burst", "1"}})
+	perPipeline := len(ids[0])
+	f := newFixture(t, testCLI(t), emulatorOptions{seed: seed, flags: []string{
+		"-product", strings.Join(public, ","), "-private-product", strings.Join(private, ","),
+		"-rate-limit", "8", "-rate-burst", "1",
+	}})
 	var ws [2]*workspace
 	for p := range ws {
 		ws[p] = f.workspace()
@@ -69,7 +92,16 @@ func TestAccTwoAppliesShareAStrictLimit(t *testing.T) {
 	if limited == 0 {
 		t.Error("no request met the limit: the test shows nothing about sharing it")
 	}
+	saved := f.storedDocs()
 	for _, id := range all {
+		var live struct {
+			CommonCloud struct {
+				Security map[string]any `json:"security"`
+			} `json:"commonCloud"`
+		}
+		if err := json.Unmarshal(saved[id]["live"], &live); err != nil || live.CommonCloud.Security["securityContact"] != "security+"+id+"@example.com" {
+			t.Errorf("%s: live %s (%v), want the configured security contact", id, saved[id]["live"], err)
+		}
 		writes := len(regexp.MustCompile(`"PUT" "/rest/3/privacy-and-security/products/`+id+`" 2\d\d `).FindAllString(log, -1))
 		publishes := len(regexp.MustCompile(`"POST" "/rest/3/privacy-and-security/products/`+id+`/publish" 2\d\d `).FindAllString(log, -1))
 		if writes != 1 || publishes != 1 {

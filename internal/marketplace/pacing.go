@@ -236,6 +236,9 @@ func (p *pacer) takeAt(now time.Time) (time.Time, bool) {
 func (p *pacer) wrote(at time.Time) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if p.spacing(at) <= 0 {
+		return // not pacing as of this request's start (take read the shared record): no lock
+	}
 	p.shared.update(p, func(time.Time) bool {
 		if !at.After(p.last) || p.spacing(at) <= 0 {
 			return false
@@ -349,8 +352,8 @@ func (p *pacer) cut(sent, now time.Time) {
 	switch p.mode {
 	case notPacing:
 		// Not pacing yet: start from the rate requests were sent at over the last second,
-		// and raise it from there (accepted): a floor of the limit, not the limit. The first
-		// raise comes a second after requests may start again.
+		// and raise it from there (raise): a floor of the limit, not the limit. The first
+		// raise comes probeInterval after requests may start again.
 		n := int(math.Round(p.started.lastSecond(now)))
 		p.mode, p.rate, p.raisedAt = slowStart, max(cutFactor*float64(max(n, 1)), minRate), later(now, p.notBefore)
 		p.peak, p.cutAt = float64(max(n, 1)), now
@@ -376,7 +379,6 @@ func (p *pacer) climbCut(sent time.Time) {
 	case refused > level*(1+1e-9):
 		// A probe above the plateau found the limit; the plateau held until then: a
 		// narrower margin.
-		limit := refused
 		floor := startMargin
 		if p.shared != nil {
 			floor = minMargin // the peak is the machine's processes' all: held closer
@@ -385,12 +387,12 @@ func (p *pacer) climbCut(sent time.Time) {
 		switch {
 		case p.plateau < minPlateau:
 			p.plateau = 2 * minPlateau // the first limit found after slow start
-		case math.Abs(limit-p.peak) <= samePeak*p.peak:
+		case math.Abs(refused-p.peak) <= samePeak*p.peak:
 			p.plateau = min(3*p.plateau, p.maxPlateau()) // the limit is where it was: probe less often
 		default:
 			p.plateau = minPlateau // the limit moved: find it again soon
 		}
-		p.peak = max(limit, minRate)
+		p.peak = max(refused, minRate)
 	case onPlateau && margin < maxMargin:
 		// On the plateau, a rate accepted until then: the machine's delays let two
 		// requests arrive closer than they left (or the limit is a little lower). A wider
