@@ -304,15 +304,20 @@ func documentRecord(doc *marketplace.Version) []byte {
 
 // recordedDocument is the document the last read found (nil when none was recorded).
 func recordedDocument(ctx context.Context, private privateGetter) map[string]any {
-	recorded, _ := private.GetKey(ctx, privateDocument)
+	return privateObject(ctx, private, privateDocument)
+}
+
+// privateObject is the JSON object a private key holds (nil when it holds none).
+func privateObject(ctx context.Context, private privateGetter, key string) map[string]any {
+	recorded, _ := private.GetKey(ctx, key)
 	if recorded == nil {
 		return nil
 	}
-	doc, err := document.DecodeObject(string(recorded))
+	obj, err := document.DecodeObject(string(recorded))
 	if err != nil {
 		return nil
 	}
-	return doc
+	return obj
 }
 
 // keptRecord is the fields of the document read last that state's configuration does not
@@ -325,13 +330,5 @@ func keptRecord(ctx context.Context, private privateGetter, state *privacySecuri
 		}
 		return kept
 	}
-	recorded, _ := private.GetKey(ctx, privateUnmanaged)
-	if recorded == nil {
-		return nil
-	}
-	kept, err := document.DecodeObject(string(recorded))
-	if err != nil {
-		return nil
-	}
-	return kept
+	return privateObject(ctx, private, privateUnmanaged) // a record of an earlier version
 }
